@@ -1,0 +1,77 @@
+//! `praxis build`.
+
+use std::path::PathBuf;
+use std::time::Instant;
+
+use super::{Global, exit, find_root};
+use crate::build::{BuildError, BuildOptions, build_to_disk};
+
+#[derive(Debug, Clone, clap::Args)]
+pub struct Args {
+    /// The site's folder (the one with praxis.toml).
+    #[arg(long)]
+    pub root: Option<PathBuf>,
+    /// Where to write the site [default: ROOT/public].
+    #[arg(long, short)]
+    pub output: Option<PathBuf>,
+    /// Use this base URL instead of the one in praxis.toml.
+    #[arg(long)]
+    pub base_url: Option<String>,
+    /// Include drafts.
+    #[arg(long)]
+    pub drafts: bool,
+    /// Fail on warnings too.
+    #[arg(long)]
+    pub strict: bool,
+}
+
+pub fn run(args: Args, g: &Global) -> u8 {
+    let started = Instant::now();
+    let root = find_root(args.root);
+    let opts = BuildOptions {
+        output_dir: args.output,
+        base_url: args.base_url,
+        drafts: args.drafts,
+        ..BuildOptions::new(root)
+    };
+    match build_to_disk(&opts) {
+        Ok(built) => {
+            g.report(&built.diagnostics);
+            if !g.quiet {
+                eprintln!(
+                    "built {} pages and {} sections ({} files) into {} in {} ms{}",
+                    built.stats.pages,
+                    built.stats.sections,
+                    built.stats.files,
+                    opts.output_dir().display(),
+                    started.elapsed().as_millis(),
+                    match built.diagnostics.warning_count() {
+                        0 => String::new(),
+                        n => format!(", {n} warning(s)"),
+                    }
+                );
+            }
+            if args.strict && !built.diagnostics.is_empty() {
+                eprintln!("error: --strict: warnings count as errors");
+                return exit::CONTENT;
+            }
+            exit::OK
+        }
+        Err(BuildError::Content(ds)) => {
+            g.report(&ds);
+            eprintln!(
+                "error: build failed with {} error(s); {} was not changed",
+                ds.error_count(),
+                opts.output_dir().display()
+            );
+            exit::CONTENT
+        }
+        Err(BuildError::Write(e)) => {
+            eprintln!("error: {e}");
+            eprintln!(
+                "  = hint: check free disk space and permissions; the previous site was kept"
+            );
+            exit::IO
+        }
+    }
+}

@@ -1,0 +1,898 @@
+//! The content tree: discover files under `content/`, read their front matter,
+//! and assemble the immutable [`Site`] model of sections and pages.
+//!
+//! Folders are sections (`_index.md` describes one, per language:
+//! `_index.en.md`); other `.md` files are pages; a folder with an `index.md` is
+//! a page bundle whose other files are copied beside the page. A page's
+//! language comes from its file suffix (`hba1c.en.md`) or its `lang` key.
+//! Pages and sections refer to each other by small ids, never by pointers.
+//!
+//! This stage reads files and checks what can be checked without rendering
+//! (front matter, languages, authors, output paths). It renders nothing.
+
+pub mod front_matter;
+pub mod slug;
+
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::path::{Path, PathBuf};
+
+use rayon::prelude::*;
+
+use crate::config::Config;
+use crate::date::Date;
+use crate::diagnostics::{Diagnostic, Diagnostics, did_you_mean};
+use front_matter::{Audience, PageFrontMatter, SectionFrontMatter, SortBy, Split};
+
+/// Index of a page in [`Site::pages`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct PageId(pub u32);
+
+/// Index of a section in [`Site::sections`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct SectionId(pub u32);
+
+/// What an `@/path.md` link can point at.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Target {
+    Page(PageId),
+    Section(SectionId),
+}
+
+/// A file copied into the output unchanged.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Asset {
+    /// Absolute source path.
+    pub source: PathBuf,
+    /// Path relative to the output folder.
+    pub output: PathBuf,
+}
+
+/// One article.
+#[derive(Debug, Clone)]
+pub struct Page {
+    pub id: PageId,
+    /// Relative to the site root, e.g. `content/artikel/hba1c.md`.
+    pub file: PathBuf,
+    /// The whole file (front matter included), for locating diagnostics.
+    pub text: String,
+    pub body_offset: usize,
+    pub fm: PageFrontMatter,
+    pub title: String,
+    pub lang: String,
+    pub slug: String,
+    /// Root-relative URL, `/artikel/hba1c/`.
+    pub url: String,
+    pub permalink: String,
+    /// Relative to the output folder, `artikel/hba1c/index.html`.
+    pub output: PathBuf,
+    pub section: SectionId,
+    /// Same for all translations of one page: `artikel/hba1c`.
+    pub translation_key: String,
+    pub authors: Vec<String>,
+    pub reviewers: Vec<String>,
+    pub audience: Audience,
+    /// Files of a page bundle, copied beside the page.
+    pub assets: Vec<Asset>,
+}
+
+impl Page {
+    pub fn body(&self) -> &str {
+        &self.text[self.body_offset..]
+    }
+}
+
+/// A folder of content in one language.
+#[derive(Debug, Clone)]
+pub struct Section {
+    pub id: SectionId,
+    /// The `_index.md` it was read from, if any.
+    pub file: Option<PathBuf>,
+    pub text: String,
+    pub body_offset: usize,
+    pub fm: SectionFrontMatter,
+    pub title: String,
+    pub lang: String,
+    /// Folder relative to `content/`, `""` for the root.
+    pub dir: String,
+    pub url: String,
+    pub permalink: String,
+    pub output: PathBuf,
+    pub parent: Option<SectionId>,
+    /// Sorted by the section's `sort_by`.
+    pub pages: Vec<PageId>,
+    pub subsections: Vec<SectionId>,
+}
+
+impl Section {
+    pub fn body(&self) -> &str {
+        &self.text[self.body_offset..]
+    }
+
+    pub fn is_root(&self) -> bool {
+        self.parent.is_none()
+    }
+}
+
+/// The assembled site: immutable after [`load`].
+#[derive(Debug, Clone)]
+pub struct Site {
+    pub config: Config,
+    pub pages: Vec<Page>,
+    pub sections: Vec<Section>,
+    /// The home section of each language.
+    pub roots: BTreeMap<String, SectionId>,
+    /// `@/` link targets by path relative to `content/` (`artikel/hba1c.md`).
+    pub link_targets: HashMap<String, Target>,
+    /// Files under `content/` that are copied as they are.
+    pub assets: Vec<Asset>,
+    /// Translations of each page, by translation key.
+    pub translations: HashMap<String, Vec<PageId>>,
+    /// Drafts left out of this build, by link path (so a link to one can say why it fails).
+    pub excluded_drafts: BTreeSet<String>,
+}
+
+impl Site {
+    pub fn page(&self, id: PageId) -> &Page {
+        &self.pages[id.0 as usize]
+    }
+
+    pub fn section(&self, id: SectionId) -> &Section {
+        &self.sections[id.0 as usize]
+    }
+
+    /// The other-language versions of a page, in the site's language order.
+    pub fn translations_of(&self, id: PageId) -> Vec<PageId> {
+        let page = self.page(id);
+        let mut out: Vec<PageId> = self
+            .translations
+            .get(&page.translation_key)
+            .map(|v| v.iter().copied().filter(|&p| p != id).collect())
+            .unwrap_or_default();
+        let order = |p: &PageId| {
+            let lang = &self.page(*p).lang;
+            self.config.languages.iter().position(|l| l == lang)
+        };
+        out.sort_by_key(order);
+        out
+    }
+}
+
+/// Options that change what is loaded.
+#[derive(Debug, Clone, Copy)]
+pub struct LoadOptions {
+    pub drafts: bool,
+    pub today: Date,
+}
+
+/// What kind of content file a path is.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Kind {
+    /// `_index.md` of the folder.
+    Section,
+    /// `index.md` of a bundle folder.
+    BundlePage,
+    Page,
+}
+
+/// A Markdown file read from disk, front matter split and parsed.
+struct Loaded {
+    kind: Kind,
+    /// Relative to `content/`, with `/` separators.
+    rel: String,
+    /// Folder relative to `content/` (for a bundle: the bundle's own folder).
+    dir: String,
+    /// File stem without language suffix (`hba1c`, `index`, `_index`).
+    stem: String,
+    suffix_lang: Option<String>,
+    text: String,
+    split_body_offset: usize,
+    fm_offset: usize,
+    page_fm: Option<PageFrontMatter>,
+    section_fm: Option<SectionFrontMatter>,
+    /// Offsets of keys in the file, for later diagnostics.
+    key_offsets: HashMap<&'static str, usize>,
+}
+
+const LOCATED_KEYS: [&str; 6] = [
+    "title",
+    "authors",
+    "reviewed_by",
+    "lang",
+    "next_review",
+    "slug",
+];
+
+/// Editor leftovers and hidden files that are never content.
+pub fn is_ignored_name(name: &str) -> bool {
+    name.starts_with('.')
+        || name.starts_with('#')
+        || name.ends_with('~')
+        || name.ends_with(".swp")
+        || name.ends_with(".swx")
+        || name.ends_with(".tmp")
+        || name == "4913"
+}
+
+/// Reads `content/` and assembles the site.
+pub fn load(config: Config, opts: LoadOptions) -> Result<(Site, Diagnostics), Diagnostics> {
+    let content = config.root.join("content");
+    let mut ds = Diagnostics::new();
+    if !content.is_dir() {
+        ds.push(
+            Diagnostic::error("content", "the site has no content/ folder")
+                .in_file("content")
+                .with_hint(
+                    "create content/_index.md for the home page, or start with `praxis init`",
+                ),
+        );
+        return Err(ds);
+    }
+
+    let (md_files, other_files) = discover(&content, &config, &mut ds);
+    let bundle_dirs: BTreeSet<String> = md_files
+        .iter()
+        .filter(|(rel, _)| file_stem_parts(rel).0 == "index")
+        .map(|(rel, _)| parent_dir(rel).to_owned())
+        .collect();
+
+    let loaded: Vec<Result<Loaded, Diagnostic>> = md_files
+        .par_iter()
+        .map(|(rel, abs)| read_markdown(rel, abs, &config))
+        .collect();
+    let mut files = Vec::new();
+    for l in loaded {
+        match l {
+            Ok(f) => files.push(f),
+            Err(d) => ds.push(d),
+        }
+    }
+
+    let mut asm = Assembler::new(config, opts);
+    asm.assemble(files, &mut ds);
+    asm.place_assets(other_files, &bundle_dirs);
+    asm.check_outputs(&mut ds);
+    let site = asm.finish();
+    if ds.has_errors() {
+        return Err(ds);
+    }
+    Ok((site, ds))
+}
+
+/// All files under `content/`, sorted: (Markdown, other), each `(rel, abs)`.
+type Found = Vec<(String, PathBuf)>;
+
+fn discover(content: &Path, config: &Config, ds: &mut Diagnostics) -> (Found, Found) {
+    let mut md = Vec::new();
+    let mut other = Vec::new();
+    let walker = walkdir::WalkDir::new(content)
+        .sort_by_file_name()
+        .into_iter()
+        .filter_entry(|e| e.depth() == 0 || !is_ignored_name(&e.file_name().to_string_lossy()));
+    for entry in walker {
+        let entry = match entry {
+            Ok(e) => e,
+            Err(e) => {
+                let path = e
+                    .path()
+                    .map(|p| crate::diagnostics::relative_to(p, &config.root));
+                let mut d = Diagnostic::error("io", format!("cannot read: {e}"));
+                if let Some(p) = path {
+                    d = d.in_file(p);
+                }
+                ds.push(d);
+                continue;
+            }
+        };
+        if !entry.file_type().is_file() {
+            if entry.path_is_symlink() {
+                ds.push(
+                    Diagnostic::warning("symlink", "symbolic links are not followed")
+                        .in_file(crate::diagnostics::relative_to(entry.path(), &config.root))
+                        .with_hint("copy the file into the site instead"),
+                );
+            }
+            continue;
+        }
+        let Ok(rel) = entry.path().strip_prefix(content) else {
+            continue;
+        };
+        let rel = rel
+            .components()
+            .map(|c| c.as_os_str().to_string_lossy())
+            .collect::<Vec<_>>()
+            .join("/");
+        if rel.ends_with(".md") {
+            md.push((rel, entry.path().to_path_buf()));
+        } else {
+            other.push((rel, entry.path().to_path_buf()));
+        }
+    }
+    (md, other)
+}
+
+fn parent_dir(rel: &str) -> &str {
+    rel.rfind('/').map_or("", |i| &rel[..i])
+}
+
+/// `artikel/hba1c.en.md` → (`hba1c`, Some(`en`)). The suffix is a language only
+/// when it looks like one; whether it is configured is checked later.
+fn file_stem_parts(rel: &str) -> (&str, Option<&str>) {
+    let name = rel.rsplit('/').next().unwrap_or(rel);
+    let stem = name.strip_suffix(".md").unwrap_or(name);
+    match stem.rsplit_once('.') {
+        Some((base, lang))
+            if !base.is_empty()
+                && (2..=3).contains(&lang.len())
+                && lang.chars().all(|c| c.is_ascii_lowercase()) =>
+        {
+            (base, Some(lang))
+        }
+        _ => (stem, None),
+    }
+}
+
+fn read_markdown(rel: &str, abs: &Path, config: &Config) -> Result<Loaded, Diagnostic> {
+    let file = Path::new("content").join(rel);
+    let bytes = std::fs::read(abs).map_err(|e| {
+        Diagnostic::error("io", format!("cannot read the file: {e}")).in_file(&file)
+    })?;
+    let text = String::from_utf8(bytes).map_err(|e| {
+        let valid = e.utf8_error().valid_up_to();
+        let prefix = String::from_utf8_lossy(&e.as_bytes()[..valid]).into_owned();
+        let (line, col) = crate::diagnostics::line_col(&prefix, valid);
+        Diagnostic::error("encoding", "the file is not valid UTF-8")
+            .in_file(&file)
+            .at(line, col)
+            .with_hint("save it as UTF-8 (most editors offer \"UTF-8\" in the save dialog)")
+    })?;
+    let _ = config;
+    let (stem, suffix_lang) = file_stem_parts(rel);
+    let kind = match stem {
+        "_index" => Kind::Section,
+        "index" => Kind::BundlePage,
+        _ => Kind::Page,
+    };
+    let dir = parent_dir(rel).to_owned();
+    let (stem, suffix_lang) = (stem.to_owned(), suffix_lang.map(str::to_owned));
+    let split: Split<'_> = front_matter::split(&text, &file)?;
+    let mut key_offsets = HashMap::new();
+    for key in LOCATED_KEYS {
+        if let Some(off) = front_matter::key_offset(&split, key) {
+            key_offsets.insert(key, off);
+        }
+    }
+    let (page_fm, section_fm) = if kind == Kind::Section {
+        (
+            None,
+            Some(front_matter::parse::<SectionFrontMatter>(
+                &split, &text, &file,
+            )?),
+        )
+    } else {
+        if split.format.is_none() {
+            return Err(
+                Diagnostic::error("front-matter", "the article has no front matter")
+                    .in_file(&file)
+                    .at(1, 1)
+                    .with_hint(
+                        "start the file with a block like:\n    +++\n    title = \"…\"\n    +++",
+                    ),
+            );
+        }
+        (
+            Some(front_matter::parse::<PageFrontMatter>(
+                &split, &text, &file,
+            )?),
+            None,
+        )
+    };
+    let (body_offset, fm_offset) = (split.body_offset, split.front_matter_offset);
+    Ok(Loaded {
+        kind,
+        rel: rel.to_owned(),
+        dir,
+        stem,
+        suffix_lang,
+        text,
+        split_body_offset: body_offset,
+        fm_offset,
+        page_fm,
+        section_fm,
+        key_offsets,
+    })
+}
+
+/// Builds sections and pages from loaded files; collects diagnostics on the way.
+struct Assembler {
+    config: Config,
+    opts: LoadOptions,
+    pages: Vec<Page>,
+    sections: Vec<Section>,
+    section_index: HashMap<(String, String), SectionId>,
+    link_targets: HashMap<String, Target>,
+    assets: Vec<Asset>,
+    excluded_drafts: BTreeSet<String>,
+    draft_dirs: Vec<String>,
+}
+
+impl Assembler {
+    fn new(config: Config, opts: LoadOptions) -> Self {
+        Assembler {
+            config,
+            opts,
+            pages: Vec::new(),
+            sections: Vec::new(),
+            section_index: HashMap::new(),
+            link_targets: HashMap::new(),
+            assets: Vec::new(),
+            excluded_drafts: BTreeSet::new(),
+            draft_dirs: Vec::new(),
+        }
+    }
+
+    fn file(rel: &str) -> PathBuf {
+        Path::new("content").join(rel)
+    }
+
+    /// The language of a file, checked against the configured languages.
+    fn language_of(
+        &self,
+        f: &Loaded,
+        fm_lang: Option<&str>,
+        ds: &mut Diagnostics,
+    ) -> Option<String> {
+        let file = Self::file(&f.rel);
+        let listed = self.config.languages.join(", ");
+        if let Some(l) = &f.suffix_lang {
+            if !self.config.is_language(l) {
+                ds.push(
+                    Diagnostic::error("language", format!("the file name says language `{l}`, which the site does not list"))
+                        .in_file(&file)
+                        .with_hint(format!("add \"{l}\" to `languages` in praxis.toml (now: {listed}), or rename the file")),
+                );
+                return None;
+            }
+            if let Some(fl) = fm_lang
+                && fl != l
+            {
+                let d = Diagnostic::error(
+                    "language",
+                    format!("`lang = \"{fl}\"` contradicts the file name's language `{l}`"),
+                )
+                .in_file(&file);
+                ds.push(
+                    locate(d, f, "lang")
+                        .with_hint("remove `lang`: the file suffix already says the language"),
+                );
+                return None;
+            }
+            return Some(l.clone());
+        }
+        match fm_lang {
+            Some(l) if self.config.is_language(l) => Some(l.to_owned()),
+            Some(l) => {
+                let d = Diagnostic::error(
+                    "language",
+                    format!("language `{l}` is not one of the site's languages"),
+                )
+                .in_file(&file)
+                .with_hint(format!(
+                    "use one of {listed}, or add \"{l}\" to `languages` in praxis.toml"
+                ));
+                ds.push(locate(d, f, "lang"));
+                None
+            }
+            None => Some(self.config.default_language.clone()),
+        }
+    }
+
+    fn assemble(&mut self, files: Vec<Loaded>, ds: &mut Diagnostics) {
+        let (section_files, page_files): (Vec<_>, Vec<_>) =
+            files.into_iter().partition(|f| f.kind == Kind::Section);
+
+        // Sections first, shallow before deep, so parents exist when children need them.
+        let mut section_files = section_files;
+        section_files.sort_by_key(|f| {
+            (
+                f.dir.matches('/').count() + usize::from(!f.dir.is_empty()),
+                f.rel.clone(),
+            )
+        });
+        for f in section_files {
+            let Some(fm) = f.section_fm.clone() else {
+                continue;
+            };
+            if fm.draft && !self.opts.drafts {
+                self.draft_dirs.push(f.dir.clone());
+                self.excluded_drafts.insert(f.rel.clone());
+                continue;
+            }
+            if self.in_draft_dir(&f.dir) {
+                continue;
+            }
+            let Some(lang) = self.language_of(&f, fm.lang.as_deref(), ds) else {
+                continue;
+            };
+            let id = self.ensure_section(&f.dir, &lang);
+            let title = fm
+                .title
+                .clone()
+                .unwrap_or_else(|| self.default_section_title(&f.dir));
+            let s = &mut self.sections[id.0 as usize];
+            s.file = Some(Self::file(&f.rel));
+            s.title = title;
+            s.fm = fm;
+            s.text = f.text;
+            s.body_offset = f.split_body_offset;
+            self.link_targets.insert(f.rel.clone(), Target::Section(id));
+        }
+        self.ensure_section("", &self.config.default_language.clone());
+
+        for f in page_files {
+            self.add_page(f, ds);
+        }
+
+        // Sort each section's pages.
+        let mut sections = std::mem::take(&mut self.sections);
+        for s in &mut sections {
+            let pages = &self.pages;
+            let by = s.fm.sort_by;
+            s.pages.sort_by(|a, b| {
+                let (pa, pb) = (&pages[a.0 as usize], &pages[b.0 as usize]);
+                let ord = match by {
+                    SortBy::Date => pb.fm.date.cmp(&pa.fm.date),
+                    SortBy::Title => pa.title.to_lowercase().cmp(&pb.title.to_lowercase()),
+                    SortBy::Weight => pa.fm.weight.cmp(&pb.fm.weight),
+                };
+                ord.then_with(|| pa.file.cmp(&pb.file))
+            });
+        }
+        self.sections = sections;
+    }
+
+    fn in_draft_dir(&self, dir: &str) -> bool {
+        self.draft_dirs
+            .iter()
+            .any(|d| d.is_empty() || dir == d || dir.starts_with(&format!("{d}/")))
+    }
+
+    fn default_section_title(&self, dir: &str) -> String {
+        if dir.is_empty() {
+            return self.config.title.clone();
+        }
+        let name = dir
+            .rsplit('/')
+            .next()
+            .unwrap_or(dir)
+            .replace(['-', '_'], " ");
+        let mut chars = name.chars();
+        match chars.next() {
+            Some(c) => c.to_uppercase().chain(chars).collect(),
+            None => name,
+        }
+    }
+
+    /// The section for `dir` in `lang`, created (with its parents) when missing.
+    fn ensure_section(&mut self, dir: &str, lang: &str) -> SectionId {
+        if let Some(id) = self.section_index.get(&(dir.to_owned(), lang.to_owned())) {
+            return *id;
+        }
+        let parent = if dir.is_empty() {
+            None
+        } else {
+            Some(self.ensure_section(parent_dir(dir), lang))
+        };
+        let mut url = self.config.language_root(lang);
+        for part in dir.split('/').filter(|p| !p.is_empty()) {
+            url.push_str(&slug::slugify(part));
+            url.push('/');
+        }
+        let id = SectionId(self.sections.len() as u32);
+        let title = self.default_section_title(dir);
+        self.sections.push(Section {
+            id,
+            file: None,
+            text: String::new(),
+            body_offset: 0,
+            fm: SectionFrontMatter::default(),
+            title,
+            lang: lang.to_owned(),
+            dir: dir.to_owned(),
+            permalink: self.config.permalink(&url),
+            output: output_for(&url, &self.config.root_path),
+            url,
+            parent,
+            pages: Vec::new(),
+            subsections: Vec::new(),
+        });
+        if let Some(p) = parent {
+            self.sections[p.0 as usize].subsections.push(id);
+        }
+        self.section_index
+            .insert((dir.to_owned(), lang.to_owned()), id);
+        id
+    }
+
+    fn add_page(&mut self, f: Loaded, ds: &mut Diagnostics) {
+        let Some(fm) = f.page_fm.clone() else { return };
+        let file = Self::file(&f.rel);
+        let (section_dir, base_name) = if f.kind == Kind::BundlePage {
+            let name = f.dir.rsplit('/').next().unwrap_or(&f.dir).to_owned();
+            (parent_dir(&f.dir).to_owned(), name)
+        } else {
+            (f.dir.clone(), f.stem.clone())
+        };
+        if (fm.draft && !self.opts.drafts) || self.in_draft_dir(&section_dir) {
+            self.excluded_drafts.insert(f.rel.clone());
+            return;
+        }
+        let mut ok = true;
+        let title = match fm.title.clone() {
+            Some(t) if !t.trim().is_empty() => t,
+            _ => {
+                let d = Diagnostic::error("front-matter", "the article has no title")
+                    .in_file(&file)
+                    .with_hint("add `title = \"…\"` to the front matter: it is the page's heading and its name in search results");
+                let d = match f.key_offsets.get("title") {
+                    Some(&off) => d.at_offset(&f.text, off),
+                    None => d.at_offset(&f.text, f.fm_offset.saturating_sub(1)),
+                };
+                ds.push(d);
+                ok = false;
+                String::new()
+            }
+        };
+        let Some(lang) = self.language_of(&f, fm.lang.as_deref(), ds) else {
+            return;
+        };
+
+        let authors = fm
+            .authors
+            .clone()
+            .unwrap_or_else(|| self.config.default_authors.clone());
+        for (key, list) in [("authors", &authors), ("reviewed_by", &fm.reviewed_by)] {
+            for a in list {
+                if !self.config.authors.contains_key(a) {
+                    let hint = did_you_mean(a, self.config.authors.keys().map(String::as_str))
+                        .unwrap_or_else(|| format!("add an [authors.{a}] table to praxis.toml"));
+                    let d =
+                        Diagnostic::error("author", format!("unknown author key `{a}` in `{key}`"))
+                            .in_file(&file)
+                            .with_hint(hint);
+                    ds.push(locate(d, &f, key));
+                    ok = false;
+                }
+            }
+        }
+        if let (Some(last), Some(next)) = (fm.last_reviewed, fm.next_review)
+            && next < last
+        {
+            let d = Diagnostic::error(
+                "review",
+                format!("next_review ({next}) is before last_reviewed ({last})"),
+            )
+            .in_file(&file)
+            .with_hint("the next review must come after the last one: fix one of the two dates");
+            ds.push(locate(d, &f, "next_review"));
+            ok = false;
+        }
+
+        let slug = match &fm.slug {
+            Some(s) => {
+                let clean = slug::slugify(s);
+                if clean.is_empty() {
+                    let d = Diagnostic::error(
+                        "front-matter",
+                        format!("slug `{s}` has no letters or digits"),
+                    )
+                    .in_file(&file)
+                    .with_hint("use a slug like \"hba1c\"");
+                    ds.push(locate(d, &f, "slug"));
+                    ok = false;
+                }
+                clean
+            }
+            None => {
+                let s = slug::slugify(&base_name);
+                if s.is_empty() {
+                    slug::slugify(&title)
+                } else {
+                    s
+                }
+            }
+        };
+        if !ok {
+            return;
+        }
+
+        let section = self.ensure_section(&section_dir, &lang);
+        let url = format!("{}{slug}/", self.sections[section.0 as usize].url);
+        let id = PageId(self.pages.len() as u32);
+        let translation_key = if f.kind == Kind::BundlePage {
+            f.dir.clone()
+        } else if f.dir.is_empty() {
+            f.stem.clone()
+        } else {
+            format!("{}/{}", f.dir, f.stem)
+        };
+        let audience = fm.audience.unwrap_or_default();
+        let reviewers = fm.reviewed_by.clone();
+        self.pages.push(Page {
+            id,
+            file,
+            text: f.text,
+            body_offset: f.split_body_offset,
+            fm,
+            title,
+            lang,
+            slug,
+            permalink: self.config.permalink(&url),
+            output: output_for(&url, &self.config.root_path),
+            url,
+            section,
+            translation_key,
+            authors,
+            reviewers,
+            audience,
+            assets: Vec::new(),
+        });
+        self.sections[section.0 as usize].pages.push(id);
+        self.link_targets.insert(f.rel, Target::Page(id));
+    }
+
+    /// Bundle files go beside their page (in every language of it); other files keep their path.
+    fn place_assets(&mut self, files: Vec<(String, PathBuf)>, bundle_dirs: &BTreeSet<String>) {
+        let root = self.config.root_path.clone();
+        for (rel, abs) in files {
+            let bundle = bundle_dirs
+                .iter()
+                .filter(|d| rel.starts_with(&format!("{d}/")))
+                .max_by_key(|d| d.len());
+            match bundle {
+                Some(dir) => {
+                    let inner = &rel[dir.len() + 1..];
+                    let pages: Vec<PageId> = self
+                        .pages
+                        .iter()
+                        .filter(|p| &p.translation_key == dir)
+                        .map(|p| p.id)
+                        .collect();
+                    for id in pages {
+                        let page = &mut self.pages[id.0 as usize];
+                        let dir_out = page
+                            .output
+                            .parent()
+                            .map(Path::to_path_buf)
+                            .unwrap_or_default();
+                        page.assets.push(Asset {
+                            source: abs.clone(),
+                            output: dir_out.join(inner),
+                        });
+                    }
+                }
+                None => {
+                    if self.in_draft_dir(parent_dir(&rel)) {
+                        continue;
+                    }
+                    let mut out = PathBuf::new();
+                    let dir = parent_dir(&rel);
+                    for part in dir.split('/').filter(|p| !p.is_empty()) {
+                        out.push(slug::slugify(part));
+                    }
+                    out.push(rel.rsplit('/').next().unwrap_or(&rel));
+                    let _ = &root;
+                    self.assets.push(Asset {
+                        source: abs,
+                        output: out,
+                    });
+                }
+            }
+        }
+    }
+
+    /// Two things may not be written to one output path.
+    fn check_outputs(&self, ds: &mut Diagnostics) {
+        let mut seen: HashMap<&Path, &Path> = HashMap::new();
+        let sources = self
+            .sections
+            .iter()
+            .filter_map(|s| s.file.as_deref().map(|f| (s.output.as_path(), f)))
+            .chain(
+                self.pages
+                    .iter()
+                    .map(|p| (p.output.as_path(), p.file.as_path())),
+            );
+        for (out, file) in sources {
+            if let Some(first) = seen.insert(out, file) {
+                ds.push(
+                    Diagnostic::error(
+                        "duplicate-path",
+                        format!(
+                            "{} and {} would both be written to {}",
+                            first.display(),
+                            file.display(),
+                            out.display()
+                        ),
+                    )
+                    .in_file(file)
+                    .with_hint("give one of them another `slug` or file name"),
+                );
+            }
+        }
+    }
+
+    fn finish(self) -> Site {
+        let mut roots = BTreeMap::new();
+        for s in &self.sections {
+            if s.parent.is_none() {
+                roots.insert(s.lang.clone(), s.id);
+            }
+        }
+        let mut translations: HashMap<String, Vec<PageId>> = HashMap::new();
+        for p in &self.pages {
+            translations
+                .entry(p.translation_key.clone())
+                .or_default()
+                .push(p.id);
+        }
+        Site {
+            config: self.config,
+            pages: self.pages,
+            sections: self.sections,
+            roots,
+            link_targets: self.link_targets,
+            assets: self.assets,
+            translations,
+            excluded_drafts: self.excluded_drafts,
+        }
+    }
+}
+
+/// Points a diagnostic at the line of `key` in the front matter, or at line 1.
+fn locate(d: Diagnostic, f: &Loaded, key: &str) -> Diagnostic {
+    match f.key_offsets.get(key) {
+        Some(&off) => d.at_offset(&f.text, off),
+        None => d.at(1, 1),
+    }
+}
+
+/// `/blog/artikel/hba1c/` with root `/blog/` → `artikel/hba1c/index.html`.
+pub fn output_for(url: &str, root_path: &str) -> PathBuf {
+    let rel = url.strip_prefix(root_path).unwrap_or(url).trim_matches('/');
+    let mut p = PathBuf::new();
+    for part in rel.split('/').filter(|s| !s.is_empty()) {
+        p.push(part);
+    }
+    p.join("index.html")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn language_suffixes_are_recognised() {
+        assert_eq!(file_stem_parts("a/hba1c.en.md"), ("hba1c", Some("en")));
+        assert_eq!(file_stem_parts("a/_index.de.md"), ("_index", Some("de")));
+        assert_eq!(file_stem_parts("a/vitamin.d.md"), ("vitamin.d", None));
+        assert_eq!(file_stem_parts("hba1c.md"), ("hba1c", None));
+        assert_eq!(file_stem_parts(".en.md"), (".en", None));
+    }
+
+    #[test]
+    fn output_paths_strip_the_root() {
+        assert_eq!(
+            output_for("/blog/a/b/", "/blog/"),
+            PathBuf::from("a/b/index.html")
+        );
+        assert_eq!(output_for("/", "/"), PathBuf::from("index.html"));
+    }
+
+    #[test]
+    fn editor_files_are_ignored() {
+        for n in [".hba1c.md.swp", "hba1c.md~", "4913", ".DS_Store", "#a.md#"] {
+            assert!(is_ignored_name(n), "{n}");
+        }
+        assert!(!is_ignored_name("hba1c.md"));
+    }
+}

@@ -1,0 +1,33 @@
+//! praxis: a static-site generator for clinician education blogs.
+//!
+//! The pipeline, one module per stage:
+//!
+//! ```text
+//! praxis.toml ──> config::Config            (raw serde → validated types)
+//! content/    ──> content::load ──> Site    (discover, front matter, sections, pages, URLs)
+//!                 render::render_markdown   (markdown passes: headings, @/ links, code; parallel)
+//! themes/     ──> theme::ThemeFiles         (built-in clinic < themes/NAME < site overrides)
+//!                 render::Renderer          (Tera templates, per-page contexts; parallel)
+//!                 build::emit ──> Output    (pages, sections, static files, bundle assets)
+//!                 output::write_atomic      (temp folder, then swap into public/)
+//! ```
+//!
+//! Every stage reports problems as [`diagnostics::Diagnostic`]s with file, line
+//! and column; [`build::build`] collects them and stops between stages once
+//! there are errors. `src/main.rs` is a thin shell over [`cli`].
+
+// Diagnostics are plain data returned on the cold path; boxing them would only
+// add noise at every call site.
+#![allow(clippy::result_large_err)]
+
+pub mod build;
+pub mod cli;
+pub mod config;
+pub mod content;
+pub mod date;
+pub mod diagnostics;
+pub mod markdown;
+pub mod output;
+pub mod render;
+pub mod source_errors;
+pub mod theme;

@@ -1,0 +1,127 @@
+//! Code highlighting with syntect, as CSS classes.
+//!
+//! The syntax set is loaded once, lazily: a site without code blocks never pays
+//! for it. Highlighted code carries `hl-` classes; one stylesheet
+//! (`syntax.css`) generated from the configured theme colours them all, so the
+//! HTML stays small and a theme change does not touch the pages.
+
+use std::sync::OnceLock;
+
+use syntect::html::{ClassStyle, ClassedHTMLGenerator, css_for_theme_with_class_style};
+use syntect::parsing::SyntaxSet;
+use syntect::util::LinesWithEndings;
+
+const CLASS_STYLE: ClassStyle = ClassStyle::SpacedPrefixed { prefix: "hl-" };
+
+/// Lines longer than this are not highlighted (highlighting a minified
+/// 100 KB line takes seconds and produces megabytes).
+const MAX_LINE: usize = 5_000;
+
+/// The themes syntect ships, valid values of `[markdown] highlight_theme`.
+pub const THEMES: [&str; 7] = [
+    "InspiredGitHub",
+    "Solarized (dark)",
+    "Solarized (light)",
+    "base16-eighties.dark",
+    "base16-mocha.dark",
+    "base16-ocean.dark",
+    "base16-ocean.light",
+];
+
+fn syntaxes() -> &'static SyntaxSet {
+    static SET: OnceLock<SyntaxSet> = OnceLock::new();
+    SET.get_or_init(SyntaxSet::load_defaults_newlines)
+}
+
+/// Escapes text for HTML element content and attribute values.
+pub fn escape_html(s: &str, out: &mut String) {
+    for c in s.chars() {
+        match c {
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '&' => out.push_str("&amp;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            _ => out.push(c),
+        }
+    }
+}
+
+/// Renders a fenced code block as `<pre class="code"><code class="language-x">…`.
+/// Returns whether syntax highlighting was applied.
+pub fn code_block(lang: &str, code: &str, highlight: bool, out: &mut String) -> bool {
+    let lang = lang.split([' ', ',', '{']).next().unwrap_or("").trim();
+    out.push_str("<pre class=\"code\"><code");
+    if !lang.is_empty() {
+        out.push_str(" class=\"language-");
+        escape_html(lang, out);
+        out.push('"');
+    }
+    out.push('>');
+    let highlighted = highlight
+        && !lang.is_empty()
+        && code.lines().all(|l| l.len() <= MAX_LINE)
+        && highlight_into(lang, code, out);
+    if !highlighted {
+        escape_html(code, out);
+    }
+    out.push_str("</code></pre>\n");
+    highlighted
+}
+
+fn highlight_into(lang: &str, code: &str, out: &mut String) -> bool {
+    let set = syntaxes();
+    let Some(syntax) = set
+        .find_syntax_by_token(lang)
+        .or_else(|| set.find_syntax_by_name(lang))
+    else {
+        return false;
+    };
+    let mut generator = ClassedHTMLGenerator::new_with_class_style(syntax, set, CLASS_STYLE);
+    for line in LinesWithEndings::from(code) {
+        if generator
+            .parse_html_for_line_which_includes_newline(line)
+            .is_err()
+        {
+            return false;
+        }
+    }
+    out.push_str(&generator.finalize());
+    true
+}
+
+/// The stylesheet for `theme_name` (one of [`THEMES`]).
+pub fn stylesheet(theme_name: &str) -> Option<String> {
+    let themes = syntect::highlighting::ThemeSet::load_defaults();
+    let theme = themes.themes.get(theme_name)?;
+    css_for_theme_with_class_style(theme, CLASS_STYLE).ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn known_language_gets_classes() {
+        let mut out = String::new();
+        assert!(code_block("python", "x = 1\n", true, &mut out));
+        assert!(out.starts_with("<pre class=\"code\"><code class=\"language-python\">"));
+        assert!(out.contains("class=\"hl-"), "{out}");
+    }
+
+    #[test]
+    fn unknown_language_is_escaped_plain_text() {
+        let mut out = String::new();
+        assert!(!code_block("nosuchlang", "<b>&</b>\n", true, &mut out));
+        assert!(out.contains("&lt;b&gt;&amp;&lt;/b&gt;"));
+    }
+
+    #[test]
+    fn every_listed_theme_has_a_stylesheet() {
+        for t in THEMES {
+            let css = stylesheet(t).unwrap_or_default();
+            assert!(css.contains(".hl-"), "{t}");
+        }
+        assert!(stylesheet("nope").is_none());
+    }
+}

@@ -1,0 +1,424 @@
+//! Markdown to HTML, as small typed passes over pulldown-cmark's event stream.
+//!
+//! One parse per file. Each event keeps its byte range, so every problem found
+//! here (a broken `@/` link, say) is reported at its line and column in the
+//! file. The passes:
+//! - headings get unique ids, an anchor link, and feed the table of contents
+//!   ([`headings`]);
+//! - `@/path.md` links are resolved to the target's URL (the caller decides
+//!   what a path means; anchors are checked after every page is rendered);
+//! - fenced code is highlighted with CSS classes ([`highlight`]);
+//! - HTML comments are dropped (reviewers leave notes in them), and
+//!   `<!-- more -->` marks the end of the summary.
+//!
+//! Nothing is substituted into the HTML afterwards: what a pass produces is
+//! final.
+
+pub mod headings;
+pub mod highlight;
+
+use std::path::Path;
+
+use pulldown_cmark::{CodeBlockKind, CowStr, Event, Options, Parser, Tag, TagEnd};
+
+use crate::content::slug::{UniqueIds, heading_id};
+use crate::diagnostics::Diagnostic;
+pub use headings::TocEntry;
+
+/// Settings that apply to every page.
+#[derive(Debug, Clone, Copy)]
+pub struct Settings {
+    pub smart_punctuation: bool,
+    pub highlight_code: bool,
+}
+
+/// What an `@/` link resolves to: the URL, and a key for the later anchor check.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Resolved<K> {
+    pub url: String,
+    pub target: K,
+}
+
+/// A link to `#anchor` in another page, to be checked once all pages are rendered.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AnchorRef<K> {
+    pub target: K,
+    pub anchor: String,
+    /// Byte offset of the link in the file.
+    pub offset: usize,
+}
+
+/// The result of rendering one file.
+#[derive(Debug, Clone)]
+pub struct Rendered<K> {
+    pub html: String,
+    /// HTML of the text before `<!-- more -->`, else of the first paragraph.
+    pub summary: Option<String>,
+    pub toc: Vec<TocEntry>,
+    pub heading_ids: Vec<String>,
+    pub word_count: usize,
+    pub anchor_refs: Vec<AnchorRef<K>>,
+    pub diagnostics: Vec<Diagnostic>,
+    pub has_highlighted_code: bool,
+}
+
+/// Maps an `@/` path to its URL, or to an error message and a hint.
+pub type Resolver<'a, K> = dyn Fn(&str) -> Result<Resolved<K>, (String, String)> + Sync + 'a;
+
+/// One Markdown file to render.
+pub struct Input<'a> {
+    /// The whole file, front matter included (for line numbers).
+    pub text: &'a str,
+    pub body_offset: usize,
+    /// The file, relative to the site root, for diagnostics.
+    pub file: &'a Path,
+}
+
+const MORE: &str = "more";
+
+fn options(settings: Settings) -> Options {
+    let mut o = Options::ENABLE_TABLES
+        | Options::ENABLE_FOOTNOTES
+        | Options::ENABLE_STRIKETHROUGH
+        | Options::ENABLE_TASKLISTS
+        | Options::ENABLE_HEADING_ATTRIBUTES
+        | Options::ENABLE_SUBSCRIPT
+        | Options::ENABLE_SUPERSCRIPT;
+    if settings.smart_punctuation {
+        o |= Options::ENABLE_SMART_PUNCTUATION;
+    }
+    o
+}
+
+/// `<!-- … -->` and nothing else; returns the comment's text.
+fn comment_text(html: &str) -> Option<&str> {
+    let t = html.trim();
+    let inner = t.strip_prefix("<!--")?.strip_suffix("-->")?;
+    (!inner.contains("-->")).then_some(inner.trim())
+}
+
+/// A heading being collected until its end tag.
+struct OpenHeading<'a> {
+    level: u8,
+    id: Option<String>,
+    classes: Vec<String>,
+    text: String,
+    events: Vec<Event<'a>>,
+}
+
+/// Renders one file. `resolve` maps an `@/` path (without `@/` and anchor) to a
+/// URL, or gives the error message and hint.
+pub fn render<K: Clone>(
+    input: &Input<'_>,
+    settings: Settings,
+    resolve: &Resolver<'_, K>,
+) -> Rendered<K> {
+    let body = &input.text[input.body_offset..];
+    let mut events: Vec<Event<'_>> = Vec::new();
+    let mut diagnostics = Vec::new();
+    let mut anchor_refs = Vec::new();
+    let mut toc_flat = Vec::new();
+    let mut ids = UniqueIds::default();
+    let mut heading_ids = Vec::new();
+    let mut word_count = 0usize;
+    let mut has_highlighted_code = false;
+    let mut more_at: Option<usize> = None;
+    let mut first_paragraph: Option<(usize, usize)> = None;
+    let mut depth = 0usize;
+
+    let mut heading: Option<OpenHeading<'_>> = None;
+    let mut code: Option<(String, String)> = None;
+    let mut html_block: Option<String> = None;
+
+    for (event, range) in Parser::new_ext(body, options(settings)).into_offset_iter() {
+        // Code blocks: gather the text, emit highlighted HTML at the end.
+        if let Some((_, buf)) = code.as_mut() {
+            match event {
+                Event::Text(t) => buf.push_str(&t),
+                Event::End(TagEnd::CodeBlock) => {
+                    let (lang, text) = code.take().unwrap_or_default();
+                    let mut out = String::with_capacity(text.len() * 2);
+                    has_highlighted_code |=
+                        highlight::code_block(&lang, &text, settings.highlight_code, &mut out);
+                    events.push(Event::Html(out.into()));
+                }
+                _ => {}
+            }
+            continue;
+        }
+        if let Some(buf) = html_block.as_mut() {
+            match event {
+                Event::Html(h) | Event::InlineHtml(h) => buf.push_str(&h),
+                Event::End(TagEnd::HtmlBlock) => {
+                    let html = html_block.take().unwrap_or_default();
+                    match comment_text(&html) {
+                        Some(MORE) if more_at.is_none() => more_at = Some(events.len()),
+                        Some(_) => {}
+                        None => events.push(Event::Html(html.into())),
+                    }
+                }
+                _ => {}
+            }
+            continue;
+        }
+
+        let event = match event {
+            Event::Start(Tag::CodeBlock(kind)) => {
+                let lang = match kind {
+                    CodeBlockKind::Fenced(info) => info.to_string(),
+                    CodeBlockKind::Indented => String::new(),
+                };
+                code = Some((lang, String::new()));
+                continue;
+            }
+            Event::Start(Tag::HtmlBlock) => {
+                html_block = Some(String::new());
+                continue;
+            }
+            Event::InlineHtml(h) if comment_text(&h).is_some() => {
+                if comment_text(&h) == Some(MORE) && more_at.is_none() {
+                    more_at = Some(events.len());
+                }
+                continue;
+            }
+            Event::Start(Tag::Heading {
+                level, id, classes, ..
+            }) => {
+                heading = Some(OpenHeading {
+                    level: level as u8,
+                    id: id.map(|s| s.to_string()),
+                    classes: classes.iter().map(|c| c.to_string()).collect(),
+                    text: String::new(),
+                    events: Vec::new(),
+                });
+                continue;
+            }
+            Event::End(TagEnd::Heading(_)) => {
+                if let Some(h) = heading.take() {
+                    let id = ids.claim(h.id.unwrap_or_else(|| heading_id(&h.text)));
+                    let (open, close) = headings::wrap(h.level, &id, &h.classes);
+                    events.push(Event::Html(open.into()));
+                    events.extend(h.events);
+                    events.push(Event::Html(close.into()));
+                    toc_flat.push((h.level, id.clone(), h.text.trim().to_owned()));
+                    heading_ids.push(id);
+                }
+                continue;
+            }
+            Event::Start(Tag::Link {
+                link_type,
+                dest_url,
+                title,
+                id,
+            }) if dest_url.starts_with("@/") => {
+                let (path, anchor) = match dest_url[2..].split_once('#') {
+                    Some((p, a)) => (p.to_owned(), Some(a.to_owned())),
+                    None => (dest_url[2..].to_owned(), None),
+                };
+                let offset = input.body_offset
+                    + range.start
+                    + body[range.clone()].find(dest_url.as_ref()).unwrap_or(0);
+                let url = match resolve(&path) {
+                    Ok(r) => {
+                        if let Some(a) = &anchor {
+                            anchor_refs.push(AnchorRef {
+                                target: r.target.clone(),
+                                anchor: a.clone(),
+                                offset,
+                            });
+                        }
+                        match &anchor {
+                            Some(a) => format!("{}#{a}", r.url),
+                            None => r.url,
+                        }
+                    }
+                    Err((message, hint)) => {
+                        diagnostics.push(
+                            Diagnostic::error("link", message)
+                                .in_file(input.file)
+                                .at_offset(input.text, offset)
+                                .with_hint(hint),
+                        );
+                        dest_url.to_string()
+                    }
+                };
+                Event::Start(Tag::Link {
+                    link_type,
+                    dest_url: CowStr::from(url),
+                    title,
+                    id,
+                })
+            }
+            Event::Text(t) => {
+                word_count += t.split_whitespace().count();
+                if let Some(h) = heading.as_mut() {
+                    h.text.push_str(&t);
+                }
+                Event::Text(t)
+            }
+            Event::Code(c) => {
+                word_count += 1;
+                if let Some(h) = heading.as_mut() {
+                    h.text.push_str(&c);
+                }
+                Event::Code(c)
+            }
+            other => other,
+        };
+
+        match &event {
+            Event::Start(Tag::Paragraph) if depth == 0 && first_paragraph.is_none() => {
+                first_paragraph = Some((events.len(), 0));
+            }
+            Event::End(TagEnd::Paragraph) if depth == 1 => {
+                if let Some((s, 0)) = first_paragraph {
+                    first_paragraph = Some((s, events.len() + 1));
+                }
+            }
+            _ => {}
+        }
+        match &event {
+            Event::Start(_) => depth += 1,
+            Event::End(_) => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+        match heading.as_mut() {
+            Some(h) => h.events.push(event),
+            None => events.push(event),
+        }
+    }
+
+    let summary = match (more_at, first_paragraph) {
+        (Some(cut), _) => Some(to_html(&events[..cut])),
+        (None, Some((s, e))) if e > s => Some(to_html(&events[s..e])),
+        _ => None,
+    };
+    Rendered {
+        html: to_html(&events),
+        summary,
+        toc: headings::nest(toc_flat),
+        heading_ids,
+        word_count,
+        anchor_refs,
+        diagnostics,
+        has_highlighted_code,
+    }
+}
+
+fn to_html(events: &[Event<'_>]) -> String {
+    let mut out = String::with_capacity(events.len() * 16);
+    pulldown_cmark::html::push_html(&mut out, events.iter().cloned());
+    out
+}
+
+/// Reading time in minutes at 200 words a minute, at least one.
+pub fn reading_time(words: usize) -> usize {
+    words.div_ceil(200).max(1)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn settings() -> Settings {
+        Settings {
+            smart_punctuation: true,
+            highlight_code: true,
+        }
+    }
+
+    fn render_md(md: &str) -> Rendered<u32> {
+        let input = Input {
+            text: md,
+            body_offset: 0,
+            file: Path::new("content/a.md"),
+        };
+        render(&input, settings(), &|p: &str| match p {
+            "b.md" => Ok(Resolved {
+                url: "/b/".into(),
+                target: 7,
+            }),
+            other => Err((format!("no page {other}"), "check the path".into())),
+        })
+    }
+
+    #[test]
+    fn headings_get_unique_ids_anchors_and_toc() {
+        let r = render_md(
+            "# Titel\n\n## Zielwerte für HbA1c\n\n### Details\n\n## Zielwerte für HbA1c\n\n## Custom {#own}\n",
+        );
+        assert!(r.html.contains("<h2 id=\"zielwerte-für-hba1c\">Zielwerte für HbA1c <a class=\"anchor\" href=\"#zielwerte-für-hba1c\""));
+        assert!(r.html.contains("<h2 id=\"zielwerte-für-hba1c-1\">"));
+        assert!(r.html.contains("<h2 id=\"own\">"));
+        assert_eq!(r.toc.len(), 1, "h1 holds the rest");
+        assert_eq!(r.toc[0].children.len(), 3);
+        assert_eq!(r.toc[0].children[0].children[0].id, "details");
+    }
+
+    #[test]
+    fn internal_links_resolve_and_broken_ones_are_located() {
+        let r = render_md("See [b](@/b.md#x).\n\nAnd [c](@/c.md).\n");
+        assert!(r.html.contains("<a href=\"/b/#x\">b</a>"));
+        assert_eq!(
+            r.anchor_refs,
+            vec![AnchorRef {
+                target: 7,
+                anchor: "x".into(),
+                offset: 8
+            }]
+        );
+        assert_eq!(r.diagnostics.len(), 1);
+        let d = &r.diagnostics[0];
+        assert_eq!((d.line, d.column), (3, 9));
+        assert_eq!(d.message, "no page c.md");
+    }
+
+    #[test]
+    fn code_is_highlighted_and_citations_in_code_stay_literal() {
+        let r = render_md("```python\nx = 1  # [@key]\n```\n\nText `[@key]`.\n");
+        assert!(r.has_highlighted_code);
+        assert!(r.html.contains("hl-"));
+        assert!(r.html.contains("[@key]"));
+    }
+
+    #[test]
+    fn comments_are_dropped_and_more_marks_the_summary() {
+        let r = render_md(
+            "First para.\n\nSecond para.\n\n<!-- more -->\n\nRest. <!-- note to reviewer -->\n\n<!--\nmulti\n-->\n",
+        );
+        assert_eq!(
+            r.summary.as_deref(),
+            Some("<p>First para.</p>\n<p>Second para.</p>\n")
+        );
+        assert!(!r.html.contains("<!--"));
+        assert!(!r.html.contains("reviewer"));
+        assert!(r.html.contains("Rest."));
+    }
+
+    #[test]
+    fn summary_falls_back_to_first_paragraph() {
+        let r = render_md("## H\n\nOne *two*.\n\nThree.\n");
+        assert_eq!(r.summary.as_deref(), Some("<p>One <em>two</em>.</p>\n"));
+    }
+
+    #[test]
+    fn extensions_are_on() {
+        let r = render_md(
+            "| a | b |\n|---|---|\n| 1 | 2 |\n\nx[^1]\n\n[^1]: note\n\n~~old~~ CO ~2~ x\n\n- [x] done\n\n\"quoted\"\n",
+        );
+        assert!(r.html.contains("<table>"));
+        assert!(r.html.contains("footnote-definition"));
+        assert!(r.html.contains("<del>old</del>"));
+        assert!(r.html.contains("<sub>2</sub>"), "{}", r.html);
+        assert!(r.html.contains("checkbox"));
+        assert!(r.html.contains("“quoted”"));
+    }
+
+    #[test]
+    fn word_count_and_reading_time() {
+        let r = render_md("one two three\n\n```\nnot counted here\n```\n");
+        assert_eq!(r.word_count, 3);
+        assert_eq!(reading_time(0), 1);
+        assert_eq!(reading_time(401), 3);
+    }
+}

@@ -1,0 +1,228 @@
+//! The built site in memory, and writing it to disk without ever leaving a
+//! half-written `public/`.
+//!
+//! A build produces an [`Output`]: every file's path and content (or the file
+//! to copy). [`write_atomic`] writes it into a hidden sibling folder on the
+//! same filesystem, then swaps it in with two renames: the old folder aside,
+//! the new one in, the old one deleted last. A build that fails or is killed
+//! leaves the previous site untouched; leftovers of a killed build are removed
+//! by the next one.
+
+use std::collections::BTreeSet;
+use std::io;
+use std::path::{Path, PathBuf};
+
+use rayon::prelude::*;
+
+/// What goes into one output file.
+#[derive(Debug, Clone)]
+pub enum Content {
+    Text(String),
+    Bytes(Vec<u8>),
+    Static(&'static [u8]),
+    /// Copy this file.
+    Copy(PathBuf),
+}
+
+/// The whole built site, before it touches the disk.
+#[derive(Debug, Default)]
+pub struct Output {
+    files: Vec<(PathBuf, Content)>,
+}
+
+impl Output {
+    pub fn add(&mut self, path: impl Into<PathBuf>, content: Content) {
+        self.files.push((path.into(), content));
+    }
+
+    pub fn len(&self) -> usize {
+        self.files.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.files.is_empty()
+    }
+
+    pub fn paths(&self) -> impl Iterator<Item = &Path> {
+        self.files.iter().map(|(p, _)| p.as_path())
+    }
+
+    /// The text of an output file (for tests and `check`).
+    pub fn text(&self, path: &str) -> Option<&str> {
+        self.files.iter().find_map(|(p, c)| match c {
+            Content::Text(t) if p == Path::new(path) => Some(t.as_str()),
+            _ => None,
+        })
+    }
+
+    /// Later entries win when two share a path (site static files over theme ones).
+    fn deduplicated(&self) -> Vec<&(PathBuf, Content)> {
+        let mut seen = BTreeSet::new();
+        let mut out: Vec<_> = self
+            .files
+            .iter()
+            .rev()
+            .filter(|(p, _)| seen.insert(p.clone()))
+            .collect();
+        out.reverse();
+        out
+    }
+}
+
+/// A failure while writing, naming the path.
+#[derive(Debug, thiserror::Error)]
+#[error("{action} {path}: {source}")]
+pub struct WriteError {
+    pub action: &'static str,
+    pub path: PathBuf,
+    #[source]
+    pub source: io::Error,
+}
+
+fn err<'a>(action: &'static str, path: &'a Path) -> impl FnOnce(io::Error) -> WriteError + 'a {
+    move |source| WriteError {
+        action,
+        path: path.to_path_buf(),
+        source,
+    }
+}
+
+const TMP_MARK: &str = ".praxis-tmp-";
+const OLD_MARK: &str = ".praxis-old-";
+
+/// Writes `output` to `dir`, replacing what was there only once all is written.
+pub fn write_atomic(output: &Output, dir: &Path) -> Result<(), WriteError> {
+    let parent = match dir.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+        _ => PathBuf::from("."),
+    };
+    let name = dir
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "public".into());
+    std::fs::create_dir_all(&parent).map_err(err("cannot create", &parent))?;
+    remove_leftovers(&parent, &name);
+
+    let tmp = parent.join(format!(".{name}{TMP_MARK}{}", std::process::id()));
+    if tmp.exists() {
+        std::fs::remove_dir_all(&tmp).map_err(err("cannot remove", &tmp))?;
+    }
+    let result = write_tree(output, &tmp).and_then(|()| swap_in(&tmp, dir, &parent, &name));
+    if result.is_err() {
+        let _ = std::fs::remove_dir_all(&tmp);
+    }
+    result
+}
+
+/// Removes temporary folders left by earlier, killed builds of `name`.
+fn remove_leftovers(parent: &Path, name: &str) {
+    let Ok(entries) = std::fs::read_dir(parent) else {
+        return;
+    };
+    let prefixes = [format!(".{name}{TMP_MARK}"), format!(".{name}{OLD_MARK}")];
+    for e in entries.flatten() {
+        let n = e.file_name().to_string_lossy().into_owned();
+        if prefixes.iter().any(|p| n.starts_with(p.as_str())) {
+            let _ = std::fs::remove_dir_all(e.path());
+        }
+    }
+}
+
+fn write_tree(output: &Output, root: &Path) -> Result<(), WriteError> {
+    let files = output.deduplicated();
+    let dirs: BTreeSet<PathBuf> = files
+        .iter()
+        .filter_map(|(p, _)| p.parent().map(|d| root.join(d)))
+        .chain(std::iter::once(root.to_path_buf()))
+        .collect();
+    for d in &dirs {
+        std::fs::create_dir_all(d).map_err(err("cannot create", d))?;
+    }
+    files.par_iter().try_for_each(|(rel, content)| {
+        let path = root.join(rel);
+        match content {
+            Content::Text(t) => std::fs::write(&path, t).map_err(err("cannot write", &path)),
+            Content::Bytes(b) => std::fs::write(&path, b).map_err(err("cannot write", &path)),
+            Content::Static(b) => std::fs::write(&path, b).map_err(err("cannot write", &path)),
+            Content::Copy(src) => std::fs::copy(src, &path)
+                .map(|_| ())
+                .map_err(err("cannot copy", src)),
+        }
+    })
+}
+
+fn swap_in(tmp: &Path, dir: &Path, parent: &Path, name: &str) -> Result<(), WriteError> {
+    if dir.exists() {
+        let old = parent.join(format!(".{name}{OLD_MARK}{}", std::process::id()));
+        std::fs::rename(dir, &old).map_err(err("cannot move aside", dir))?;
+        if let Err(e) = std::fs::rename(tmp, dir) {
+            let _ = std::fs::rename(&old, dir);
+            return Err(err("cannot move into place", dir)(e));
+        }
+        std::fs::remove_dir_all(&old).map_err(err("cannot remove", &old))?;
+    } else {
+        std::fs::rename(tmp, dir).map_err(err("cannot move into place", dir))?;
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn replaces_the_folder_and_cleans_leftovers() {
+        let t = tempfile::tempdir().expect("tempdir");
+        let out = t.path().join("public");
+        std::fs::create_dir_all(&out).expect("mkdir");
+        std::fs::write(out.join("stale.html"), "old").expect("write");
+        let leftover = t.path().join(".public.praxis-tmp-99999");
+        std::fs::create_dir_all(&leftover).expect("mkdir");
+
+        let mut o = Output::default();
+        o.add("a/index.html", Content::Text("A".into()));
+        o.add("style.css", Content::Static(b"x"));
+        o.add("style.css", Content::Text("site wins".into()));
+        write_atomic(&o, &out).expect("write");
+
+        assert_eq!(
+            std::fs::read_to_string(out.join("a/index.html"))
+                .ok()
+                .as_deref(),
+            Some("A")
+        );
+        assert_eq!(
+            std::fs::read_to_string(out.join("style.css"))
+                .ok()
+                .as_deref(),
+            Some("site wins")
+        );
+        assert!(!out.join("stale.html").exists());
+        assert!(!leftover.exists());
+        let names: Vec<_> = std::fs::read_dir(t.path())
+            .expect("list")
+            .flatten()
+            .map(|e| e.file_name())
+            .collect();
+        assert_eq!(names.len(), 1, "{names:?}");
+    }
+
+    #[test]
+    fn a_failed_write_keeps_the_old_site() {
+        let t = tempfile::tempdir().expect("tempdir");
+        let out = t.path().join("public");
+        std::fs::create_dir_all(&out).expect("mkdir");
+        std::fs::write(out.join("index.html"), "old").expect("write");
+        let mut o = Output::default();
+        o.add("index.html", Content::Text("new".into()));
+        o.add("x.png", Content::Copy(t.path().join("missing.png")));
+        assert!(write_atomic(&o, &out).is_err());
+        assert_eq!(
+            std::fs::read_to_string(out.join("index.html"))
+                .ok()
+                .as_deref(),
+            Some("old")
+        );
+        assert_eq!(std::fs::read_dir(t.path()).expect("list").count(), 1);
+    }
+}

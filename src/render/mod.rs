@@ -1,0 +1,351 @@
+//! Rendering: Markdown of every page and section, then templates.
+//!
+//! Templates are compiled once per build from the merged theme layers. Each
+//! language gets one base context (config, UI strings, URLs) that every render
+//! clones cheaply (Tera 2 shares maps). Pages render in parallel. Template
+//! errors name the template file (built-in or the site's) with line and column.
+//! Templates cannot read the environment: Tera 2 has no `get_env`.
+
+pub mod views;
+
+use std::collections::{BTreeMap, HashMap};
+use std::path::PathBuf;
+
+use rayon::prelude::*;
+use tera::{Context, Tera};
+
+pub use crate::content::Target;
+use crate::content::{PageId, SectionId, Site};
+use crate::diagnostics::{Diagnostic, Diagnostics};
+use crate::markdown::{self, Input, Rendered, Resolved, Settings};
+use crate::theme::{Origin, ThemeFiles};
+use views::{ConfigView, RenderedContent};
+
+/// The site's Markdown, rendered, with the diagnostics it produced.
+pub struct MarkdownOutput {
+    pub pages: Vec<Rendered<Target>>,
+    pub sections: Vec<Rendered<Target>>,
+    pub has_highlighted_code: bool,
+}
+
+/// Resolves an `@/` path against the site.
+fn resolve_link(site: &Site, path: &str) -> Result<Resolved<Target>, (String, String)> {
+    let path = path.trim_start_matches('/');
+    let target = site.link_targets.get(path).copied().or_else(|| {
+        // `@/artikel/asthma/` means the bundle's index.md
+        let trimmed = path.trim_end_matches('/');
+        site.link_targets
+            .get(&format!("{trimmed}/index.md"))
+            .copied()
+    });
+    match target {
+        Some(t) => {
+            let url = match t {
+                Target::Page(p) => site.page(p).url.clone(),
+                Target::Section(s) => site.section(s).url.clone(),
+            };
+            Ok(Resolved { url, target: t })
+        }
+        None if site.excluded_drafts.contains(path) => Err((
+            format!("`@/{path}` links to a draft"),
+            "publish the target (draft = false) or build with --drafts".into(),
+        )),
+        None => {
+            let hint = crate::diagnostics::did_you_mean(
+                path,
+                site.link_targets.keys().map(String::as_str),
+            )
+            .map(|h| format!("{h} (paths are relative to content/)"))
+            .unwrap_or_else(|| "paths are relative to content/, e.g. `@/artikel/hba1c.md`".into());
+            Err((
+                format!("`@/{path}` does not match any file in content/"),
+                hint,
+            ))
+        }
+    }
+}
+
+/// Renders the Markdown of every page and section, in parallel, then checks
+/// `#anchor` links against the headings of their targets.
+pub fn render_markdown(site: &Site, ds: &mut Diagnostics) -> MarkdownOutput {
+    let settings = Settings {
+        smart_punctuation: site.config.markdown.smart_punctuation,
+        highlight_code: site.config.markdown.highlight_code,
+    };
+    let resolve = |p: &str| resolve_link(site, p);
+    let pages: Vec<Rendered<Target>> = site
+        .pages
+        .par_iter()
+        .map(|p| {
+            let input = Input {
+                text: &p.text,
+                body_offset: p.body_offset,
+                file: &p.file,
+            };
+            markdown::render(&input, settings, &resolve)
+        })
+        .collect();
+    let sections: Vec<Rendered<Target>> = site
+        .sections
+        .par_iter()
+        .map(|s| {
+            let empty = PathBuf::new();
+            let input = Input {
+                text: &s.text,
+                body_offset: s.body_offset,
+                file: s.file.as_ref().unwrap_or(&empty),
+            };
+            markdown::render(&input, settings, &resolve)
+        })
+        .collect();
+
+    let ids_of = |t: Target| -> &[String] {
+        match t {
+            Target::Page(p) => &pages[p.0 as usize].heading_ids,
+            Target::Section(s) => &sections[s.0 as usize].heading_ids,
+        }
+    };
+    let sources = site
+        .pages
+        .iter()
+        .map(|p| (&p.file, &p.text))
+        .zip(pages.iter())
+        .chain(
+            site.sections
+                .iter()
+                .filter_map(|s| s.file.as_ref().map(|f| (f, &s.text)))
+                .zip(sections.iter()),
+        );
+    for ((file, text), r) in sources {
+        ds.extend(r.diagnostics.iter().cloned());
+        for a in &r.anchor_refs {
+            let ids = ids_of(a.target);
+            if !ids.iter().any(|i| i == &a.anchor) {
+                let hint =
+                    crate::diagnostics::did_you_mean(&a.anchor, ids.iter().map(String::as_str))
+                        .unwrap_or_else(|| {
+                            if ids.is_empty() {
+                                "the target page has no headings".into()
+                            } else {
+                                format!("headings there: {}", ids.join(", "))
+                            }
+                        });
+                ds.push(
+                    Diagnostic::error(
+                        "anchor",
+                        format!("the target has no heading with id `{}`", a.anchor),
+                    )
+                    .in_file(file.clone())
+                    .at_offset(text, a.offset)
+                    .with_hint(hint),
+                );
+            }
+        }
+    }
+    let has_highlighted_code = pages
+        .iter()
+        .chain(sections.iter())
+        .any(|r| r.has_highlighted_code);
+    MarkdownOutput {
+        pages,
+        sections,
+        has_highlighted_code,
+    }
+}
+
+/// Compiled templates plus the per-language base contexts.
+pub struct Renderer {
+    tera: Tera,
+    origins: HashMap<String, Origin>,
+    base: BTreeMap<String, Context>,
+}
+
+/// A Tera error as a diagnostic in the template's file.
+fn template_error(err: &tera::Error, origins: &HashMap<String, Origin>, what: &str) -> Diagnostic {
+    let file_of = |name: &str| {
+        origins
+            .get(name)
+            .map(Origin::display)
+            .unwrap_or_else(|| format!("templates/{name}"))
+    };
+    match err.kind() {
+        tera::ErrorKind::SyntaxError(r) | tera::ErrorKind::RenderingError(r) => {
+            let kind = if matches!(err.kind(), tera::ErrorKind::SyntaxError(_)) {
+                "template syntax error"
+            } else {
+                "template error"
+            };
+            let span = r.span();
+            Diagnostic::error("template", format!("{kind}{what}: {}", r.message()))
+                .in_file(file_of(r.filename()))
+                .at(span.start_line, span.start_col + 1)
+                .with_hint("fix the template; Tera's syntax is described at https://keats.github.io/tera/")
+        }
+        tera::ErrorKind::MissingParent { current, parent } => Diagnostic::error(
+            "template",
+            format!("template `{current}` extends `{parent}`, which does not exist"),
+        )
+        .in_file(file_of(current))
+        .with_hint(format!("create templates/{parent} or fix the name in `{{% extends %}}`")),
+        tera::ErrorKind::TemplateNotFound(name) => Diagnostic::error(
+            "template",
+            format!("template `{name}` not found{what}"),
+        )
+        .with_hint(format!(
+            "create templates/{name} in the site, or use a template of the theme (page.html, section.html, index.html)"
+        )),
+        _ => Diagnostic::error("template", format!("{err}{what}")),
+    }
+}
+
+impl Renderer {
+    /// Compiles every template; reports all syntax errors at once.
+    pub fn new(site: &Site, theme: &ThemeFiles, has_code: bool) -> Result<Renderer, Diagnostics> {
+        let mut tera = Tera::new();
+        tera.autoescape_on(vec![".html", ".htm", ".xml", ".svg"]);
+        let mut origins = HashMap::new();
+        let mut ds = Diagnostics::new();
+        // Check each template alone first, so every syntax error is reported.
+        for t in theme.templates.values() {
+            origins.insert(t.name.clone(), t.origin.clone());
+            let mut single = Tera::new();
+            if let Err(e) = single.add_raw_template(&t.name, &t.text)
+                && matches!(e.kind(), tera::ErrorKind::SyntaxError(_))
+            {
+                ds.push(template_error(&e, &origins, ""));
+            }
+        }
+        if ds.has_errors() {
+            return Err(ds);
+        }
+        let all = theme
+            .templates
+            .values()
+            .map(|t| (t.name.as_str(), t.text.as_str()));
+        if let Err(e) = tera.add_raw_templates(all) {
+            ds.push(template_error(&e, &origins, ""));
+            return Err(ds);
+        }
+
+        let config = &site.config;
+        let config_view = ConfigView {
+            title: &config.title,
+            description: &config.description,
+            disclaimer: &config.disclaimer,
+            base_url: &config.base_url,
+            default_language: &config.default_language,
+            languages: &config.languages,
+            extra: &config.extra,
+        };
+        tera.global_context().insert("config", &config_view);
+        tera.global_context().insert("root_url", &config.root_path);
+        tera.global_context()
+            .insert("theme_css", &config.theme_css());
+        tera.global_context().insert("highlight_css", &has_code);
+        tera.global_context()
+            .insert("praxis_version", env!("CARGO_PKG_VERSION"));
+
+        let mut base = BTreeMap::new();
+        for lang in &config.languages {
+            let mut ctx = Context::new();
+            ctx.insert("lang", lang);
+            ctx.insert("t", &theme.strings_for(lang));
+            ctx.insert("home_url", &config.language_root(lang));
+            base.insert(lang.clone(), ctx);
+        }
+        Ok(Renderer {
+            tera,
+            origins,
+            base,
+        })
+    }
+
+    fn context(&self, lang: &str, path: &str, permalink: &str) -> Context {
+        let mut ctx = self
+            .base
+            .get(lang)
+            .or_else(|| self.base.values().next())
+            .cloned()
+            .unwrap_or_default();
+        ctx.insert("current_path", path);
+        ctx.insert("current_url", permalink);
+        ctx
+    }
+
+    fn render(&self, template: &str, ctx: &Context, what: &str) -> Result<String, Diagnostic> {
+        self.tera
+            .render(template, ctx)
+            .map_err(|e| template_error(&e, &self.origins, what))
+    }
+
+    pub fn render_page(
+        &self,
+        site: &Site,
+        md: &RenderedContent<'_>,
+        id: PageId,
+    ) -> Result<String, Diagnostic> {
+        let p = site.page(id);
+        let mut ctx = self.context(&p.lang, &p.url, &p.permalink);
+        ctx.insert("page", &views::page_view(site, md, id, true));
+        let section = site.section(p.section);
+        let template =
+            p.fm.template
+                .as_deref()
+                .or(section.fm.page_template.as_deref())
+                .unwrap_or("page.html");
+        self.render(
+            template,
+            &ctx,
+            &format!(" (rendering {})", p.file.display()),
+        )
+    }
+
+    pub fn render_section(
+        &self,
+        site: &Site,
+        md: &RenderedContent<'_>,
+        id: SectionId,
+    ) -> Result<String, Diagnostic> {
+        let s = site.section(id);
+        let mut ctx = self.context(&s.lang, &s.url, &s.permalink);
+        ctx.insert("section", &views::section_view(site, md, id));
+        let template = match (&s.fm.template, s.is_root()) {
+            (Some(t), _) => t.as_str(),
+            (None, true) => "index.html",
+            (None, false) => "section.html",
+        };
+        if s.is_root() {
+            let mut recent: Vec<PageId> = site
+                .pages
+                .iter()
+                .filter(|p| p.lang == s.lang)
+                .map(|p| p.id)
+                .collect();
+            recent.sort_by(|a, b| {
+                let (pa, pb) = (site.page(*a), site.page(*b));
+                pb.fm
+                    .date
+                    .cmp(&pa.fm.date)
+                    .then_with(|| pa.file.cmp(&pb.file))
+            });
+            recent.truncate(10);
+            let views: Vec<_> = recent
+                .iter()
+                .map(|&p| views::page_view(site, md, p, false))
+                .collect();
+            ctx.insert("recent_pages", &views);
+        }
+        let what = match &s.file {
+            Some(f) => format!(" (rendering {})", f.display()),
+            None => format!(" (rendering the section {})", s.url),
+        };
+        self.render(template, &ctx, &what)
+    }
+
+    pub fn render_404(&self, site: &Site) -> Result<String, Diagnostic> {
+        let lang = &site.config.default_language;
+        let path = format!("{}404.html", site.config.root_path);
+        let ctx = self.context(lang, &path, &site.config.permalink(&path));
+        self.render("404.html", &ctx, " (rendering 404.html)")
+    }
+}

@@ -1,0 +1,265 @@
+//! What templates see: serialisable views that borrow from the site.
+//!
+//! Views are built per render from the immutable [`Site`] and the rendered
+//! Markdown; nothing here clones the site. The field names are the template
+//! contract documented in `docs/templates.md`: change them only with the docs.
+
+use std::collections::BTreeMap;
+
+use serde::Serialize;
+
+use crate::content::{PageId, SectionId, Site};
+use crate::date::Date;
+use crate::markdown::{Rendered, TocEntry, reading_time};
+
+use super::Target;
+
+/// A date as templates get it.
+#[derive(Debug, Serialize)]
+pub struct DateView {
+    pub iso: String,
+    pub display: String,
+}
+
+impl DateView {
+    pub fn new(d: Date, lang: &str) -> DateView {
+        DateView {
+            iso: d.iso(),
+            display: d.display(lang),
+        }
+    }
+}
+
+#[derive(Debug, Serialize)]
+pub struct AuthorView<'a> {
+    pub key: &'a str,
+    pub name: &'a str,
+    pub credentials: &'a str,
+    pub affiliation: &'a str,
+    pub url: &'a str,
+    pub orcid: &'a str,
+    pub disclosures: &'a str,
+    pub page_url: String,
+}
+
+#[derive(Debug, Serialize)]
+pub struct TagView<'a> {
+    pub name: &'a str,
+    pub slug: String,
+    pub url: String,
+}
+
+#[derive(Debug, Serialize)]
+pub struct LinkView<'a> {
+    pub title: &'a str,
+    pub url: &'a str,
+}
+
+#[derive(Debug, Serialize)]
+pub struct TranslationView<'a> {
+    pub lang: &'a str,
+    pub title: &'a str,
+    pub url: &'a str,
+    pub permalink: &'a str,
+}
+
+/// A page, in full (`content`, `toc`) or as a summary for listings.
+#[derive(Debug, Serialize)]
+pub struct PageView<'a> {
+    pub title: &'a str,
+    pub description: &'a str,
+    pub url: &'a str,
+    pub permalink: &'a str,
+    pub slug: &'a str,
+    pub lang: &'a str,
+    pub date: Option<DateView>,
+    pub updated: Option<DateView>,
+    pub last_reviewed: Option<DateView>,
+    pub next_review: Option<DateView>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub content: Option<&'a str>,
+    pub summary: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub toc: Option<&'a [TocEntry]>,
+    pub word_count: usize,
+    pub reading_time: usize,
+    pub tags: Vec<TagView<'a>>,
+    pub authors: Vec<AuthorView<'a>>,
+    pub reviewers: Vec<AuthorView<'a>>,
+    pub audience: &'static str,
+    pub draft: bool,
+    pub section: LinkView<'a>,
+    pub translations: Vec<TranslationView<'a>>,
+    pub assets: Vec<String>,
+    pub extra: &'a BTreeMap<String, serde_json::Value>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct SubsectionView<'a> {
+    pub title: &'a str,
+    pub description: &'a str,
+    pub url: &'a str,
+    pub page_count: usize,
+}
+
+#[derive(Debug, Serialize)]
+pub struct SectionView<'a> {
+    pub title: &'a str,
+    pub description: &'a str,
+    pub url: &'a str,
+    pub permalink: &'a str,
+    pub lang: &'a str,
+    pub content: &'a str,
+    pub pages: Vec<PageView<'a>>,
+    pub subsections: Vec<SubsectionView<'a>>,
+    pub extra: &'a BTreeMap<String, serde_json::Value>,
+}
+
+/// The site's rendered Markdown, by page and section.
+pub struct RenderedContent<'a> {
+    pub pages: &'a [Rendered<Target>],
+    pub sections: &'a [Rendered<Target>],
+}
+
+fn author_views<'a>(site: &'a Site, keys: &'a [String]) -> Vec<AuthorView<'a>> {
+    keys.iter()
+        .filter_map(|k| {
+            let a = site.config.authors.get(k)?;
+            Some(AuthorView {
+                key: k,
+                name: &a.name,
+                credentials: &a.credentials,
+                affiliation: &a.affiliation,
+                url: &a.url,
+                orcid: &a.orcid,
+                disclosures: &a.disclosures,
+                page_url: String::new(),
+            })
+        })
+        .collect()
+}
+
+/// The view of page `id`; `full` adds content and table of contents.
+pub fn page_view<'a>(
+    site: &'a Site,
+    rendered: &'a RenderedContent<'a>,
+    id: PageId,
+    full: bool,
+) -> PageView<'a> {
+    let p = site.page(id);
+    let r = &rendered.pages[id.0 as usize];
+    let lang = p.lang.as_str();
+    let section = site.section(p.section);
+    let interval = p.fm.review_interval.unwrap_or(site.config.review_interval);
+    let next_review =
+        p.fm.next_review
+            .or_else(|| p.fm.last_reviewed.and_then(|d| d.plus(interval)));
+    let lang_root = site.config.language_root(lang);
+    PageView {
+        title: &p.title,
+        description: p.fm.description.as_deref().unwrap_or(""),
+        url: &p.url,
+        permalink: &p.permalink,
+        slug: &p.slug,
+        lang,
+        date: p.fm.date.map(|d| DateView::new(d, lang)),
+        updated: p.fm.updated.map(|d| DateView::new(d, lang)),
+        last_reviewed: p.fm.last_reviewed.map(|d| DateView::new(d, lang)),
+        next_review: next_review.map(|d| DateView::new(d, lang)),
+        content: full.then_some(r.html.as_str()),
+        summary: r.summary.as_deref(),
+        toc: full.then_some(r.toc.as_slice()),
+        word_count: r.word_count,
+        reading_time: reading_time(r.word_count),
+        tags: p
+            .fm
+            .tags
+            .iter()
+            .map(|t| {
+                let slug = crate::content::slug::slugify(t);
+                TagView {
+                    name: t,
+                    url: format!("{lang_root}tags/{slug}/"),
+                    slug,
+                }
+            })
+            .collect(),
+        authors: author_views(site, &p.authors),
+        reviewers: author_views(site, &p.reviewers),
+        audience: p.audience.as_str(),
+        draft: p.fm.draft,
+        section: LinkView {
+            title: &section.title,
+            url: &section.url,
+        },
+        translations: site
+            .translations_of(id)
+            .into_iter()
+            .map(|t| {
+                let tp = site.page(t);
+                TranslationView {
+                    lang: &tp.lang,
+                    title: &tp.title,
+                    url: &tp.url,
+                    permalink: &tp.permalink,
+                }
+            })
+            .collect(),
+        assets: p
+            .assets
+            .iter()
+            .map(|a| {
+                let rel = a.output.to_string_lossy().replace('\\', "/");
+                format!("{}{rel}", site.config.root_path)
+            })
+            .collect(),
+        extra: &p.fm.extra,
+    }
+}
+
+pub fn section_view<'a>(
+    site: &'a Site,
+    rendered: &'a RenderedContent<'a>,
+    id: SectionId,
+) -> SectionView<'a> {
+    let s = site.section(id);
+    SectionView {
+        title: &s.title,
+        description: s.fm.description.as_deref().unwrap_or(""),
+        url: &s.url,
+        permalink: &s.permalink,
+        lang: &s.lang,
+        content: &rendered.sections[id.0 as usize].html,
+        pages: s
+            .pages
+            .iter()
+            .map(|&p| page_view(site, rendered, p, false))
+            .collect(),
+        subsections: s
+            .subsections
+            .iter()
+            .map(|&c| {
+                let c = site.section(c);
+                SubsectionView {
+                    title: &c.title,
+                    description: c.fm.description.as_deref().unwrap_or(""),
+                    url: &c.url,
+                    page_count: c.pages.len(),
+                }
+            })
+            .collect(),
+        extra: &s.fm.extra,
+    }
+}
+
+/// The site-wide part of every template's context.
+#[derive(Debug, Serialize)]
+pub struct ConfigView<'a> {
+    pub title: &'a str,
+    pub description: &'a str,
+    pub disclaimer: &'a str,
+    pub base_url: &'a str,
+    pub default_language: &'a str,
+    pub languages: &'a [String],
+    pub extra: &'a BTreeMap<String, serde_json::Value>,
+}
