@@ -1,0 +1,7 @@
+//! Whole builds of fixture sites. One test binary, one module per area.
+
+mod bad_input;
+mod build_site;
+mod cli;
+mod example_site;
+mod util;
