@@ -10,11 +10,15 @@ use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
 
+use std::collections::HashMap;
+
 use crate::config::Config;
+use crate::content::taxonomy::{self, Taxonomy};
 use crate::content::{self, LoadOptions, Site};
 use crate::date::Date;
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::output::{Content, Output, WriteError, write_atomic};
+use crate::outputs::{aliases, feeds, search, sitemap};
 use crate::render::{self, Renderer, views::RenderedContent};
 use crate::theme::{StaticSource, ThemeFiles};
 
@@ -157,13 +161,19 @@ fn emit(
     md: &render::MarkdownOutput,
     ds: &mut Diagnostics,
 ) -> Output {
+    let taxonomy = Taxonomy::build(site);
     let content = RenderedContent {
         pages: &md.pages,
         sections: &md.sections,
+        taxonomy: &taxonomy,
     };
     let mut output = Output::default();
+    let mut add_rendered = |output: &mut Output, r: Result<(PathBuf, String), Diagnostic>| match r {
+        Ok((path, html)) => output.add(path, Content::Text(html)),
+        Err(d) => ds.push(d),
+    };
 
-    let pages: Vec<Result<(PathBuf, String), Diagnostic>> = site
+    let pages: Vec<_> = site
         .pages
         .par_iter()
         .map(|p| {
@@ -172,25 +182,41 @@ fn emit(
                 .map(|html| (p.output.clone(), html))
         })
         .collect();
-    let sections: Vec<Result<(PathBuf, String), Diagnostic>> = site
+    let sections: Vec<_> = site
         .sections
         .par_iter()
-        .map(|s| {
-            renderer
-                .render_section(site, &content, s.id)
-                .map(|html| (s.output.clone(), html))
-        })
+        .flat_map_iter(|s| renderer.render_section(site, &content, s.id))
         .collect();
-    for r in pages.into_iter().chain(sections) {
-        match r {
-            Ok((path, html)) => output.add(path, Content::Text(html)),
-            Err(d) => ds.push(d),
+    let tags: Vec<_> = taxonomy
+        .tags
+        .values()
+        .collect::<Vec<_>>()
+        .par_iter()
+        .map(|t| renderer.render_tag(site, &content, t))
+        .collect();
+    let authors: Vec<_> = taxonomy
+        .authors
+        .values()
+        .collect::<Vec<_>>()
+        .par_iter()
+        .map(|a| renderer.render_author(site, &content, a))
+        .collect();
+    for r in pages.into_iter().chain(sections).chain(tags).chain(authors) {
+        add_rendered(&mut output, r);
+    }
+    for lang in &site.config.languages {
+        if taxonomy.tags_in(lang).next().is_some() {
+            add_rendered(&mut output, renderer.render_tags(site, &content, lang));
         }
     }
-    match renderer.render_404(site) {
-        Ok(html) => output.add("404.html", Content::Text(html)),
-        Err(d) => ds.push(d),
-    }
+    add_rendered(
+        &mut output,
+        renderer
+            .render_404(site)
+            .map(|h| (PathBuf::from("404.html"), h)),
+    );
+
+    site_files(site, &taxonomy, md, &mut output, ds);
 
     for (rel, src) in &theme.static_files {
         let c = match src {
@@ -220,7 +246,190 @@ fn emit(
     {
         output.add(a.output.clone(), Content::Copy(a.source.clone()));
     }
+    missing_strings(site, theme, ds);
     output
+}
+
+/// Feeds, sitemap, robots.txt, search indexes and alias redirects.
+fn site_files(
+    site: &Site,
+    taxonomy: &Taxonomy,
+    md: &render::MarkdownOutput,
+    output: &mut Output,
+    ds: &mut Diagnostics,
+) {
+    let cfg = &site.config;
+    for lang in &cfg.languages {
+        let root = cfg.language_root(lang);
+        let mut ids: Vec<_> = site
+            .pages
+            .iter()
+            .filter(|p| p.lang == *lang)
+            .map(|p| p.id)
+            .collect();
+        if ids.is_empty() && *lang != cfg.default_language {
+            continue;
+        }
+        taxonomy::sort_newest_first(site, &mut ids);
+        if cfg.feeds.enabled {
+            let spec = feeds::FeedSpec {
+                lang,
+                title: cfg.title.clone(),
+                self_url: format!("{root}atom.xml"),
+                html_url: root.clone(),
+                pages: &ids,
+            };
+            output.add(
+                crate::content::output_for(&root, &cfg.root_path).with_file_name("atom.xml"),
+                Content::Text(feeds::atom(site, &md.pages, &spec)),
+            );
+        }
+        output.add(
+            crate::content::output_for(&root, &cfg.root_path).with_file_name("search-index.json"),
+            Content::Text(search::index(site, &md.pages, lang)),
+        );
+    }
+    if cfg.feeds.enabled {
+        for tag in taxonomy.tags.values() {
+            let spec = feeds::FeedSpec {
+                lang: &tag.lang,
+                title: format!("{} – {}", cfg.title, tag.name),
+                self_url: format!("{}atom.xml", tag.url),
+                html_url: tag.url.clone(),
+                pages: &tag.pages,
+            };
+            output.add(
+                crate::content::output_for(&tag.url, &cfg.root_path).with_file_name("atom.xml"),
+                Content::Text(feeds::atom(site, &md.pages, &spec)),
+            );
+        }
+    }
+
+    let mut entries = sitemap::page_entries(site);
+    for url in taxonomy
+        .tags
+        .values()
+        .map(|t| t.url.clone())
+        .chain(taxonomy.authors.values().map(|a| a.url.clone()))
+    {
+        entries.push(sitemap::Entry {
+            permalink: cfg.permalink(&url),
+            lastmod: None,
+            alternates: Vec::new(),
+        });
+    }
+    output.add("sitemap.xml", Content::Text(sitemap::sitemap(entries)));
+    output.add("robots.txt", Content::Text(sitemap::robots(site)));
+
+    // Aliases: never over a real page.
+    let taken: HashMap<PathBuf, String> = output
+        .paths()
+        .map(|p| (p.to_path_buf(), p.display().to_string()))
+        .chain(
+            site.pages
+                .iter()
+                .map(|p| (p.output.clone(), p.file.display().to_string())),
+        )
+        .chain(site.sections.iter().filter_map(|s| {
+            s.file
+                .as_ref()
+                .map(|f| (s.output.clone(), f.display().to_string()))
+        }))
+        .collect();
+    let mut aliases_seen: HashMap<PathBuf, String> = HashMap::new();
+    let targets = site
+        .pages
+        .iter()
+        .map(|p| (&p.fm.aliases, &p.file, &p.permalink, &p.lang, &p.text))
+        .chain(site.sections.iter().filter_map(|s| {
+            s.file
+                .as_ref()
+                .map(|f| (&s.fm.aliases, f, &s.permalink, &s.lang, &s.text))
+        }));
+    for (aliases, file, permalink, lang, text) in targets {
+        for alias in aliases {
+            let locate = |d: Diagnostic| {
+                let d = d.in_file(file.clone());
+                match text.find(alias.as_str()) {
+                    Some(off) => d.at_offset(text, off),
+                    None => d,
+                }
+            };
+            let path = match aliases::output_path(alias, &cfg.root_path) {
+                Ok(p) => p,
+                Err(d) => {
+                    ds.push(locate(d));
+                    continue;
+                }
+            };
+            let clash = taken.get(&path).or_else(|| aliases_seen.get(&path));
+            if let Some(other) = clash {
+                ds.push(locate(
+                    Diagnostic::error(
+                        "alias",
+                        format!(
+                            "alias `{alias}` of {} would overwrite {other}",
+                            file.display()
+                        ),
+                    )
+                    .with_hint("remove the alias or move the page it collides with"),
+                ));
+                continue;
+            }
+            aliases_seen.insert(
+                path.clone(),
+                format!("the alias `{alias}` of {}", file.display()),
+            );
+            output.add(path, Content::Text(aliases::redirect_page(permalink, lang)));
+        }
+    }
+}
+
+/// A warning per language whose UI strings lack keys that English has.
+fn missing_strings(site: &Site, theme: &ThemeFiles, ds: &mut Diagnostics) {
+    let Some(en) = theme.i18n.get("en") else {
+        return;
+    };
+    for lang in &site.config.languages {
+        let primary = lang.split('-').next().unwrap_or(lang);
+        if primary == "en" {
+            continue;
+        }
+        let have = theme.strings_for(lang);
+        let own: Vec<&String> = en
+            .keys()
+            .filter(|k| {
+                !theme.i18n.get(primary).is_some_and(|m| m.contains_key(*k))
+                    && !theme
+                        .i18n
+                        .get(lang.as_str())
+                        .is_some_and(|m| m.contains_key(*k))
+            })
+            .collect();
+        if own.is_empty() || have.is_empty() {
+            continue;
+        }
+        let keys = own
+            .iter()
+            .take(8)
+            .map(|k| format!("`{k}`"))
+            .collect::<Vec<_>>()
+            .join(", ");
+        ds.push(
+            Diagnostic::warning(
+                "i18n",
+                format!(
+                    "{} theme string(s) have no `{lang}` translation and show in English: {keys}{}",
+                    own.len(),
+                    if own.len() > 8 { ", …" } else { "" }
+                ),
+            )
+            .in_file(format!("i18n/{lang}.toml"))
+            .with_hint(format!(
+                "add them to i18n/{lang}.toml in the site (key = \"text\")"
+            )),
+        );
+    }
 }
 
 /// Builds and writes the site; returns the build (for its warnings and stats).

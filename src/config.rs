@@ -147,6 +147,37 @@ pub struct Legal {
     pub notes: String,
 }
 
+/// What an Atom feed entry carries.
+#[derive(Debug, Clone, Copy, Deserialize, Serialize, PartialEq, Eq, Default)]
+#[serde(rename_all = "lowercase")]
+pub enum FeedContent {
+    /// The summary (text before `<!-- more -->`, else the first paragraph).
+    #[default]
+    Summary,
+    /// The whole article.
+    Full,
+}
+
+/// `[feeds]`: Atom feeds.
+#[derive(Debug, Clone, Deserialize, Serialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields, default)]
+pub struct Feeds {
+    pub enabled: bool,
+    pub content: FeedContent,
+    /// The newest this many articles go into each feed.
+    pub limit: usize,
+}
+
+impl Default for Feeds {
+    fn default() -> Self {
+        Feeds {
+            enabled: true,
+            content: FeedContent::Summary,
+            limit: 30,
+        }
+    }
+}
+
 /// `[social]`: the social kit.
 #[derive(Debug, Clone, Default, Deserialize, Serialize, PartialEq, Eq)]
 #[serde(deny_unknown_fields, default)]
@@ -233,6 +264,8 @@ pub struct RawConfig {
     #[serde(default)]
     pub social: Social,
     #[serde(default)]
+    pub feeds: Feeds,
+    #[serde(default)]
     pub extra: BTreeMap<String, serde_json::Value>,
 }
 
@@ -273,6 +306,7 @@ pub struct Config {
     pub tags: BTreeMap<String, TagMeta>,
     pub legal: Option<Legal>,
     pub social: Social,
+    pub feeds: Feeds,
     pub extra: BTreeMap<String, serde_json::Value>,
 }
 
@@ -574,6 +608,7 @@ fn resolve(root: &Path, raw: RawConfig, text: &str) -> Result<Config, Diagnostic
         tags: raw.tags,
         legal: raw.legal,
         social: raw.social,
+        feeds: raw.feeds,
         extra: raw.extra,
     })
 }

@@ -28,6 +28,8 @@ pub mod date;
 pub mod diagnostics;
 pub mod markdown;
 pub mod output;
+pub mod outputs;
 pub mod render;
+pub mod review;
 pub mod source_errors;
 pub mod theme;

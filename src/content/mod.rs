@@ -12,6 +12,7 @@
 
 pub mod front_matter;
 pub mod slug;
+pub mod taxonomy;
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
@@ -129,6 +130,8 @@ pub struct Site {
     pub translations: HashMap<String, Vec<PageId>>,
     /// Drafts left out of this build, by link path (so a link to one can say why it fails).
     pub excluded_drafts: BTreeSet<String>,
+    /// The day review statuses are judged against.
+    pub today: Date,
 }
 
 impl Site {
@@ -193,13 +196,15 @@ struct Loaded {
     key_offsets: HashMap<&'static str, usize>,
 }
 
-const LOCATED_KEYS: [&str; 6] = [
+const LOCATED_KEYS: [&str; 8] = [
     "title",
     "authors",
     "reviewed_by",
     "lang",
     "next_review",
     "slug",
+    "paginate_by",
+    "aliases",
 ];
 
 /// Editor leftovers and hidden files that are never content.
@@ -513,6 +518,15 @@ impl Assembler {
             let Some(lang) = self.language_of(&f, fm.lang.as_deref(), ds) else {
                 continue;
             };
+            if let Some(n) = fm.paginate_by
+                && n < 1
+            {
+                let d = Diagnostic::error("front-matter", format!("paginate_by = {n} cannot list any page"))
+                    .in_file(Self::file(&f.rel))
+                    .with_hint("use a number of pages per listing page, like 10, or remove the key to list all pages on one page");
+                ds.push(locate(d, &f, "paginate_by"));
+                continue;
+            }
             let id = self.ensure_section(&f.dir, &lang);
             let title = fm
                 .title
@@ -844,6 +858,7 @@ impl Assembler {
             assets: self.assets,
             translations,
             excluded_drafts: self.excluded_drafts,
+            today: self.opts.today,
         }
     }
 }

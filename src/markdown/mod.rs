@@ -57,6 +57,8 @@ pub struct Rendered<K> {
     pub toc: Vec<TocEntry>,
     pub heading_ids: Vec<String>,
     pub word_count: usize,
+    /// The start of the text, plain, about [`EXCERPT_CHARS`] characters, for search.
+    pub excerpt: String,
     pub anchor_refs: Vec<AnchorRef<K>>,
     pub diagnostics: Vec<Diagnostic>,
     pub has_highlighted_code: bool,
@@ -75,6 +77,9 @@ pub struct Input<'a> {
 }
 
 const MORE: &str = "more";
+
+/// How much plain text goes into [`Rendered::excerpt`].
+pub const EXCERPT_CHARS: usize = 300;
 
 fn options(settings: Settings) -> Options {
     let mut o = Options::ENABLE_TABLES
@@ -121,6 +126,7 @@ pub fn render<K: Clone>(
     let mut ids = UniqueIds::default();
     let mut heading_ids = Vec::new();
     let mut word_count = 0usize;
+    let mut excerpt = String::new();
     let mut has_highlighted_code = false;
     let mut more_at: Option<usize> = None;
     let mut first_paragraph: Option<(usize, usize)> = None;
@@ -251,6 +257,12 @@ pub fn render<K: Clone>(
             }
             Event::Text(t) => {
                 word_count += t.split_whitespace().count();
+                if excerpt.len() < EXCERPT_CHARS * 2 {
+                    if !excerpt.is_empty() && !excerpt.ends_with(' ') {
+                        excerpt.push(' ');
+                    }
+                    excerpt.push_str(t.trim());
+                }
                 if let Some(h) = heading.as_mut() {
                     h.text.push_str(&t);
                 }
@@ -299,6 +311,7 @@ pub fn render<K: Clone>(
         toc: headings::nest(toc_flat),
         heading_ids,
         word_count,
+        excerpt: cut_words(&excerpt, EXCERPT_CHARS),
         anchor_refs,
         diagnostics,
         has_highlighted_code,
@@ -309,6 +322,17 @@ fn to_html(events: &[Event<'_>]) -> String {
     let mut out = String::with_capacity(events.len() * 16);
     pulldown_cmark::html::push_html(&mut out, events.iter().cloned());
     out
+}
+
+/// At most `max` characters of `text`, cut at a word boundary, with `…` when cut.
+pub fn cut_words(text: &str, max: usize) -> String {
+    let text = text.trim();
+    if text.chars().count() <= max {
+        return text.to_owned();
+    }
+    let end = text.char_indices().nth(max).map_or(text.len(), |(i, _)| i);
+    let cut = text[..end].rfind(char::is_whitespace).unwrap_or(end);
+    format!("{}…", text[..cut].trim_end())
 }
 
 /// Reading time in minutes at 200 words a minute, at least one.
@@ -412,6 +436,14 @@ mod tests {
         assert!(r.html.contains("<sub>2</sub>"), "{}", r.html);
         assert!(r.html.contains("checkbox"));
         assert!(r.html.contains("“quoted”"));
+    }
+
+    #[test]
+    fn excerpt_is_plain_text_cut_at_a_word() {
+        let r = render_md("## Title\n\nSome *emphasised* words.\n");
+        assert_eq!(r.excerpt, "Title Some emphasised words.");
+        assert_eq!(cut_words("one two three", 9), "one two…");
+        assert_eq!(cut_words("äöü", 9), "äöü");
     }
 
     #[test]

@@ -15,6 +15,7 @@ use rayon::prelude::*;
 use tera::{Context, Tera};
 
 pub use crate::content::Target;
+use crate::content::taxonomy::{AuthorPages, Tag};
 use crate::content::{PageId, SectionId, Site};
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::markdown::{self, Input, Rendered, Resolved, Settings};
@@ -153,6 +154,108 @@ pub fn render_markdown(site: &Site, ds: &mut Diagnostics) -> MarkdownOutput {
     }
 }
 
+/// `translations`: the same thing in another language.
+#[derive(Debug, serde::Serialize)]
+pub struct TranslationLink {
+    pub lang: String,
+    pub title: String,
+    pub url: String,
+    pub permalink: String,
+}
+
+impl TranslationLink {
+    fn new(site: &Site, lang: &str, title: &str, url: &str) -> TranslationLink {
+        TranslationLink {
+            lang: lang.to_owned(),
+            title: title.to_owned(),
+            url: url.to_owned(),
+            permalink: site.config.permalink(url),
+        }
+    }
+}
+
+/// One page of a paginated listing.
+#[derive(Debug, Clone)]
+pub struct Pager {
+    pub index: usize,
+    pub url: String,
+    pub output: PathBuf,
+    pub range: std::ops::Range<usize>,
+}
+
+#[derive(Debug, serde::Serialize)]
+struct PagerLink {
+    index: usize,
+    url: String,
+}
+
+#[derive(Debug, serde::Serialize)]
+struct PaginatorView<'a> {
+    pages: Vec<views::PageView<'a>>,
+    current_index: usize,
+    number_pagers: usize,
+    first: &'a str,
+    last: &'a str,
+    previous: Option<&'a str>,
+    next: Option<&'a str>,
+    pagers: Vec<PagerLink>,
+}
+
+impl Pager {
+    fn view<'a>(&self, all: &'a [Pager], pages: Vec<views::PageView<'a>>) -> PaginatorView<'a> {
+        let i = self.index - 1;
+        PaginatorView {
+            pages,
+            current_index: self.index,
+            number_pagers: all.len(),
+            first: &all[0].url,
+            last: &all[all.len() - 1].url,
+            previous: i.checked_sub(1).map(|p| all[p].url.as_str()),
+            next: all.get(i + 1).map(|p| p.url.as_str()),
+            pagers: all
+                .iter()
+                .map(|p| PagerLink {
+                    index: p.index,
+                    url: p.url.clone(),
+                })
+                .collect(),
+        }
+    }
+}
+
+/// Splits `count` items into pagers of `per_page` (one pager when `None` or
+/// when there are no items): `/s/`, `/s/page/2/`, `/s/page/3/`…
+pub fn pagination(
+    url: &str,
+    output: &std::path::Path,
+    count: usize,
+    per_page: Option<usize>,
+) -> Vec<Pager> {
+    let per = per_page.unwrap_or(count.max(1));
+    let n = count.div_ceil(per).max(1);
+    let dir = output.parent().map(PathBuf::from).unwrap_or_default();
+    (1..=n)
+        .map(|i| {
+            let range = ((i - 1) * per).min(count)..(i * per).min(count);
+            if i == 1 {
+                Pager {
+                    index: 1,
+                    url: url.to_owned(),
+                    output: output.to_path_buf(),
+                    range,
+                }
+            } else {
+                Pager {
+                    index: i,
+                    url: format!("{url}page/{i}/"),
+                    output: dir.join("page").join(i.to_string()).join("index.html"),
+                    range,
+                }
+            }
+        })
+        .collect()
+}
+
 /// Compiled templates plus the per-language base contexts.
 pub struct Renderer {
     tera: Tera,
@@ -250,7 +353,11 @@ impl Renderer {
             let mut ctx = Context::new();
             ctx.insert("lang", lang);
             ctx.insert("t", &theme.strings_for(lang));
-            ctx.insert("home_url", &config.language_root(lang));
+            let root = config.language_root(lang);
+            ctx.insert("feed_url", &format!("{root}atom.xml"));
+            ctx.insert("search_index_url", &format!("{root}search-index.json"));
+            ctx.insert("tags_url", &format!("{root}tags/"));
+            ctx.insert("home_url", &root);
             base.insert(lang.clone(), ctx);
         }
         Ok(Renderer {
@@ -260,7 +367,13 @@ impl Renderer {
         })
     }
 
-    fn context(&self, lang: &str, path: &str, permalink: &str) -> Context {
+    fn context(
+        &self,
+        lang: &str,
+        path: &str,
+        permalink: &str,
+        translations: &[TranslationLink],
+    ) -> Context {
         let mut ctx = self
             .base
             .get(lang)
@@ -269,6 +382,7 @@ impl Renderer {
             .unwrap_or_default();
         ctx.insert("current_path", path);
         ctx.insert("current_url", permalink);
+        ctx.insert("translations", translations);
         ctx
     }
 
@@ -285,7 +399,15 @@ impl Renderer {
         id: PageId,
     ) -> Result<String, Diagnostic> {
         let p = site.page(id);
-        let mut ctx = self.context(&p.lang, &p.url, &p.permalink);
+        let translations: Vec<TranslationLink> = site
+            .translations_of(id)
+            .into_iter()
+            .map(|t| {
+                let tp = site.page(t);
+                TranslationLink::new(site, &tp.lang, &tp.title, &tp.url)
+            })
+            .collect();
+        let mut ctx = self.context(&p.lang, &p.url, &p.permalink, &translations);
         ctx.insert("page", &views::page_view(site, md, id, true));
         let section = site.section(p.section);
         let template =
@@ -300,52 +422,198 @@ impl Renderer {
         )
     }
 
+    /// The section's pager(s): one page, or one per `paginate_by` pages.
     pub fn render_section(
         &self,
         site: &Site,
         md: &RenderedContent<'_>,
         id: SectionId,
-    ) -> Result<String, Diagnostic> {
+    ) -> Vec<Result<(PathBuf, String), Diagnostic>> {
         let s = site.section(id);
-        let mut ctx = self.context(&s.lang, &s.url, &s.permalink);
-        ctx.insert("section", &views::section_view(site, md, id));
+        let translations: Vec<TranslationLink> = site
+            .sections
+            .iter()
+            .filter(|o| o.dir == s.dir && o.lang != s.lang)
+            .map(|o| TranslationLink::new(site, &o.lang, &o.title, &o.url))
+            .collect();
         let template = match (&s.fm.template, s.is_root()) {
             (Some(t), _) => t.as_str(),
             (None, true) => "index.html",
             (None, false) => "section.html",
         };
-        if s.is_root() {
+        let what = match &s.file {
+            Some(f) => format!(" (rendering {})", f.display()),
+            None => format!(" (rendering the section {})", s.url),
+        };
+        let section_view = views::section_view(site, md, id);
+        let recent = if s.is_root() {
             let mut recent: Vec<PageId> = site
                 .pages
                 .iter()
                 .filter(|p| p.lang == s.lang)
                 .map(|p| p.id)
                 .collect();
-            recent.sort_by(|a, b| {
-                let (pa, pb) = (site.page(*a), site.page(*b));
-                pb.fm
-                    .date
-                    .cmp(&pa.fm.date)
-                    .then_with(|| pa.file.cmp(&pb.file))
-            });
+            crate::content::taxonomy::sort_newest_first(site, &mut recent);
             recent.truncate(10);
-            let views: Vec<_> = recent
-                .iter()
-                .map(|&p| views::page_view(site, md, p, false))
-                .collect();
-            ctx.insert("recent_pages", &views);
-        }
-        let what = match &s.file {
-            Some(f) => format!(" (rendering {})", f.display()),
-            None => format!(" (rendering the section {})", s.url),
+            Some(
+                recent
+                    .iter()
+                    .map(|&p| views::page_view(site, md, p, false))
+                    .collect::<Vec<_>>(),
+            )
+        } else {
+            None
         };
-        self.render(template, &ctx, &what)
+        let per_page =
+            s.fm.paginate_by
+                .and_then(|n| usize::try_from(n).ok())
+                .filter(|n| *n > 0);
+        let pagers = pagination(&s.url, &s.output, s.pages.len(), per_page);
+        pagers
+            .iter()
+            .map(|pager| {
+                let permalink = site.config.permalink(&pager.url);
+                let mut ctx = self.context(&s.lang, &pager.url, &permalink, &translations);
+                ctx.insert("section", &section_view);
+                if let Some(r) = &recent {
+                    ctx.insert("recent_pages", r);
+                }
+                match &per_page {
+                    Some(_) => {
+                        let pages: Vec<_> = s.pages[pager.range.clone()]
+                            .iter()
+                            .map(|&p| views::page_view(site, md, p, false))
+                            .collect();
+                        ctx.insert("paginator", &pager.view(&pagers, pages));
+                    }
+                    None => ctx.insert("paginator", &()),
+                }
+                self.render(template, &ctx, &what)
+                    .map(|html| (pager.output.clone(), html))
+            })
+            .collect()
+    }
+
+    /// `/tags/` of one language.
+    pub fn render_tags(
+        &self,
+        site: &Site,
+        md: &RenderedContent<'_>,
+        lang: &str,
+    ) -> Result<(PathBuf, String), Diagnostic> {
+        let url = format!("{}tags/", site.config.language_root(lang));
+        let translations: Vec<TranslationLink> = site
+            .config
+            .languages
+            .iter()
+            .filter(|l| *l != lang && md.taxonomy.tags_in(l).next().is_some())
+            .map(|l| {
+                TranslationLink::new(
+                    site,
+                    l,
+                    "",
+                    &format!("{}tags/", site.config.language_root(l)),
+                )
+            })
+            .collect();
+        let mut ctx = self.context(lang, &url, &site.config.permalink(&url), &translations);
+        let mut tags: Vec<_> = md
+            .taxonomy
+            .tags_in(lang)
+            .map(|t| views::tag_view(site, md, t, false))
+            .collect();
+        tags.sort_by_key(|t| t.name.to_lowercase());
+        ctx.insert("tags", &tags);
+        let html = self.render("tags.html", &ctx, &format!(" (rendering {url})"))?;
+        Ok((
+            crate::content::output_for(&url, &site.config.root_path),
+            html,
+        ))
+    }
+
+    /// `/tags/NAME/`.
+    pub fn render_tag(
+        &self,
+        site: &Site,
+        md: &RenderedContent<'_>,
+        tag: &Tag,
+    ) -> Result<(PathBuf, String), Diagnostic> {
+        let translations: Vec<TranslationLink> = md
+            .taxonomy
+            .tags
+            .values()
+            .filter(|t| t.slug == tag.slug && t.lang != tag.lang)
+            .map(|t| TranslationLink::new(site, &t.lang, &t.name, &t.url))
+            .collect();
+        let mut ctx = self.context(
+            &tag.lang,
+            &tag.url,
+            &site.config.permalink(&tag.url),
+            &translations,
+        );
+        ctx.insert("tag", &views::tag_view(site, md, tag, true));
+        ctx.insert("paginator", &());
+        let html = self.render("tag.html", &ctx, &format!(" (rendering {})", tag.url))?;
+        Ok((
+            crate::content::output_for(&tag.url, &site.config.root_path),
+            html,
+        ))
+    }
+
+    /// `/authors/KEY/`.
+    pub fn render_author(
+        &self,
+        site: &Site,
+        md: &RenderedContent<'_>,
+        a: &AuthorPages,
+    ) -> Result<(PathBuf, String), Diagnostic> {
+        let translations: Vec<TranslationLink> = md
+            .taxonomy
+            .authors
+            .values()
+            .filter(|o| o.key == a.key && o.lang != a.lang)
+            .map(|o| TranslationLink::new(site, &o.lang, "", &o.url))
+            .collect();
+        let mut ctx = self.context(
+            &a.lang,
+            &a.url,
+            &site.config.permalink(&a.url),
+            &translations,
+        );
+        if let Some(view) = views::author_page_view(site, md, a) {
+            ctx.insert("author", &view);
+        }
+        let html = self.render("author.html", &ctx, &format!(" (rendering {})", a.url))?;
+        Ok((
+            crate::content::output_for(&a.url, &site.config.root_path),
+            html,
+        ))
     }
 
     pub fn render_404(&self, site: &Site) -> Result<String, Diagnostic> {
         let lang = &site.config.default_language;
         let path = format!("{}404.html", site.config.root_path);
-        let ctx = self.context(lang, &path, &site.config.permalink(&path));
+        let ctx = self.context(lang, &path, &site.config.permalink(&path), &[]);
         self.render("404.html", &ctx, " (rendering 404.html)")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn pagination_boundaries() {
+        let out = std::path::Path::new("a/index.html");
+        let n = |count, per| pagination("/a/", out, count, per).len();
+        assert_eq!(n(0, Some(5)), 1, "an empty section still has its page");
+        assert_eq!(n(1, Some(5)), 1);
+        assert_eq!(n(5, Some(5)), 1, "exactly paginate_by");
+        assert_eq!(n(6, Some(5)), 2, "one more");
+        assert_eq!(n(6, None), 1);
+        let p = pagination("/a/", out, 6, Some(5));
+        assert_eq!(p[1].url, "/a/page/2/");
+        assert_eq!(p[1].output, PathBuf::from("a/page/2/index.html"));
+        assert_eq!(p[1].range, 5..6);
     }
 }

@@ -8,6 +8,7 @@ use std::collections::BTreeMap;
 
 use serde::Serialize;
 
+use crate::content::taxonomy::{AuthorPages, Tag, Taxonomy};
 use crate::content::{PageId, SectionId, Site};
 use crate::date::Date;
 use crate::markdown::{Rendered, TocEntry, reading_time};
@@ -92,6 +93,16 @@ pub struct PageView<'a> {
     pub translations: Vec<TranslationView<'a>>,
     pub assets: Vec<String>,
     pub extra: &'a BTreeMap<String, serde_json::Value>,
+    pub review: ReviewView,
+}
+
+/// `page.review`.
+#[derive(Debug, Serialize)]
+pub struct ReviewView {
+    pub status: &'static str,
+    pub next_due: Option<DateView>,
+    pub last: Option<DateView>,
+    pub interval: String,
 }
 
 #[derive(Debug, Serialize)]
@@ -115,28 +126,115 @@ pub struct SectionView<'a> {
     pub extra: &'a BTreeMap<String, serde_json::Value>,
 }
 
-/// The site's rendered Markdown, by page and section.
+/// The site's rendered Markdown, by page and section, and its taxonomy.
 pub struct RenderedContent<'a> {
     pub pages: &'a [Rendered<Target>],
     pub sections: &'a [Rendered<Target>],
+    pub taxonomy: &'a Taxonomy,
 }
 
-fn author_views<'a>(site: &'a Site, keys: &'a [String]) -> Vec<AuthorView<'a>> {
+/// One author, linking to their page in `lang`.
+pub fn author_view<'a>(
+    site: &'a Site,
+    tax: &Taxonomy,
+    key: &'a str,
+    lang: &str,
+) -> Option<AuthorView<'a>> {
+    let a = site.config.authors.get(key)?;
+    Some(AuthorView {
+        key,
+        name: &a.name,
+        credentials: &a.credentials,
+        affiliation: &a.affiliation,
+        url: &a.url,
+        orcid: &a.orcid,
+        disclosures: &a.disclosures,
+        page_url: tax.author_url(site, lang, key),
+    })
+}
+
+fn author_views<'a>(
+    site: &'a Site,
+    tax: &Taxonomy,
+    keys: &'a [String],
+    lang: &str,
+) -> Vec<AuthorView<'a>> {
     keys.iter()
-        .filter_map(|k| {
-            let a = site.config.authors.get(k)?;
-            Some(AuthorView {
-                key: k,
-                name: &a.name,
-                credentials: &a.credentials,
-                affiliation: &a.affiliation,
-                url: &a.url,
-                orcid: &a.orcid,
-                disclosures: &a.disclosures,
-                page_url: String::new(),
-            })
-        })
+        .filter_map(|k| author_view(site, tax, k, lang))
         .collect()
+}
+
+/// `tag` (and the entries of `tags`).
+#[derive(Debug, Serialize)]
+pub struct TagPageView<'a> {
+    pub name: &'a str,
+    pub slug: &'a str,
+    pub url: &'a str,
+    pub permalink: String,
+    pub count: usize,
+    pub hashtag: Option<&'a str>,
+    pub feed_url: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub pages: Option<Vec<PageView<'a>>>,
+}
+
+pub fn tag_view<'a>(
+    site: &'a Site,
+    md: &'a RenderedContent<'a>,
+    tag: &'a Tag,
+    with_pages: bool,
+) -> TagPageView<'a> {
+    TagPageView {
+        name: &tag.name,
+        slug: &tag.slug,
+        url: &tag.url,
+        permalink: site.config.permalink(&tag.url),
+        count: tag.pages.len(),
+        hashtag: site
+            .config
+            .tags
+            .iter()
+            .find(|(k, _)| crate::content::slug::slugify(k) == tag.slug)
+            .and_then(|(_, m)| m.hashtag.as_deref()),
+        feed_url: format!("{}atom.xml", tag.url),
+        pages: with_pages.then(|| {
+            tag.pages
+                .iter()
+                .map(|&p| page_view(site, md, p, false))
+                .collect()
+        }),
+    }
+}
+
+/// `author` on an author page.
+#[derive(Debug, Serialize)]
+pub struct AuthorPageView<'a> {
+    #[serde(flatten)]
+    pub author: AuthorView<'a>,
+    pub permalink: String,
+    pub pages: Vec<PageView<'a>>,
+    pub reviewed: Vec<PageView<'a>>,
+}
+
+pub fn author_page_view<'a>(
+    site: &'a Site,
+    md: &'a RenderedContent<'a>,
+    a: &'a AuthorPages,
+) -> Option<AuthorPageView<'a>> {
+    Some(AuthorPageView {
+        author: author_view(site, md.taxonomy, &a.key, &a.lang)?,
+        permalink: site.config.permalink(&a.url),
+        pages: a
+            .written
+            .iter()
+            .map(|&p| page_view(site, md, p, false))
+            .collect(),
+        reviewed: a
+            .reviewed
+            .iter()
+            .map(|&p| page_view(site, md, p, false))
+            .collect(),
+    })
 }
 
 /// The view of page `id`; `full` adds content and table of contents.
@@ -150,10 +248,12 @@ pub fn page_view<'a>(
     let r = &rendered.pages[id.0 as usize];
     let lang = p.lang.as_str();
     let section = site.section(p.section);
-    let interval = p.fm.review_interval.unwrap_or(site.config.review_interval);
-    let next_review =
-        p.fm.next_review
-            .or_else(|| p.fm.last_reviewed.and_then(|d| d.plus(interval)));
+    let review = crate::review::review(
+        p,
+        site.today,
+        site.config.review_interval,
+        site.config.review_due_soon,
+    );
     let lang_root = site.config.language_root(lang);
     PageView {
         title: &p.title,
@@ -165,7 +265,7 @@ pub fn page_view<'a>(
         date: p.fm.date.map(|d| DateView::new(d, lang)),
         updated: p.fm.updated.map(|d| DateView::new(d, lang)),
         last_reviewed: p.fm.last_reviewed.map(|d| DateView::new(d, lang)),
-        next_review: next_review.map(|d| DateView::new(d, lang)),
+        next_review: review.next_due.map(|d| DateView::new(d, lang)),
         content: full.then_some(r.html.as_str()),
         summary: r.summary.as_deref(),
         toc: full.then_some(r.toc.as_slice()),
@@ -184,8 +284,8 @@ pub fn page_view<'a>(
                 }
             })
             .collect(),
-        authors: author_views(site, &p.authors),
-        reviewers: author_views(site, &p.reviewers),
+        authors: author_views(site, rendered.taxonomy, &p.authors, lang),
+        reviewers: author_views(site, rendered.taxonomy, &p.reviewers, lang),
         audience: p.audience.as_str(),
         draft: p.fm.draft,
         section: LinkView {
@@ -214,6 +314,12 @@ pub fn page_view<'a>(
             })
             .collect(),
         extra: &p.fm.extra,
+        review: ReviewView {
+            status: review.status.as_str(),
+            next_due: review.next_due.map(|d| DateView::new(d, lang)),
+            last: review.last.map(|d| DateView::new(d, lang)),
+            interval: review.interval.to_string(),
+        },
     }
 }
 

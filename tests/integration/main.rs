@@ -4,4 +4,5 @@ mod bad_input;
 mod build_site;
 mod cli;
 mod example_site;
+mod site_outputs;
 mod util;

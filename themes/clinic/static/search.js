@@ -1,0 +1,47 @@
+/* praxis clinic theme: search box. No dependencies; the form stays hidden without JS. */
+(() => {
+  const f = document.querySelector('form[data-index]');
+  if (!f || !window.fetch) return;
+  const q = f.querySelector('input'), st = f.querySelector('[role=status]'), ul = f.querySelector('ul'), d = f.dataset;
+  const norm = s => (s || '').normalize('NFD').replace(/[\u0300-\u036f]/g, '').replace(/ß/g, 'ss').toLowerCase();
+  let idx, busy, timer;
+  const load = () => busy || (busy = fetch(d.index)
+    .then(r => { if (!r.ok) throw r; return r.json(); })
+    .then(a => { idx = a.map(e => ({ e, t: norm(e.title), h: norm([e.title, e.description, (e.tags || []).join(' '), e.excerpt].join(' ')) })); })
+    .catch(() => { busy = null; }));
+  const run = () => {
+    const w = norm(q.value).split(/\s+/).filter(Boolean);
+    ul.textContent = '';
+    if (!w.length) { st.textContent = ''; return; }
+    if (!idx) { load().then(() => idx && run()); return; }
+    const hits = idx
+      .filter(x => w.every(v => x.h.includes(v)))
+      .map(x => [w.filter(v => x.t.includes(v)).length, x])
+      .sort((a, b) => b[0] - a[0]);
+    st.textContent = hits.length ? d.results + ' ' + hits.length : d.none;
+    for (const [, x] of hits.slice(0, 10)) {
+      const li = document.createElement('li'), a = document.createElement('a'), p = document.createElement('p'), e = x.e;
+      a.href = e.url;
+      a.textContent = e.title;
+      if (e.lang && e.lang !== document.documentElement.lang) a.lang = e.lang;
+      const s = e.description || e.excerpt || '';
+      p.textContent = s.length > 160 ? s.slice(0, 157) + '…' : s;
+      li.append(a);
+      if (p.textContent) li.append(p);
+      ul.append(li);
+    }
+  };
+  f.hidden = false;
+  q.addEventListener('focus', load, { once: true });
+  q.addEventListener('input', () => { clearTimeout(timer); timer = setTimeout(run, 200); });
+  q.addEventListener('keydown', ev => { if (ev.key === 'Escape') { q.value = ''; run(); } });
+  f.addEventListener('submit', ev => {
+    ev.preventDefault();
+    clearTimeout(timer);
+    (idx ? Promise.resolve() : load()).then(() => {
+      run();
+      const a = ul.querySelector('a');
+      if (a) a.focus();
+    });
+  });
+})();
