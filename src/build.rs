@@ -78,6 +78,8 @@ pub struct Built {
     /// Warnings (errors make the build fail instead).
     pub diagnostics: Diagnostics,
     pub stats: Stats,
+    /// Milliseconds per stage, for `--verbose`.
+    pub timings: Vec<(&'static str, u128)>,
 }
 
 fn fail(mut ds: Diagnostics) -> BuildError {
@@ -95,6 +97,12 @@ fn stop_on_errors(ds: Diagnostics) -> Result<Diagnostics, BuildError> {
 
 /// Builds the site in memory.
 pub fn build(opts: &BuildOptions) -> Result<Built, BuildError> {
+    let mut clock = std::time::Instant::now();
+    let mut timings = Vec::new();
+    let mut lap = |stage: &'static str| {
+        timings.push((stage, clock.elapsed().as_millis()));
+        clock = std::time::Instant::now();
+    };
     let mut config = Config::load(&opts.root).map_err(BuildError::Content)?;
     if let Some(url) = &opts.base_url {
         config.set_base_url(url).map_err(|d| {
@@ -126,7 +134,9 @@ pub fn build(opts: &BuildOptions) -> Result<Built, BuildError> {
         }
     };
 
+    lap("load");
     let md = render::render_markdown(&site, &mut ds);
+    lap("markdown");
     let renderer = match Renderer::new(&site, &theme, md.has_highlighted_code) {
         Ok(r) => Some(r),
         Err(e) => {
@@ -139,6 +149,7 @@ pub fn build(opts: &BuildOptions) -> Result<Built, BuildError> {
         return Err(fail(ds));
     };
     let output = emit(&site, &theme, &renderer, &md, &mut ds);
+    lap("render");
     let mut ds = stop_on_errors(ds)?;
     ds.sort();
     let stats = Stats {
@@ -150,6 +161,7 @@ pub fn build(opts: &BuildOptions) -> Result<Built, BuildError> {
         output,
         diagnostics: ds,
         stats,
+        timings,
     })
 }
 

@@ -19,6 +19,7 @@
 // Diagnostics are plain data returned on the cold path; boxing them would only
 // add noise at every call site.
 #![allow(clippy::result_large_err)]
+#![forbid(unsafe_code)]
 
 pub mod build;
 pub mod cli;

@@ -75,9 +75,8 @@ impl ThemeFiles {
         let mut ds = Diagnostics::new();
         out.add_builtin(&mut ds);
         let mut layers = Vec::new();
-        if let Some(name) = &config.theme_name
-            && name != BUILTIN_THEME
-        {
+        if let Some(name) = &config.theme_name {
+            // A site may keep its own copy of `clinic` under themes/: it layers over the built-in one.
             layers.push(config.root.join("themes").join(name));
         }
         layers.push(config.root.clone());

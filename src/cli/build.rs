@@ -4,7 +4,8 @@ use std::path::PathBuf;
 use std::time::Instant;
 
 use super::{Global, exit, find_root};
-use crate::build::{BuildError, BuildOptions, build_to_disk};
+use crate::build::{BuildError, BuildOptions, build};
+use crate::output::write_atomic;
 
 #[derive(Debug, Clone, clap::Args)]
 pub struct Args {
@@ -34,29 +35,8 @@ pub fn run(args: Args, g: &Global) -> u8 {
         drafts: args.drafts,
         ..BuildOptions::new(root)
     };
-    match build_to_disk(&opts) {
-        Ok(built) => {
-            g.report(&built.diagnostics);
-            if !g.quiet {
-                eprintln!(
-                    "built {} pages and {} sections ({} files) into {} in {} ms{}",
-                    built.stats.pages,
-                    built.stats.sections,
-                    built.stats.files,
-                    opts.output_dir().display(),
-                    started.elapsed().as_millis(),
-                    match built.diagnostics.warning_count() {
-                        0 => String::new(),
-                        n => format!(", {n} warning(s)"),
-                    }
-                );
-            }
-            if args.strict && !built.diagnostics.is_empty() {
-                eprintln!("error: --strict: warnings count as errors");
-                return exit::CONTENT;
-            }
-            exit::OK
-        }
+    let built = match build(&opts) {
+        Ok(b) => b,
         Err(BuildError::Content(ds)) => {
             g.report(&ds);
             eprintln!(
@@ -64,14 +44,48 @@ pub fn run(args: Args, g: &Global) -> u8 {
                 ds.error_count(),
                 opts.output_dir().display()
             );
-            exit::CONTENT
+            // Unreadable files are an I/O failure, not a content error.
+            let io_only = ds.iter().filter(|d| d.is_error()).all(|d| d.code == "io");
+            return if io_only { exit::IO } else { exit::CONTENT };
         }
-        Err(BuildError::Write(e)) => {
-            eprintln!("error: {e}");
-            eprintln!(
-                "  = hint: check free disk space and permissions; the previous site was kept"
-            );
-            exit::IO
+        Err(BuildError::Write(e)) => return write_failed(&e),
+    };
+    g.report(&built.diagnostics);
+    if args.strict && !built.diagnostics.is_empty() {
+        eprintln!(
+            "error: --strict: {} warning(s) count as errors; {} was not changed",
+            built.diagnostics.warning_count(),
+            opts.output_dir().display()
+        );
+        return exit::CONTENT;
+    }
+    if let Err(e) = write_atomic(&built.output, &opts.output_dir()) {
+        return write_failed(&e);
+    }
+    if g.verbose {
+        for (stage, ms) in &built.timings {
+            eprintln!("  {stage:<10} {ms:>6} ms");
         }
     }
+    if !g.quiet {
+        eprintln!(
+            "built {} pages and {} sections ({} files) into {} in {} ms{}",
+            built.stats.pages,
+            built.stats.sections,
+            built.stats.files,
+            opts.output_dir().display(),
+            started.elapsed().as_millis(),
+            match built.diagnostics.warning_count() {
+                0 => String::new(),
+                n => format!(", {n} warning(s)"),
+            }
+        );
+    }
+    exit::OK
+}
+
+fn write_failed(e: &dyn std::fmt::Display) -> u8 {
+    eprintln!("error: {e}");
+    eprintln!("  = hint: check free disk space and permissions; the previous site was kept");
+    exit::IO
 }

@@ -115,7 +115,11 @@ pub fn run(args: Args, g: &Global) -> u8 {
             if !e.ends_with('\n') {
                 eprintln!();
             }
-            exit::CONTENT
+            if e.contains("must be a relative path") {
+                exit::USAGE
+            } else {
+                exit::CONTENT
+            }
         }
     }
 }

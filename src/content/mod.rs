@@ -236,7 +236,7 @@ pub fn load(config: Config, opts: LoadOptions) -> Result<(Site, Diagnostics), Di
     let (md_files, other_files) = discover(&content, &config, &mut ds);
     let bundle_dirs: BTreeSet<String> = md_files
         .iter()
-        .filter(|(rel, _)| file_stem_parts(rel).0 == "index")
+        .filter(|(rel, _)| file_stem_parts(rel, &config.languages).0 == "index")
         .map(|(rel, _)| parent_dir(rel).to_owned())
         .collect();
 
@@ -319,16 +319,18 @@ fn parent_dir(rel: &str) -> &str {
     rel.rfind('/').map_or("", |i| &rel[..i])
 }
 
-/// `artikel/hba1c.en.md` → (`hba1c`, Some(`en`)). The suffix is a language only
-/// when it looks like one; whether it is configured is checked later.
-fn file_stem_parts(rel: &str) -> (&str, Option<&str>) {
+/// `artikel/hba1c.en.md` → (`hba1c`, Some(`en`)). The suffix is a language when
+/// the site lists it (`de-AT` too), or when it is two lowercase letters, which
+/// can only be meant as one (an unlisted one is reported later). Other dotted
+/// names (`notes.faq.md`, `vitamin.d.md`) are plain names.
+fn file_stem_parts<'a>(rel: &'a str, languages: &[String]) -> (&'a str, Option<&'a str>) {
     let name = rel.rsplit('/').next().unwrap_or(rel);
     let stem = name.strip_suffix(".md").unwrap_or(name);
     match stem.rsplit_once('.') {
         Some((base, lang))
             if !base.is_empty()
-                && (2..=3).contains(&lang.len())
-                && lang.chars().all(|c| c.is_ascii_lowercase()) =>
+                && (languages.iter().any(|l| l == lang)
+                    || (lang.len() == 2 && lang.chars().all(|c| c.is_ascii_lowercase()))) =>
         {
             (base, Some(lang))
         }
@@ -350,8 +352,7 @@ fn read_markdown(rel: &str, abs: &Path, config: &Config) -> Result<Loaded, Diagn
             .at(line, col)
             .with_hint("save it as UTF-8 (most editors offer \"UTF-8\" in the save dialog)")
     })?;
-    let _ = config;
-    let (stem, suffix_lang) = file_stem_parts(rel);
+    let (stem, suffix_lang) = file_stem_parts(rel, &config.languages);
     let kind = match stem {
         "_index" => Kind::Section,
         "index" => Kind::BundlePage,
@@ -887,11 +888,16 @@ mod tests {
 
     #[test]
     fn language_suffixes_are_recognised() {
-        assert_eq!(file_stem_parts("a/hba1c.en.md"), ("hba1c", Some("en")));
-        assert_eq!(file_stem_parts("a/_index.de.md"), ("_index", Some("de")));
-        assert_eq!(file_stem_parts("a/vitamin.d.md"), ("vitamin.d", None));
-        assert_eq!(file_stem_parts("hba1c.md"), ("hba1c", None));
-        assert_eq!(file_stem_parts(".en.md"), (".en", None));
+        let langs = vec!["de".to_owned(), "de-AT".to_owned(), "fil".to_owned()];
+        let parts = |r| file_stem_parts(r, &langs);
+        assert_eq!(parts("a/hba1c.en.md"), ("hba1c", Some("en")));
+        assert_eq!(parts("a/_index.de.md"), ("_index", Some("de")));
+        assert_eq!(parts("a/hba1c.de-AT.md"), ("hba1c", Some("de-AT")));
+        assert_eq!(parts("a/hba1c.fil.md"), ("hba1c", Some("fil")));
+        assert_eq!(parts("a/notes.faq.md"), ("notes.faq", None));
+        assert_eq!(parts("a/vitamin.d.md"), ("vitamin.d", None));
+        assert_eq!(parts("hba1c.md"), ("hba1c", None));
+        assert_eq!(parts(".en.md"), (".en", None));
     }
 
     #[test]

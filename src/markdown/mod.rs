@@ -102,6 +102,21 @@ fn comment_text(html: &str) -> Option<&str> {
     (!inner.contains("-->")).then_some(inner.trim())
 }
 
+/// Removes `<!-- … -->` comments inside raw HTML (an unclosed one runs to the end).
+fn strip_comments(html: &str) -> String {
+    let mut out = String::with_capacity(html.len());
+    let mut rest = html;
+    while let Some(start) = rest.find("<!--") {
+        out.push_str(&rest[..start]);
+        rest = match rest[start + 4..].find("-->") {
+            Some(end) => &rest[start + 4 + end + 3..],
+            None => "",
+        };
+    }
+    out.push_str(rest);
+    out
+}
+
 /// A heading being collected until its end tag.
 struct OpenHeading<'a> {
     level: u8,
@@ -160,7 +175,7 @@ pub fn render<K: Clone>(
                     match comment_text(&html) {
                         Some(MORE) if more_at.is_none() => more_at = Some(events.len()),
                         Some(_) => {}
-                        None => events.push(Event::Html(html.into())),
+                        None => events.push(Event::Html(strip_comments(&html).into())),
                     }
                 }
                 _ => {}
@@ -417,6 +432,20 @@ mod tests {
         assert!(!r.html.contains("<!--"));
         assert!(!r.html.contains("reviewer"));
         assert!(r.html.contains("Rest."));
+    }
+
+    #[test]
+    fn comments_inside_raw_html_are_dropped_too() {
+        let r =
+            render_md("<div class=\"box\">\n<!-- private note -->\nKept <!-- x --> text\n</div>\n");
+        assert!(r.html.contains("<div class=\"box\">"));
+        assert!(r.html.contains("Kept  text"));
+        assert!(
+            !r.html.contains("private") && !r.html.contains("<!--"),
+            "{}",
+            r.html
+        );
+        assert_eq!(strip_comments("a<!-- unclosed"), "a");
     }
 
     #[test]

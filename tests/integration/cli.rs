@@ -52,7 +52,7 @@ fn new_creates_an_article_with_front_matter() {
     assert_eq!(o.status.code(), Some(1));
     assert!(stderr(&o).contains("already exists"));
     let o = site.praxis(&["new", "../escape"]);
-    assert_eq!(o.status.code(), Some(1));
+    assert_eq!(o.status.code(), Some(2));
 }
 
 #[test]
@@ -109,7 +109,12 @@ fn strict_fails_on_warnings() {
         let o = site.praxis(&["build"]);
         assert!(o.status.success());
         assert!(stderr(&o).contains("symbolic links are not followed"));
+        std::fs::remove_dir_all(site.public()).expect("rm public");
         let o = site.praxis(&["build", "--strict"]);
         assert_eq!(o.status.code(), Some(1));
+        assert!(
+            !site.public().exists(),
+            "--strict writes nothing when it fails"
+        );
     }
 }
