@@ -227,6 +227,10 @@ fn emit(
             .render_404(site)
             .map(|h| (PathBuf::from("404.html"), h)),
     );
+    if let Some(r) = renderer.render_impressum(site) {
+        let r = r.and_then(|f| crate::legal::unless_taken(&output, f));
+        add_rendered(&mut output, r);
+    }
 
     site_files(site, &taxonomy, md, &mut output, ds);
 
@@ -259,6 +263,8 @@ fn emit(
         output.add(a.output.clone(), Content::Copy(a.source.clone()));
     }
     missing_strings(site, theme, ds);
+    crate::review::check(site, ds);
+    crate::legal::check(&site.config, ds);
     output
 }
 

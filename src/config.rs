@@ -251,6 +251,9 @@ pub struct RawConfig {
     pub disclaimer: String,
     #[serde(default)]
     pub default_authors: Vec<String>,
+    /// schema.org `MedicalSpecialty` of the site (`"PrimaryCare"`); a page may set its own.
+    #[serde(default)]
+    pub specialty: Option<String>,
     #[serde(default)]
     pub authors: BTreeMap<String, Author>,
     #[serde(default)]
@@ -300,6 +303,8 @@ pub struct Config {
     pub review_due_soon: Interval,
     pub disclaimer: String,
     pub default_authors: Vec<String>,
+    /// schema.org `MedicalSpecialty` for JSON-LD, unless a page sets its own.
+    pub specialty: Option<String>,
     pub authors: BTreeMap<String, Author>,
     pub cards: Cards,
     pub markdown: MarkdownConfig,
@@ -602,6 +607,7 @@ fn resolve(root: &Path, raw: RawConfig, text: &str) -> Result<Config, Diagnostic
         }),
         disclaimer: raw.disclaimer,
         default_authors: raw.default_authors,
+        specialty: raw.specialty,
         authors: raw.authors,
         cards: raw.cards,
         markdown: raw.markdown,

@@ -22,11 +22,14 @@
 #![forbid(unsafe_code)]
 
 pub mod build;
+pub mod citations;
 pub mod cli;
 pub mod config;
 pub mod content;
 pub mod date;
 pub mod diagnostics;
+pub mod jsonld;
+pub mod legal;
 pub mod markdown;
 pub mod output;
 pub mod outputs;

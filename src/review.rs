@@ -7,8 +7,9 @@
 
 use serde::Serialize;
 
-use crate::content::Page;
+use crate::content::{Page, Site, front_matter};
 use crate::date::{Date, Interval};
+use crate::diagnostics::{Diagnostic, Diagnostics};
 
 /// Where an article stands.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -63,6 +64,150 @@ pub fn review(page: &Page, today: Date, default_interval: Interval, due_soon: In
         next_due,
         interval,
     }
+}
+
+/// The review of `page` by the site's settings and clock.
+pub fn review_of(site: &Site, page: &Page) -> Review {
+    review(
+        page,
+        site.today,
+        site.config.review_interval,
+        site.config.review_due_soon,
+    )
+}
+
+/// A diagnostic at the line of front-matter `key` (else at the file).
+fn at_key(d: Diagnostic, page: &Page, key: &str) -> Diagnostic {
+    let d = d.in_file(&page.file);
+    let off = front_matter::split(&page.text, &page.file)
+        .ok()
+        .and_then(|s| front_matter::key_offset(&s, key));
+    match off {
+        Some(off) => d.at_offset(&page.text, off),
+        None => d,
+    }
+}
+
+/// Warnings about review dates: an overdue review (so `--strict` enforces the
+/// review policy), a `last_reviewed` after today, and an article reviewed only
+/// by its only author.
+pub fn check(site: &Site, ds: &mut Diagnostics) {
+    for p in &site.pages {
+        let r = review_of(site, p);
+        if let Some(last) = p.fm.last_reviewed
+            && last > site.today
+        {
+            ds.push(
+                at_key(
+                    Diagnostic::warning(
+                        "review",
+                        format!(
+                            "last_reviewed ({last}) is in the future (today is {})",
+                            site.today
+                        ),
+                    ),
+                    p,
+                    "last_reviewed",
+                )
+                .with_hint("set last_reviewed to the day the medical review took place"),
+            );
+        }
+        if r.status == Status::Overdue
+            && let Some(due) = r.next_due
+        {
+            let key = if p.fm.next_review.is_some() {
+                "next_review"
+            } else {
+                "last_reviewed"
+            };
+            ds.push(
+                at_key(
+                    Diagnostic::warning("review", format!("review overdue since {due}")),
+                    p,
+                    key,
+                )
+                .with_hint(
+                    "have the article reviewed, then set last_reviewed to the day of the review (and reviewed_by); `praxis review` lists every article's status",
+                ),
+            );
+        }
+        if let [author] = p.authors.as_slice()
+            && !p.reviewers.is_empty()
+            && p.reviewers.iter().all(|r| r == author)
+        {
+            ds.push(at_key(
+                Diagnostic::warning(
+                    "review",
+                    format!(
+                        "`{author}` is the only author and the only reviewer: the review is not independent"
+                    ),
+                ),
+                p,
+                "reviewed_by",
+            )
+            .with_hint("ask another clinician to review the article and name them in reviewed_by"));
+        }
+    }
+}
+
+/// One article in the review register.
+#[derive(Debug, Clone, Serialize)]
+pub struct Entry {
+    /// Relative to the site root, `content/artikel/hba1c.md`.
+    pub file: String,
+    pub title: String,
+    pub lang: String,
+    pub url: String,
+    pub status: Status,
+    pub last_reviewed: Option<Date>,
+    pub next_review: Option<Date>,
+    /// The reviewers' names.
+    pub reviewers: Vec<String>,
+    /// Days from today to the next review (negative when overdue).
+    pub days_until_due: Option<i64>,
+}
+
+/// Every article of `site`, never reviewed first, then by next review date
+/// (so overdue ones come next), then by file.
+pub fn register(site: &Site) -> Vec<Entry> {
+    let mut out: Vec<Entry> = site
+        .pages
+        .iter()
+        .map(|p| {
+            let r = review_of(site, p);
+            Entry {
+                file: p.file.to_string_lossy().replace('\\', "/"),
+                title: p.title.clone(),
+                lang: p.lang.clone(),
+                url: p.permalink.clone(),
+                status: r.status,
+                last_reviewed: r.last,
+                next_review: r.next_due,
+                reviewers: p
+                    .reviewers
+                    .iter()
+                    .map(|k| {
+                        site.config
+                            .authors
+                            .get(k)
+                            .map_or_else(|| k.clone(), |a| a.name.clone())
+                    })
+                    .collect(),
+                days_until_due: r.next_due.map(|d| site.today.days_until(d)),
+            }
+        })
+        .collect();
+    out.sort_by(|a, b| {
+        let key = |e: &Entry| {
+            (
+                e.status != Status::NeverReviewed,
+                e.next_review.is_none(),
+                e.next_review,
+            )
+        };
+        key(a).cmp(&key(b)).then_with(|| a.file.cmp(&b.file))
+    });
+    out
 }
 
 #[cfg(test)]

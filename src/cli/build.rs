@@ -24,17 +24,23 @@ pub struct Args {
     /// Fail on warnings too.
     #[arg(long)]
     pub strict: bool,
+    /// For tests: judge review dates as of this day (YYYY-MM-DD) instead of today.
+    #[arg(long, hide = true, value_name = "YYYY-MM-DD", value_parser = super::review::parse_date)]
+    pub today: Option<crate::date::Date>,
 }
 
 pub fn run(args: Args, g: &Global) -> u8 {
     let started = Instant::now();
     let root = find_root(args.root);
-    let opts = BuildOptions {
+    let mut opts = BuildOptions {
         output_dir: args.output,
         base_url: args.base_url,
         drafts: args.drafts,
         ..BuildOptions::new(root)
     };
+    if let Some(today) = args.today {
+        opts.today = today;
+    }
     let built = match build(&opts) {
         Ok(b) => b,
         Err(BuildError::Content(ds)) => {

@@ -8,6 +8,7 @@
 pub mod build;
 pub mod init;
 pub mod new;
+pub mod review;
 
 use std::io::IsTerminal;
 use std::path::PathBuf;
@@ -101,7 +102,7 @@ pub enum Command {
     /// Build in memory and report problems without writing.
     Check(NotReadyArgs),
     /// Print the review register: last review, reviewer, next review due.
-    Review(NotReadyArgs),
+    Review(review::Args),
 }
 
 /// Accepts any arguments of a command that is not available yet.
@@ -120,7 +121,7 @@ pub fn run(cli: Cli) -> u8 {
         Command::Build(a) => build::run(a, g),
         Command::Serve(_) => not_ready("serve"),
         Command::Check(_) => not_ready("check"),
-        Command::Review(_) => not_ready("review"),
+        Command::Review(a) => review::run(a, g),
     }
 }
 

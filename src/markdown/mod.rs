@@ -19,7 +19,11 @@ pub mod highlight;
 
 use std::path::Path;
 
-use pulldown_cmark::{CodeBlockKind, CowStr, Event, Options, Parser, Tag, TagEnd};
+use std::cell::RefCell;
+
+use pulldown_cmark::{BrokenLink, CodeBlockKind, CowStr, Event, Options, Parser, Tag, TagEnd};
+
+use crate::citations::{CiteGroup, Citer, syntax};
 
 use crate::content::slug::{UniqueIds, heading_id};
 use crate::diagnostics::Diagnostic;
@@ -62,6 +66,10 @@ pub struct Rendered<K> {
     pub anchor_refs: Vec<AnchorRef<K>>,
     pub diagnostics: Vec<Diagnostic>,
     pub has_highlighted_code: bool,
+    /// The reference list (`<ol>`), when the page cites anything.
+    pub references: Option<String>,
+    /// Plain text of each cited work, in reference-list order.
+    pub cited: Vec<String>,
 }
 
 /// Maps an `@/` path to its URL, or to an error message and a hint.
@@ -126,14 +134,38 @@ struct OpenHeading<'a> {
     events: Vec<Event<'a>>,
 }
 
+/// The marker a citation leaves in the event list until the page's citations
+/// are formatted together (numbering depends on all of them).
+const CITE_MARK: &str = "\u{0}praxis-cite:";
+
 /// Renders one file. `resolve` maps an `@/` path (without `@/` and anchor) to a
-/// URL, or gives the error message and hint.
+/// URL, or gives the error message and hint. `citer` formats citations; without
+/// one, citation syntax stays text.
 pub fn render<K: Clone>(
     input: &Input<'_>,
     settings: Settings,
     resolve: &Resolver<'_, K>,
+    citer: Option<&Citer<'_>>,
 ) -> Rendered<K> {
     let body = &input.text[input.body_offset..];
+    let groups: RefCell<Vec<CiteGroup>> = RefCell::new(Vec::new());
+    let callback = |link: BrokenLink<'_>| {
+        citer?;
+        let span = link.span.clone();
+        let inner = body.get(span.start + 1..span.end.saturating_sub(1))?;
+        let items = syntax::parse_bracketed(inner, span.start + 1)?;
+        let mut g = groups.borrow_mut();
+        g.push(CiteGroup {
+            items,
+            in_text: false,
+        });
+        Some((
+            CowStr::from(format!("{CITE_MARK}{}", g.len() - 1)),
+            CowStr::from(""),
+        ))
+    };
+    let mut in_cite_link = false;
+    let mut prev_char: Option<char> = None;
     let mut events: Vec<Event<'_>> = Vec::new();
     let mut diagnostics = Vec::new();
     let mut anchor_refs = Vec::new();
@@ -151,7 +183,24 @@ pub fn render<K: Clone>(
     let mut code: Option<(String, String)> = None;
     let mut html_block: Option<String> = None;
 
-    for (event, range) in Parser::new_ext(body, options(settings)).into_offset_iter() {
+    let parser = Parser::new_with_broken_link_callback(body, options(settings), Some(callback));
+    for (event, range) in parser.into_offset_iter() {
+        // A bracketed citation: its text was parsed already; leave a marker.
+        if in_cite_link {
+            in_cite_link = !matches!(event, Event::End(TagEnd::Link));
+            continue;
+        }
+        if let Event::Start(Tag::Link { dest_url, .. }) = &event
+            && let Some(n) = dest_url.strip_prefix(CITE_MARK)
+        {
+            in_cite_link = true;
+            let mark = Event::Html(CowStr::from(format!("{CITE_MARK}{n}")));
+            match heading.as_mut() {
+                Some(h) => h.events.push(mark),
+                None => events.push(mark),
+            }
+            continue;
+        }
         // Code blocks: gather the text, emit highlighted HTML at the end.
         if let Some((_, buf)) = code.as_mut() {
             match event {
@@ -271,6 +320,49 @@ pub fn render<K: Clone>(
                 })
             }
             Event::Text(t) => {
+                let last = t.chars().last();
+                let found: Vec<_> = match citer {
+                    Some(c) => syntax::in_text(&t, prev_char)
+                        .into_iter()
+                        .filter(|(_, key, _)| c.resolves(key))
+                        .collect(),
+                    None => Vec::new(),
+                };
+                prev_char = last.or(prev_char);
+                if !found.is_empty() {
+                    word_count += t.split_whitespace().count();
+                    let mut pieces = Vec::new();
+                    let mut at = 0;
+                    let mut g = groups.borrow_mut();
+                    for (i, key, len) in found {
+                        if i > at {
+                            pieces.push(Event::Text(CowStr::from(t[at..i].to_owned())));
+                        }
+                        g.push(CiteGroup {
+                            items: vec![syntax::CiteItem {
+                                key,
+                                prefix: String::new(),
+                                locator: String::new(),
+                                suppress_author: false,
+                                offset: range.start + i,
+                            }],
+                            in_text: true,
+                        });
+                        pieces.push(Event::Html(CowStr::from(format!(
+                            "{CITE_MARK}{}",
+                            g.len() - 1
+                        ))));
+                        at = i + len;
+                    }
+                    if at < t.len() {
+                        pieces.push(Event::Text(CowStr::from(t[at..].to_owned())));
+                    }
+                    match heading.as_mut() {
+                        Some(h) => h.events.extend(pieces),
+                        None => events.extend(pieces),
+                    }
+                    continue;
+                }
                 word_count += t.split_whitespace().count();
                 if excerpt.len() < EXCERPT_CHARS * 2 {
                     if !excerpt.is_empty() && !excerpt.ends_with(' ') {
@@ -315,6 +407,36 @@ pub fn render<K: Clone>(
         }
     }
 
+    let groups = groups.into_inner();
+    let mut references = None;
+    let mut cited = Vec::new();
+    if let (Some(c), false) = (citer, groups.is_empty()) {
+        let formatted = c.format(&groups);
+        for (offset, message, hint) in formatted.errors {
+            diagnostics.push(
+                Diagnostic::error("citation", message)
+                    .in_file(input.file)
+                    .at_offset(input.text, input.body_offset + offset)
+                    .with_hint(hint),
+            );
+        }
+        for e in &mut events {
+            if let Event::Html(h) = e
+                && let Some(n) = h.strip_prefix(CITE_MARK)
+            {
+                let html = n
+                    .parse::<usize>()
+                    .ok()
+                    .and_then(|i| formatted.citations.get(i))
+                    .cloned()
+                    .unwrap_or_default();
+                *e = Event::InlineHtml(CowStr::from(html));
+            }
+        }
+        references = formatted.references;
+        cited = formatted.cited;
+    }
+
     let summary = match (more_at, first_paragraph) {
         (Some(cut), _) => Some(to_html(&events[..cut])),
         (None, Some((s, e))) if e > s => Some(to_html(&events[s..e])),
@@ -330,6 +452,8 @@ pub fn render<K: Clone>(
         anchor_refs,
         diagnostics,
         has_highlighted_code,
+        references,
+        cited,
     }
 }
 
@@ -372,13 +496,18 @@ mod tests {
             body_offset: 0,
             file: Path::new("content/a.md"),
         };
-        render(&input, settings(), &|p: &str| match p {
-            "b.md" => Ok(Resolved {
-                url: "/b/".into(),
-                target: 7,
-            }),
-            other => Err((format!("no page {other}"), "check the path".into())),
-        })
+        render(
+            &input,
+            settings(),
+            &|p: &str| match p {
+                "b.md" => Ok(Resolved {
+                    url: "/b/".into(),
+                    target: 7,
+                }),
+                other => Err((format!("no page {other}"), "check the path".into())),
+            },
+            None,
+        )
     }
 
     #[test]

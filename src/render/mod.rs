@@ -14,6 +14,7 @@ use std::path::PathBuf;
 use rayon::prelude::*;
 use tera::{Context, Tera};
 
+use crate::citations::{self, Bibliography, Citer};
 pub use crate::content::Target;
 use crate::content::taxonomy::{AuthorPages, Tag};
 use crate::content::{PageId, SectionId, Site};
@@ -66,6 +67,46 @@ fn resolve_link(site: &Site, path: &str) -> Result<Resolved<Target>, (String, St
     }
 }
 
+/// The citation engine's inputs for a build: read once, shared by every page.
+struct CiteSetup {
+    bibliography: Bibliography,
+    style: hayagriva::citationberg::IndependentStyle,
+    locales: Vec<hayagriva::citationberg::Locale>,
+}
+
+impl CiteSetup {
+    /// `None` when the site has no bibliography at all (then `[@key]` stays text).
+    fn new(site: &Site, ds: &mut Diagnostics) -> Option<CiteSetup> {
+        let any_page_bib = site.pages.iter().any(|p| p.fm.bibliography.is_some());
+        if site.config.bibliography.is_empty() && !any_page_bib {
+            return None;
+        }
+        let bibliography = Bibliography::load(&site.config.root, &site.config.bibliography, ds);
+        let style = match citations::style::load(&site.config.citation_style, &site.config.root) {
+            Ok(s) => s,
+            Err(d) => {
+                ds.push(d);
+                return None;
+            }
+        };
+        Some(CiteSetup {
+            bibliography,
+            style,
+            locales: citations::style::locales(&site.config.languages),
+        })
+    }
+
+    fn citer<'a>(&'a self, lang: &str, page: Option<&'a Bibliography>) -> Citer<'a> {
+        Citer {
+            site: &self.bibliography,
+            page,
+            style: &self.style,
+            locales: &self.locales,
+            locale: citations::locale_for(lang),
+        }
+    }
+}
+
 /// Renders the Markdown of every page and section, in parallel, then checks
 /// `#anchor` links against the headings of their targets.
 pub fn render_markdown(site: &Site, ds: &mut Diagnostics) -> MarkdownOutput {
@@ -74,6 +115,18 @@ pub fn render_markdown(site: &Site, ds: &mut Diagnostics) -> MarkdownOutput {
         highlight_code: site.config.markdown.highlight_code,
     };
     let resolve = |p: &str| resolve_link(site, p);
+    let cite_setup = CiteSetup::new(site, ds);
+    let page_bibs: Vec<Option<Bibliography>> = site
+        .pages
+        .iter()
+        .map(|p| {
+            let files = p.fm.bibliography.as_ref()?.to_vec();
+            let dir = p.file.parent().unwrap_or(std::path::Path::new("content"));
+            // Relative to the page's folder, like its images.
+            let rel: Vec<PathBuf> = files.iter().map(|f| dir.join(f)).collect();
+            Some(Bibliography::load(&site.config.root, &rel, ds))
+        })
+        .collect();
     let pages: Vec<Rendered<Target>> = site
         .pages
         .par_iter()
@@ -83,7 +136,10 @@ pub fn render_markdown(site: &Site, ds: &mut Diagnostics) -> MarkdownOutput {
                 body_offset: p.body_offset,
                 file: &p.file,
             };
-            markdown::render(&input, settings, &resolve)
+            let citer = cite_setup
+                .as_ref()
+                .map(|c| c.citer(&p.lang, page_bibs[p.id.0 as usize].as_ref()));
+            markdown::render(&input, settings, &resolve, citer.as_ref())
         })
         .collect();
     let sections: Vec<Rendered<Target>> = site
@@ -96,7 +152,8 @@ pub fn render_markdown(site: &Site, ds: &mut Diagnostics) -> MarkdownOutput {
                 body_offset: s.body_offset,
                 file: s.file.as_ref().unwrap_or(&empty),
             };
-            markdown::render(&input, settings, &resolve)
+            let citer = cite_setup.as_ref().map(|c| c.citer(&s.lang, None));
+            markdown::render(&input, settings, &resolve, citer.as_ref())
         })
         .collect();
 
@@ -347,11 +404,14 @@ impl Renderer {
         tera.global_context().insert("highlight_css", &has_code);
         tera.global_context()
             .insert("praxis_version", env!("CARGO_PKG_VERSION"));
+        tera.global_context()
+            .insert("impressum_url", &crate::legal::impressum_url(config));
 
         let mut base = BTreeMap::new();
         for lang in &config.languages {
             let mut ctx = Context::new();
             ctx.insert("lang", lang);
+            ctx.insert("og_locale", &crate::jsonld::og_locale(lang));
             ctx.insert("t", &theme.strings_for(lang));
             let root = config.language_root(lang);
             ctx.insert("feed_url", &format!("{root}atom.xml"));
@@ -595,6 +655,24 @@ impl Renderer {
         let path = format!("{}404.html", site.config.root_path);
         let ctx = self.context(lang, &path, &site.config.permalink(&path), &[]);
         self.render("404.html", &ctx, " (rendering 404.html)")
+    }
+
+    /// `/impressum/` in the default language, when `[legal]` is configured.
+    pub fn render_impressum(&self, site: &Site) -> Option<Result<(PathBuf, String), Diagnostic>> {
+        let legal = site.config.legal.as_ref()?;
+        let url = crate::legal::impressum_url(&site.config)?;
+        let lang = &site.config.default_language;
+        let mut ctx = self.context(lang, &url, &site.config.permalink(&url), &[]);
+        ctx.insert("legal", &crate::legal::LegalView::new(legal));
+        Some(
+            self.render("impressum.html", &ctx, " (rendering /impressum/)")
+                .map(|html| {
+                    (
+                        crate::content::output_for(&url, &site.config.root_path),
+                        html,
+                    )
+                }),
+        )
     }
 }
 

@@ -62,6 +62,8 @@ pub struct TranslationView<'a> {
     pub title: &'a str,
     pub url: &'a str,
     pub permalink: &'a str,
+    /// `og:locale:alternate` of that language (`en_US`).
+    pub og_locale: String,
 }
 
 /// A page, in full (`content`, `toc`) or as a summary for listings.
@@ -82,6 +84,11 @@ pub struct PageView<'a> {
     pub summary: Option<&'a str>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub toc: Option<&'a [TocEntry]>,
+    /// The reference list (HTML `<ol>`), null when the page cites nothing.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub references: Option<&'a str>,
+    /// Plain text of each cited work.
+    pub citations: &'a [String],
     pub word_count: usize,
     pub reading_time: usize,
     pub tags: Vec<TagView<'a>>,
@@ -94,6 +101,14 @@ pub struct PageView<'a> {
     pub assets: Vec<String>,
     pub extra: &'a BTreeMap<String, serde_json::Value>,
     pub review: ReviewView,
+    /// The latest of `date`, `updated` and `last_reviewed` (`article:modified_time`).
+    pub modified: Option<DateView>,
+    /// `og:locale` of the page's language: `de_DE`, `en_US`, `de_AT`.
+    pub og_locale: String,
+    /// schema.org JSON-LD (`MedicalWebPage`), safe to print inside
+    /// `<script type="application/ld+json">` with `| safe`; full pages only.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub jsonld: Option<String>,
 }
 
 /// `page.review`.
@@ -214,6 +229,8 @@ pub struct AuthorPageView<'a> {
     pub permalink: String,
     pub pages: Vec<PageView<'a>>,
     pub reviewed: Vec<PageView<'a>>,
+    /// schema.org JSON-LD (`ProfilePage` with the `Person`), safe inside a script element.
+    pub jsonld: String,
 }
 
 pub fn author_page_view<'a>(
@@ -221,9 +238,14 @@ pub fn author_page_view<'a>(
     md: &'a RenderedContent<'a>,
     a: &'a AuthorPages,
 ) -> Option<AuthorPageView<'a>> {
+    let permalink = site.config.permalink(&a.url);
+    let jsonld = crate::jsonld::author_page(site, &a.key, &a.lang, &permalink)
+        .map(|v| crate::jsonld::script_safe(&v))
+        .unwrap_or_default();
     Some(AuthorPageView {
         author: author_view(site, md.taxonomy, &a.key, &a.lang)?,
-        permalink: site.config.permalink(&a.url),
+        permalink,
+        jsonld,
         pages: a
             .written
             .iter()
@@ -269,6 +291,8 @@ pub fn page_view<'a>(
         content: full.then_some(r.html.as_str()),
         summary: r.summary.as_deref(),
         toc: full.then_some(r.toc.as_slice()),
+        references: r.references.as_deref().filter(|_| full),
+        citations: &r.cited,
         word_count: r.word_count,
         reading_time: reading_time(r.word_count),
         tags: p
@@ -302,6 +326,7 @@ pub fn page_view<'a>(
                     title: &tp.title,
                     url: &tp.url,
                     permalink: &tp.permalink,
+                    og_locale: crate::jsonld::og_locale(&tp.lang),
                 }
             })
             .collect(),
@@ -320,6 +345,11 @@ pub fn page_view<'a>(
             last: review.last.map(|d| DateView::new(d, lang)),
             interval: review.interval.to_string(),
         },
+        modified: crate::outputs::last_changed(p).map(|d| DateView::new(d, lang)),
+        og_locale: crate::jsonld::og_locale(lang),
+        jsonld: full.then(|| {
+            crate::jsonld::script_safe(&crate::jsonld::page(site, rendered.taxonomy, p, &r.cited))
+        }),
     }
 }
 

@@ -2,7 +2,9 @@
 
 mod bad_input;
 mod build_site;
+mod citations;
 mod cli;
 mod example_site;
 mod site_outputs;
+mod trust;
 mod util;

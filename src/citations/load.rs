@@ -1,0 +1,478 @@
+//! Reading bibliographies: BibTeX/BibLaTeX, CSL-JSON, RIS and PubMed MEDLINE.
+//!
+//! Every format ends up as hayagriva entries, so one citation engine formats
+//! them all. BibLaTeX goes through hayagriva's own reader; CSL-JSON, RIS and
+//! MEDLINE records are mapped onto hayagriva's data model (its YAML shape)
+//! field by field. Errors carry the file, line and column.
+
+use std::path::Path;
+
+use hayagriva::{Entry, Library};
+use serde_json::{Map, Value, json};
+
+use crate::diagnostics::{Diagnostic, line_col};
+
+/// The entries of one file, with the line each key is defined on.
+pub struct Loaded {
+    pub entries: Vec<(Entry, usize)>,
+}
+
+/// Reads `text` from `file` according to its ending.
+pub fn load(text: &str, file: &Path) -> Result<Loaded, Vec<Diagnostic>> {
+    let ext = file
+        .extension()
+        .map(|e| e.to_string_lossy().to_lowercase())
+        .unwrap_or_default();
+    match ext.as_str() {
+        "bib" | "bibtex" | "biblatex" => bibtex(text, file),
+        "json" => csl_json(text, file),
+        "ris" => records(text, file, Format::Ris),
+        "nbib" | "medline" | "txt" => records(text, file, Format::Medline),
+        _ => Err(vec![
+            Diagnostic::error(
+                "bibliography",
+                format!("praxis cannot read bibliographies of type `.{ext}`"),
+            )
+            .in_file(file)
+            .with_hint(
+                "use .bib (BibTeX/BibLaTeX), .json (CSL-JSON), .ris (RIS) or .nbib (PubMed)",
+            ),
+        ]),
+    }
+}
+
+fn at(file: &Path, text: &str, offset: usize, message: String, hint: &str) -> Diagnostic {
+    Diagnostic::error("bibliography", message)
+        .in_file(file)
+        .at_offset(text, offset)
+        .with_hint(hint)
+}
+
+/// The line on which `key` is defined, found by its `{key,` in BibTeX.
+fn bib_key_line(text: &str, key: &str) -> usize {
+    let needle = format!("{{{key},");
+    text.find(&needle)
+        .or_else(|| text.find(&format!("{{{key}")))
+        .map_or(0, |o| line_col(text, o).0)
+}
+
+fn bibtex(text: &str, file: &Path) -> Result<Loaded, Vec<Diagnostic>> {
+    use biblatex::ChunksExt;
+    let raw = biblatex::Bibliography::parse(text).map_err(|p| {
+        let hint = match &p.kind {
+            k if k.to_string().contains("duplicate") => "each entry needs its own key",
+            _ => "check the entry around here: a missing comma between fields, an unclosed brace or quote, or an empty key",
+        };
+        vec![at(file, text, p.span.start, format!("cannot read the BibTeX: {}", p.kind), hint)]
+    })?;
+    if let Some(empty) = raw.iter().find(|e| e.key.trim().is_empty()) {
+        let offset = text.find("{,").unwrap_or(0);
+        return Err(vec![at(
+            file,
+            text,
+            offset,
+            format!("a @{} entry has no key", empty.entry_type),
+            "write a key after the brace, e.g. @article{smith2020, …",
+        )]);
+    }
+    let lib = hayagriva::io::from_biblatex(&raw).map_err(|errors| {
+        errors
+            .into_iter()
+            .map(|t| {
+                at(
+                    file,
+                    text,
+                    t.span.start,
+                    format!("a BibTeX field has an unusable value: {}", t.kind),
+                    "dates are YYYY or YYYY-MM-DD; page ranges like 12--19",
+                )
+            })
+            .collect::<Vec<_>>()
+    })?;
+    let entries = lib
+        .into_iter()
+        .map(|mut e| {
+            // PubMed and Zotero exports write `pmid` and `pmcid` fields, which
+            // the BibLaTeX data model has no place for: keep them.
+            if let Some(r) = raw.get(e.key()) {
+                for field in ["pmid", "pmcid"] {
+                    if let Some(v) = r.fields.get(field) {
+                        e.set_keyed_serial_number(field, v.format_verbatim().trim().to_owned());
+                    }
+                }
+            }
+            let line = bib_key_line(text, e.key());
+            (e, line)
+        })
+        .collect();
+    Ok(Loaded { entries })
+}
+
+/// Maps a CSL-JSON name object (`family`, `given`, or `literal`) to hayagriva's form.
+fn csl_name(v: &Value) -> Option<Value> {
+    if let Some(l) = v.get("literal").and_then(Value::as_str) {
+        return Some(json!({ "name": l }));
+    }
+    let family = v.get("family").and_then(Value::as_str)?;
+    let mut m = Map::new();
+    m.insert("name".into(), family.into());
+    if let Some(g) = v.get("given").and_then(Value::as_str) {
+        m.insert("given-name".into(), g.into());
+    }
+    if let Some(p) = v.get("non-dropping-particle").and_then(Value::as_str) {
+        m.insert("prefix".into(), p.into());
+    }
+    Some(Value::Object(m))
+}
+
+/// CSL-JSON `{"date-parts": [[2020, 3, 1]]}` → `2020-03-01`. Ranges keep their start.
+fn csl_date(v: &Value) -> Option<String> {
+    let parts = v.get("date-parts")?.get(0)?.as_array()?;
+    let num = |i: usize| {
+        parts
+            .get(i)
+            .and_then(|p| p.as_i64().or_else(|| p.as_str()?.parse().ok()))
+    };
+    let y = num(0)?;
+    Some(match (num(1), num(2)) {
+        (Some(m), Some(d)) if (1..=12).contains(&m) && (1..=31).contains(&d) => {
+            format!("{y:04}-{m:02}-{d:02}")
+        }
+        (Some(m), _) if (1..=12).contains(&m) => format!("{y:04}-{m:02}"),
+        _ => format!("{y:04}"),
+    })
+}
+
+/// The fields every mapped record may have.
+#[derive(Default)]
+struct Record {
+    key: String,
+    kind: &'static str,
+    title: Option<String>,
+    authors: Vec<Value>,
+    editors: Vec<Value>,
+    date: Option<String>,
+    container: Option<String>,
+    container_kind: &'static str,
+    volume: Option<String>,
+    issue: Option<String>,
+    pages: Option<String>,
+    publisher: Option<String>,
+    location: Option<String>,
+    edition: Option<String>,
+    doi: Option<String>,
+    pmid: Option<String>,
+    pmcid: Option<String>,
+    url: Option<String>,
+    accessed: Option<String>,
+    language: Option<String>,
+    number: Option<String>,
+}
+
+impl Record {
+    fn into_entry(self) -> Result<Entry, String> {
+        let mut m = Map::new();
+        m.insert("type".into(), self.kind.into());
+        let put = |m: &mut Map<String, Value>, k: &str, v: Option<String>| {
+            if let Some(v) = v.filter(|v| !v.trim().is_empty()) {
+                m.insert(k.into(), v.into());
+            }
+        };
+        put(&mut m, "title", self.title);
+        put(&mut m, "date", self.date);
+        put(&mut m, "page-range", self.pages);
+        put(&mut m, "publisher", self.publisher);
+        put(&mut m, "location", self.location);
+        put(&mut m, "edition", self.edition);
+        put(&mut m, "language", self.language);
+        put(&mut m, "number", self.number);
+        if !self.authors.is_empty() {
+            m.insert("author".into(), Value::Array(self.authors));
+        }
+        if !self.editors.is_empty() {
+            m.insert("editor".into(), Value::Array(self.editors));
+        }
+        let mut serial = Map::new();
+        put(&mut serial, "doi", self.doi);
+        put(&mut serial, "pmid", self.pmid);
+        put(&mut serial, "pmcid", self.pmcid);
+        if !serial.is_empty() {
+            m.insert("serial-number".into(), Value::Object(serial));
+        }
+        if let Some(u) = self.url {
+            let mut url = Map::new();
+            url.insert("value".into(), u.into());
+            put(&mut url, "date", self.accessed);
+            m.insert("url".into(), Value::Object(url));
+        }
+        let mut parent = Map::new();
+        put(&mut parent, "title", self.container);
+        put(&mut parent, "volume", self.volume);
+        put(&mut parent, "issue", self.issue);
+        if !parent.is_empty() {
+            parent.insert("type".into(), self.container_kind.into());
+            m.insert("parent".into(), Value::Object(parent));
+        }
+        let mut lib = Map::new();
+        lib.insert(self.key.clone(), Value::Object(m));
+        let lib: Library = serde_json::from_value(Value::Object(lib)).map_err(|e| e.to_string())?;
+        lib.into_iter()
+            .next()
+            .ok_or_else(|| "empty entry".to_owned())
+    }
+}
+
+fn csl_kind(t: &str) -> (&'static str, &'static str) {
+    match t {
+        "article-journal" | "article" | "review" => ("Article", "Periodical"),
+        "article-newspaper" => ("Article", "Newspaper"),
+        "article-magazine" => ("Article", "Periodical"),
+        "book" => ("Book", "Book"),
+        "chapter" => ("Chapter", "Book"),
+        "paper-conference" => ("Article", "Proceedings"),
+        "thesis" => ("Thesis", "Book"),
+        "report" => ("Report", "Book"),
+        "webpage" | "post" | "post-weblog" => ("Web", "Web"),
+        _ => ("Misc", "Book"),
+    }
+}
+
+fn csl_json(text: &str, file: &Path) -> Result<Loaded, Vec<Diagnostic>> {
+    let value: Value = serde_json::from_str(text).map_err(|e| {
+        let offset = line_offset(text, e.line(), e.column());
+        vec![at(
+            file,
+            text,
+            offset,
+            format!("cannot read the CSL-JSON: {e}"),
+            "the file must be a JSON array of CSL items, as Zotero exports it",
+        )]
+    })?;
+    let items = match value {
+        Value::Array(a) => a,
+        Value::Object(o) if o.contains_key("items") => o
+            .get("items")
+            .and_then(Value::as_array)
+            .cloned()
+            .unwrap_or_default(),
+        _ => {
+            return Err(vec![at(
+                file,
+                text,
+                0,
+                "the CSL-JSON is not a list of items".into(),
+                "export \"CSL JSON\" from Zotero or PubMed",
+            )]);
+        }
+    };
+    let mut entries = Vec::new();
+    let mut errors = Vec::new();
+    for item in items {
+        let s = |k: &str| {
+            item.get(k).and_then(|v| {
+                v.as_str()
+                    .map(str::to_owned)
+                    .or_else(|| v.as_i64().map(|n| n.to_string()))
+            })
+        };
+        let Some(key) = s("id") else {
+            errors.push(at(
+                file,
+                text,
+                0,
+                "a CSL-JSON item has no `id`".into(),
+                "every item needs an \"id\", which is its citation key",
+            ));
+            continue;
+        };
+        let (kind, container_kind) = csl_kind(&s("type").unwrap_or_default());
+        let names = |k: &str| {
+            item.get(k)
+                .and_then(Value::as_array)
+                .map(|a| a.iter().filter_map(csl_name).collect())
+                .unwrap_or_default()
+        };
+        let rec = Record {
+            key: key.clone(),
+            kind,
+            title: s("title"),
+            authors: names("author"),
+            editors: names("editor"),
+            date: item.get("issued").and_then(csl_date),
+            container: s("container-title"),
+            container_kind,
+            volume: s("volume"),
+            issue: s("issue"),
+            pages: s("page"),
+            publisher: s("publisher"),
+            location: s("publisher-place"),
+            edition: s("edition"),
+            doi: s("DOI"),
+            pmid: s("PMID"),
+            pmcid: s("PMCID"),
+            url: s("URL"),
+            accessed: item.get("accessed").and_then(csl_date),
+            language: s("language"),
+            number: s("number"),
+        };
+        let line = text
+            .find(&format!("\"{key}\""))
+            .map_or(0, |o| line_col(text, o).0);
+        match rec.into_entry() {
+            Ok(e) => entries.push((e, line)),
+            Err(msg) => errors.push(at(
+                file,
+                text,
+                text.find(&format!("\"{key}\"")).unwrap_or(0),
+                format!("entry `{key}` cannot be used: {msg}"),
+                "check its dates and names",
+            )),
+        }
+    }
+    if errors.is_empty() {
+        Ok(Loaded { entries })
+    } else {
+        Err(errors)
+    }
+}
+
+fn line_offset(text: &str, line: usize, column: usize) -> usize {
+    let start: usize = text
+        .split_inclusive('\n')
+        .take(line.saturating_sub(1))
+        .map(str::len)
+        .sum();
+    (start + column.saturating_sub(1)).min(text.len())
+}
+
+#[derive(Clone, Copy)]
+enum Format {
+    Ris,
+    Medline,
+}
+
+/// A readable key for a record without one: `mcmurray2019`, then `mcmurray2019b`…
+fn make_key(c: &biblib::Citation, taken: &mut std::collections::HashSet<String>) -> String {
+    let author = c
+        .authors
+        .first()
+        .map(|a| crate::content::slug::slugify(&a.name).replace('-', ""))
+        .filter(|s| !s.is_empty())
+        .unwrap_or_else(|| "anon".into());
+    let year = c
+        .date
+        .as_ref()
+        .map(|d| d.year.to_string())
+        .unwrap_or_default();
+    let base = format!("{author}{year}");
+    let mut key = base.clone();
+    let mut suffix = b'b';
+    while !taken.insert(key.clone()) {
+        key = format!("{base}{}", suffix as char);
+        suffix = suffix.saturating_add(1);
+    }
+    key
+}
+
+fn records(text: &str, file: &Path, format: Format) -> Result<Loaded, Vec<Diagnostic>> {
+    use biblib::CitationParser;
+    let parsed = match format {
+        Format::Ris => biblib::RisParser::new().parse(text),
+        Format::Medline => biblib::PubMedParser::new().parse(text),
+    };
+    let citations = parsed.map_err(|e| {
+        let offset = e
+            .span
+            .as_ref()
+            .map(|s| s.start)
+            .or_else(|| e.line.map(|l| line_offset(text, l, e.column.unwrap_or(1))))
+            .unwrap_or(0);
+        let what = match format {
+            Format::Ris => "RIS",
+            Format::Medline => "PubMed (MEDLINE)",
+        };
+        vec![at(
+            file,
+            text,
+            offset,
+            format!("cannot read the {what} file: {}", e.error),
+            "export the file again from PubMed, Zotero or your reference manager",
+        )]
+    })?;
+    let mut taken = std::collections::HashSet::new();
+    let mut entries = Vec::new();
+    let mut errors = Vec::new();
+    for c in citations {
+        let key = make_key(&c, &mut taken);
+        let kind = c
+            .citation_type
+            .first()
+            .map(|t| t.to_uppercase())
+            .unwrap_or_default();
+        let (kind, container_kind) = match kind.as_str() {
+            "BOOK" => ("Book", "Book"),
+            "CHAP" => ("Chapter", "Book"),
+            "ELEC" | "WEB" => ("Web", "Web"),
+            "RPRT" => ("Report", "Book"),
+            "THES" => ("Thesis", "Book"),
+            _ => ("Article", "Periodical"),
+        };
+        let authors = c
+            .authors
+            .iter()
+            .map(|a| {
+                let given = [a.given_name.as_deref(), a.middle_name.as_deref()]
+                    .into_iter()
+                    .flatten()
+                    .collect::<Vec<_>>()
+                    .join(" ");
+                if given.is_empty() {
+                    json!({ "name": a.name })
+                } else {
+                    json!({ "name": a.name, "given-name": given })
+                }
+            })
+            .collect();
+        let date = c.date.as_ref().map(|d| match (d.month, d.day) {
+            (Some(m), Some(day)) => format!("{:04}-{m:02}-{day:02}", d.year),
+            (Some(m), None) => format!("{:04}-{m:02}", d.year),
+            _ => format!("{:04}", d.year),
+        });
+        let rec = Record {
+            key: key.clone(),
+            kind,
+            title: Some(c.title.clone()),
+            authors,
+            date,
+            container: c.journal.clone().or_else(|| c.journal_abbr.clone()),
+            container_kind,
+            volume: c.volume.clone(),
+            issue: c.issue.clone(),
+            pages: c.pages.clone(),
+            publisher: c.publisher.clone(),
+            doi: c.doi.clone(),
+            pmid: c.pmid.clone(),
+            pmcid: c.pmc_id.clone(),
+            url: c.urls.first().cloned(),
+            language: c.language.clone(),
+            ..Record::default()
+        };
+        let anchor = c.pmid.as_deref().or(c.doi.as_deref()).unwrap_or(&c.title);
+        let offset = text.find(anchor).unwrap_or(0);
+        match rec.into_entry() {
+            Ok(e) => entries.push((e, line_col(text, offset).0)),
+            Err(msg) => errors.push(at(
+                file,
+                text,
+                offset,
+                format!("a record cannot be used: {msg}"),
+                "check its dates and names",
+            )),
+        }
+    }
+    if errors.is_empty() {
+        Ok(Loaded { entries })
+    } else {
+        Err(errors)
+    }
+}

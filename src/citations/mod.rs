@@ -1,0 +1,473 @@
+//! Citations: bibliographies, Pandoc citation syntax, and formatting with a
+//! real CSL engine (hayagriva).
+//!
+//! The site's bibliographies are read once per build ([`Bibliography::load`]).
+//! Each page then gets a [`Citer`] for its language: the Markdown pass hands it
+//! every citation of the page in order, and gets back the HTML of each
+//! citation and of the reference list, numbered by first citation as the
+//! style says. No style is formatted by hand.
+
+pub mod load;
+pub mod style;
+pub mod syntax;
+
+use std::collections::HashMap;
+use std::fmt::Write as _;
+use std::path::{Path, PathBuf};
+
+use hayagriva::citationberg::taxonomy::Locator;
+use hayagriva::citationberg::{
+    CitationFormat, IndependentStyle, Locale, LocaleCode, StyleCategory,
+};
+use hayagriva::{
+    BibliographyDriver, BibliographyRequest, BufWriteFormat, CitationItem, CitationRequest,
+    CitePurpose, Entry, LocatorPayload, SpecificLocator,
+};
+
+use crate::diagnostics::{Diagnostic, Diagnostics, did_you_mean};
+use crate::markdown::highlight::escape_html;
+pub use syntax::CiteItem;
+
+/// Where an entry was defined.
+#[derive(Debug, Clone)]
+pub struct Origin {
+    pub file: PathBuf,
+    pub line: usize,
+}
+
+/// Every entry the site can cite.
+#[derive(Debug, Default, Clone)]
+pub struct Bibliography {
+    entries: Vec<Entry>,
+    origins: Vec<Origin>,
+    by_key: HashMap<String, usize>,
+    by_doi: HashMap<String, usize>,
+    by_pmid: HashMap<String, usize>,
+}
+
+impl Bibliography {
+    /// Reads `files` (relative to `root`); reports errors and duplicate keys.
+    pub fn load(root: &Path, files: &[PathBuf], ds: &mut Diagnostics) -> Bibliography {
+        let mut bib = Bibliography::default();
+        for rel in files {
+            let path = root.join(rel);
+            let text = match std::fs::read(&path) {
+                Ok(bytes) => match String::from_utf8(bytes) {
+                    Ok(t) => t,
+                    Err(e) => {
+                        let valid = e.utf8_error().valid_up_to();
+                        let prefix = String::from_utf8_lossy(&e.as_bytes()[..valid]).into_owned();
+                        let (line, col) = crate::diagnostics::line_col(&prefix, valid);
+                        ds.push(
+                            Diagnostic::error("encoding", "the bibliography is not valid UTF-8")
+                                .in_file(rel)
+                                .at(line, col)
+                                .with_hint("save it as UTF-8 (reference managers offer it in their export settings)"),
+                        );
+                        continue;
+                    }
+                },
+                Err(e) => {
+                    ds.push(
+                        Diagnostic::error(
+                            "bibliography",
+                            format!("cannot read the bibliography: {e}"),
+                        )
+                        .in_file(rel)
+                        .with_hint("check the path in `bibliography` (relative to the site root)"),
+                    );
+                    continue;
+                }
+            };
+            match load::load(text.strip_prefix('\u{feff}').unwrap_or(&text), rel) {
+                Ok(loaded) => {
+                    for (entry, line) in loaded.entries {
+                        bib.add(
+                            entry,
+                            Origin {
+                                file: rel.clone(),
+                                line,
+                            },
+                            ds,
+                        );
+                    }
+                }
+                Err(errors) => ds.extend(errors),
+            }
+        }
+        bib
+    }
+
+    fn add(&mut self, entry: Entry, origin: Origin, ds: &mut Diagnostics) {
+        let key = entry.key().to_owned();
+        if let Some(&i) = self.by_key.get(&key) {
+            let first = &self.origins[i];
+            ds.push(
+                Diagnostic::warning(
+                    "bibliography",
+                    format!(
+                        "the key `{key}` is defined twice; the first definition ({}:{}) is used",
+                        first.file.display(),
+                        first.line
+                    ),
+                )
+                .in_file(&origin.file)
+                .at(origin.line, 0)
+                .with_hint("remove one of the two entries or give it another key"),
+            );
+            return;
+        }
+        let i = self.entries.len();
+        if let Some(doi) = entry.doi() {
+            self.by_doi.entry(doi.to_lowercase()).or_insert(i);
+        }
+        if let Some(pmid) = entry.keyed_serial_number("pmid") {
+            self.by_pmid.entry(pmid.trim().to_owned()).or_insert(i);
+        }
+        self.by_key.insert(key, i);
+        self.entries.push(entry);
+        self.origins.push(origin);
+    }
+
+    pub fn len(&self) -> usize {
+        self.entries.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.entries.is_empty()
+    }
+
+    pub fn keys(&self) -> impl Iterator<Item = &str> {
+        self.entries.iter().map(Entry::key)
+    }
+
+    /// The entry a citation key means: the key itself, `doi:…` or `pmid:…`.
+    pub fn resolve(&self, key: &str) -> Option<&Entry> {
+        let i = self.by_key.get(key).copied().or_else(|| {
+            if let Some(doi) = key.strip_prefix("doi:") {
+                self.by_doi.get(&doi.to_lowercase()).copied()
+            } else {
+                key.strip_prefix("pmid:")
+                    .and_then(|p| self.by_pmid.get(p).copied())
+            }
+        })?;
+        self.entries.get(i)
+    }
+}
+
+/// The locale a page language asks for (`de` → `de-DE`).
+pub fn locale_for(lang: &str) -> LocaleCode {
+    let code = match lang {
+        "de" => "de-DE",
+        "en" => "en-US",
+        "fr" => "fr-FR",
+        "nl" => "nl-NL",
+        other => other,
+    };
+    LocaleCode(code.to_owned())
+}
+
+/// One citation as the Markdown pass found it.
+#[derive(Debug, Clone)]
+pub struct CiteGroup {
+    pub items: Vec<CiteItem>,
+    /// `@key` in running text: the author is named, then the marker.
+    pub in_text: bool,
+}
+
+/// What formatting a page's citations gives back.
+#[derive(Debug, Clone, Default)]
+pub struct Formatted {
+    /// HTML for each group, in order.
+    pub citations: Vec<String>,
+    /// The reference list (`<ol>`), when anything was cited.
+    pub references: Option<String>,
+    /// Plain text of each cited entry, for JSON-LD `citation`.
+    pub cited: Vec<String>,
+    /// `(offset, message, hint)` for keys that match no entry.
+    pub errors: Vec<(usize, String, String)>,
+}
+
+/// Formats the citations of one page.
+pub struct Citer<'a> {
+    pub site: &'a Bibliography,
+    pub page: Option<&'a Bibliography>,
+    pub style: &'a IndependentStyle,
+    pub locales: &'a [Locale],
+    pub locale: LocaleCode,
+}
+
+fn locator(text: &str) -> Option<SpecificLocator<'_>> {
+    if text.is_empty() {
+        return None;
+    }
+    let labels: [(&str, Locator); 10] = [
+        ("pp.", Locator::Page),
+        ("p.", Locator::Page),
+        ("S.", Locator::Page),
+        ("page", Locator::Page),
+        ("chap.", Locator::Chapter),
+        ("Kap.", Locator::Chapter),
+        ("ch.", Locator::Chapter),
+        ("fig.", Locator::Figure),
+        ("Abb.", Locator::Figure),
+        ("sec.", Locator::Section),
+    ];
+    for (label, loc) in labels {
+        if let Some(rest) = text.strip_prefix(label) {
+            return Some(SpecificLocator(loc, LocatorPayload::Str(rest.trim())));
+        }
+    }
+    Some(SpecificLocator(Locator::Page, LocatorPayload::Str(text)))
+}
+
+fn html_of(children: &hayagriva::ElemChildren) -> String {
+    let mut s = String::new();
+    let _ = children.write_buf(&mut s, BufWriteFormat::Html);
+    s
+}
+
+fn plain_of(children: &hayagriva::ElemChildren) -> String {
+    let mut s = String::new();
+    let _ = children.write_buf(&mut s, BufWriteFormat::Plain);
+    s
+}
+
+/// An id-safe form of a key.
+pub fn anchor(key: &str) -> String {
+    let mut s = String::from("ref-");
+    s.extend(key.chars().map(|c| {
+        if c.is_ascii_alphanumeric() || c == '-' || c == '_' {
+            c
+        } else {
+            '-'
+        }
+    }));
+    s
+}
+
+impl Citer<'_> {
+    fn resolve(&self, key: &str) -> Option<&Entry> {
+        self.page
+            .and_then(|p| p.resolve(key))
+            .or_else(|| self.site.resolve(key))
+    }
+
+    /// Whether the style numbers its citations ([1]) rather than naming authors.
+    fn is_numeric(&self) -> bool {
+        self.style.info.category.iter().any(|c| {
+            matches!(
+                c,
+                StyleCategory::CitationFormat {
+                    format: CitationFormat::Numeric
+                }
+            )
+        })
+    }
+
+    /// Whether `key` names an entry (for `@key` in running text, which is only a
+    /// citation when it does: `@praxis` on social media is not).
+    pub fn resolves(&self, key: &str) -> bool {
+        self.resolve(key).is_some()
+    }
+
+    fn unknown(&self, key: &str) -> (String, String) {
+        let keys = self
+            .site
+            .keys()
+            .chain(self.page.into_iter().flat_map(Bibliography::keys));
+        let hint = match did_you_mean(key, keys) {
+            Some(h) => h,
+            None if self.site.is_empty() && self.page.is_none() => {
+                "the site has no bibliography: add `bibliography = \"references.bib\"` to praxis.toml".to_owned()
+            }
+            None if key.starts_with("doi:") || key.starts_with("pmid:") => {
+                "no entry has this identifier: add the entry to the bibliography".to_owned()
+            }
+            None => "add the entry to the bibliography, or check the spelling of the key".to_owned(),
+        };
+        (format!("unknown citation key `{key}`"), hint)
+    }
+
+    /// Formats `groups` in order; unknown keys are reported and left out.
+    pub fn format(&self, groups: &[CiteGroup]) -> Formatted {
+        let mut out = Formatted::default();
+        let mut driver: BibliographyDriver<'_, Entry> = BibliographyDriver::new();
+        // Per group: (request index of the author part, request index of the marker)
+        let mut plan: Vec<(Option<String>, Option<usize>, &CiteGroup)> = Vec::new();
+        let mut first_cite: HashMap<String, usize> = HashMap::new();
+        let mut requests = 0usize;
+        for (gi, g) in groups.iter().enumerate() {
+            let mut items = Vec::new();
+            let mut author = None;
+            for it in &g.items {
+                match self.resolve(&it.key) {
+                    Some(e) => {
+                        first_cite.entry(e.key().to_owned()).or_insert(gi);
+                        if g.in_text {
+                            author = Some(author_phrase(e, &self.locale.0));
+                        }
+                        let mut ci = CitationItem::with_locator(e, locator(&it.locator));
+                        // `[-@key]` only means something where the author would show.
+                        if it.suppress_author && !self.is_numeric() {
+                            ci = ci.kind(CitePurpose::Year);
+                        }
+                        items.push(ci);
+                    }
+                    None => {
+                        let (m, h) = self.unknown(&it.key);
+                        out.errors.push((it.offset, m, h));
+                    }
+                }
+            }
+            let marker_req = (!items.is_empty()).then(|| {
+                driver.citation(CitationRequest::new(
+                    items,
+                    self.style,
+                    Some(self.locale.clone()),
+                    self.locales,
+                    None,
+                ));
+                requests += 1;
+                requests - 1
+            });
+            plan.push((author, marker_req, g));
+        }
+        let rendered = driver.finish(BibliographyRequest::new(
+            self.style,
+            Some(self.locale.clone()),
+            self.locales,
+        ));
+        for (gi, (author, marker_req, g)) in plan.into_iter().enumerate() {
+            let mut html = String::new();
+            let prefix: Vec<&str> = g
+                .items
+                .iter()
+                .map(|i| i.prefix.as_str())
+                .filter(|p| !p.is_empty())
+                .collect();
+            if let Some(a) = author {
+                escape_html(&a, &mut html);
+                html.push(' ');
+            }
+            if !prefix.is_empty() && !g.in_text {
+                escape_html(&prefix.join(" "), &mut html);
+                html.push(' ');
+            }
+            if let Some(m) = marker_req.and_then(|i| rendered.citations.get(i)) {
+                let target = g
+                    .items
+                    .iter()
+                    .find_map(|i| self.resolve(&i.key))
+                    .map(|e| anchor(e.key()))
+                    .unwrap_or_default();
+                let _ = write!(
+                    html,
+                    "<a class=\"citation\" id=\"cite-{}\" href=\"#{target}\">{}</a>",
+                    gi + 1,
+                    html_of(&m.citation)
+                );
+            }
+            out.citations.push(html);
+        }
+        if let Some(bib) = rendered.bibliography.filter(|b| !b.items.is_empty()) {
+            let mut list = String::from("<ol class=\"references-list\">\n");
+            for item in &bib.items {
+                let key = item.key.as_str();
+                let _ = write!(list, "<li id=\"{}\">", anchor(key));
+                let mut plain = String::new();
+                if let Some(first) = &item.first_field {
+                    let mut f = String::new();
+                    let _ = first.write_buf(&mut f, BufWriteFormat::Html);
+                    let _ = write!(list, "<span class=\"ref-label\">{f}</span> ");
+                }
+                let _ = write!(
+                    list,
+                    "<span class=\"ref-text\">{}</span>",
+                    html_of(&item.content)
+                );
+                plain.push_str(&plain_of(&item.content));
+                if let Some(e) = self.resolve(key) {
+                    list.push_str(&identifier_links(e, &list_item_html(&item.content)));
+                }
+                if let Some(gi) = first_cite.get(key) {
+                    let _ = write!(
+                        list,
+                        " <a class=\"backlink\" href=\"#cite-{}\" aria-label=\"↩ {}\">↩</a>",
+                        gi + 1,
+                        gi + 1
+                    );
+                }
+                list.push_str("</li>\n");
+                out.cited.push(plain.trim().to_owned());
+            }
+            list.push_str("</ol>\n");
+            out.references = Some(list);
+        }
+        out
+    }
+}
+
+fn list_item_html(c: &hayagriva::ElemChildren) -> String {
+    html_of(c)
+}
+
+/// "McMurray", "Smith and Jones", "McMurray et al." in the page's language,
+/// for `@key` in running text (the way Pandoc writes it for numbered styles).
+fn author_phrase(e: &Entry, locale: &str) -> String {
+    let names: Vec<String> = e
+        .authors()
+        .unwrap_or_default()
+        .iter()
+        .map(|p| match &p.prefix {
+            Some(prefix) => format!("{prefix} {}", p.name),
+            None => p.name.clone(),
+        })
+        .collect();
+    let lang = locale.split('-').next().unwrap_or(locale);
+    let (and, et_al) = match lang {
+        "de" => ("und", "u.\u{a0}a."),
+        "fr" => ("et", "et al."),
+        "nl" => ("en", "e.a."),
+        _ => ("and", "et al."),
+    };
+    match names.as_slice() {
+        [] => e.title().map(|t| t.value.to_string()).unwrap_or_default(),
+        [one] => one.clone(),
+        [a, b] => format!("{a} {and} {b}"),
+        [a, ..] => format!("{a} {et_al}"),
+    }
+}
+
+/// Links to where a reader can get the work: DOI (unless the style printed
+/// it already), PubMed, PubMed Central.
+fn identifier_links(e: &Entry, rendered: &str) -> String {
+    let mut links = Vec::new();
+    if let Some(doi) = e
+        .doi()
+        .filter(|d| d.starts_with("10.") && !rendered.contains("doi.org/"))
+    {
+        let mut href = String::new();
+        escape_html(&format!("https://doi.org/{doi}"), &mut href);
+        links.push(format!("<a class=\"ref-link\" href=\"{href}\">DOI</a>"));
+    }
+    if let Some(pmid) = e
+        .keyed_serial_number("pmid")
+        .filter(|p| !p.is_empty() && p.chars().all(|c| c.is_ascii_digit()))
+    {
+        links.push(format!(
+            "<a class=\"ref-link\" href=\"https://pubmed.ncbi.nlm.nih.gov/{pmid}/\">PubMed</a>"
+        ));
+    }
+    if let Some(pmc) = e
+        .keyed_serial_number("pmcid")
+        .filter(|p| p.starts_with("PMC") && p[3..].chars().all(|c| c.is_ascii_digit()))
+    {
+        links.push(format!("<a class=\"ref-link\" href=\"https://www.ncbi.nlm.nih.gov/pmc/articles/{pmc}/\">PMC</a>"));
+    }
+    if links.is_empty() {
+        String::new()
+    } else {
+        format!(" <span class=\"ref-links\">{}</span>", links.join(" "))
+    }
+}
