@@ -4,6 +4,11 @@ use std::process::ExitCode;
 
 use clap::Parser;
 
+/// Builds allocate many small strings (Markdown events, citation formatting) from
+/// every thread; mimalloc handles that far better than the system allocator.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() -> ExitCode {
     let cli = praxis::cli::Cli::parse();
     ExitCode::from(praxis::cli::run(cli))

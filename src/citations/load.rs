@@ -100,12 +100,29 @@ fn bibtex(text: &str, file: &Path) -> Result<Loaded, Vec<Diagnostic>> {
                         e.set_keyed_serial_number(field, v.format_verbatim().trim().to_owned());
                     }
                 }
+                // `shortjournal` is the abbreviation medical styles print (N Engl J Med).
+                if let Some(short) = r.fields.get("shortjournal") {
+                    set_short_container(&mut e, short.format_verbatim().trim());
+                }
             }
             let line = bib_key_line(text, e.key());
             (e, line)
         })
         .collect();
     Ok(Loaded { entries })
+}
+
+/// Gives the entry's journal (its first parent's title) a short form.
+fn set_short_container(e: &mut Entry, short: &str) {
+    let mut parents = e.parents().to_vec();
+    if let Some(title) = parents.first().and_then(|p| p.title()).cloned() {
+        let mut title = title;
+        title.short = Some(Box::new(hayagriva::types::ChunkedString::from(
+            short.to_owned(),
+        )));
+        parents[0].set_title(title);
+        e.set_parents(parents);
+    }
 }
 
 /// Maps a CSL-JSON name object (`family`, `given`, or `literal`) to hayagriva's form.

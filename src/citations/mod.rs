@@ -184,6 +184,8 @@ pub struct Formatted {
     pub references: Option<String>,
     /// Plain text of each cited entry, for JSON-LD `citation`.
     pub cited: Vec<String>,
+    /// The key of each entry of `cited`, in the same order.
+    pub keys: Vec<String>,
     /// `(offset, message, hint)` for keys that match no entry.
     pub errors: Vec<(usize, String, String)>,
 }
@@ -400,6 +402,7 @@ impl Citer<'_> {
                 }
                 list.push_str("</li>\n");
                 out.cited.push(plain.trim().to_owned());
+                out.keys.push(key.to_owned());
             }
             list.push_str("</ol>\n");
             out.references = Some(list);

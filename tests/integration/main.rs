@@ -5,6 +5,7 @@ mod build_site;
 mod citations;
 mod cli;
 mod example_site;
+mod pandoc_compare;
 mod site_outputs;
 mod trust;
 mod util;
