@@ -190,6 +190,19 @@ pub struct Formatted {
     pub errors: Vec<(usize, String, String)>,
 }
 
+impl FormattedEntry {
+    /// This entry as number `n` of a list (it was formatted as number 1).
+    fn numbered(&self, n: usize) -> FormattedEntry {
+        FormattedEntry {
+            label_html: self
+                .label_html
+                .as_ref()
+                .map(|l| l.replacen('1', &n.to_string(), 1)),
+            ..self.clone()
+        }
+    }
+}
+
 /// Formats the citations of one page.
 pub struct Citer<'a> {
     pub site: &'a Bibliography,
@@ -197,6 +210,62 @@ pub struct Citer<'a> {
     pub style: &'a IndependentStyle,
     pub locales: &'a [Locale],
     pub locale: LocaleCode,
+    /// Set for styles that number by first citation: formatted entries are
+    /// shared between pages instead of formatted again on each.
+    pub shared: Option<SharedEntries<'a>>,
+}
+
+/// One entry of a reference list, formatted.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FormattedEntry {
+    /// The number column (`1.`), for numbered styles.
+    label_html: Option<String>,
+    html: String,
+    plain: String,
+}
+
+/// Entries formatted once per build and language, for styles that number by
+/// first citation (Vancouver, AMA): there an entry's text does not depend on
+/// the page, only its number does. The citation markers of each page are
+/// still made by the engine, with a copy of the style that has no
+/// bibliography (so it only numbers and collapses).
+#[derive(Clone, Copy)]
+pub struct SharedEntries<'a> {
+    pub marker_style: &'a IndependentStyle,
+    /// One slot per entry of the site bibliography, in its order.
+    pub cache: &'a [std::sync::OnceLock<FormattedEntry>],
+}
+
+impl Bibliography {
+    /// The position of the entry `key` means, for [`SharedEntries`].
+    fn index_of(&self, key: &str) -> Option<usize> {
+        self.by_key.get(key).copied()
+    }
+}
+
+/// Whether entries of `style` can be shared between pages: numbered by first
+/// citation, with an unsorted bibliography.
+pub fn can_share_entries(style: &IndependentStyle) -> bool {
+    let numeric = style.info.category.iter().any(|c| {
+        matches!(
+            c,
+            StyleCategory::CitationFormat {
+                format: CitationFormat::Numeric
+            }
+        )
+    });
+    numeric
+        && style
+            .bibliography
+            .as_ref()
+            .is_some_and(|b| b.sort.is_none())
+}
+
+/// The same style without its bibliography: it then only numbers citations.
+pub fn marker_style(style: &IndependentStyle) -> IndependentStyle {
+    let mut s = style.clone();
+    s.bibliography = None;
+    s
 }
 
 fn locator(text: &str) -> Option<SpecificLocator<'_>> {
@@ -267,6 +336,42 @@ impl Citer<'_> {
         })
     }
 
+    /// Formats one entry as the reference list shows it, numbered 1.
+    fn format_alone(&self, e: &Entry) -> FormattedEntry {
+        let mut driver: BibliographyDriver<'_, Entry> = BibliographyDriver::new();
+        driver.citation(CitationRequest::new(
+            vec![CitationItem::with_entry(e)],
+            self.style,
+            Some(self.locale.clone()),
+            self.locales,
+            None,
+        ));
+        let rendered = driver.finish(BibliographyRequest::new(
+            self.style,
+            Some(self.locale.clone()),
+            self.locales,
+        ));
+        let item = rendered
+            .bibliography
+            .and_then(|b| b.items.into_iter().next());
+        match item {
+            Some(item) => FormattedEntry {
+                label_html: item.first_field.as_ref().map(|f| {
+                    let mut h = String::new();
+                    let _ = f.write_buf(&mut h, BufWriteFormat::Html);
+                    h
+                }),
+                html: html_of(&item.content),
+                plain: plain_of(&item.content),
+            },
+            None => FormattedEntry {
+                label_html: None,
+                html: String::new(),
+                plain: String::new(),
+            },
+        }
+    }
+
     /// Whether `key` names an entry (for `@key` in running text, which is only a
     /// citation when it does: `@praxis` on social media is not).
     pub fn resolves(&self, key: &str) -> bool {
@@ -298,6 +403,7 @@ impl Citer<'_> {
         // Per group: (request index of the author part, request index of the marker)
         let mut plan: Vec<(Option<String>, Option<usize>, &CiteGroup)> = Vec::new();
         let mut first_cite: HashMap<String, usize> = HashMap::new();
+        let mut order: Vec<String> = Vec::new();
         let mut requests = 0usize;
         for (gi, g) in groups.iter().enumerate() {
             let mut items = Vec::new();
@@ -305,7 +411,10 @@ impl Citer<'_> {
             for it in &g.items {
                 match self.resolve(&it.key) {
                     Some(e) => {
-                        first_cite.entry(e.key().to_owned()).or_insert(gi);
+                        if !first_cite.contains_key(e.key()) {
+                            first_cite.insert(e.key().to_owned(), gi);
+                            order.push(e.key().to_owned());
+                        }
                         if g.in_text {
                             author = Some(author_phrase(e, &self.locale.0));
                         }
@@ -335,8 +444,9 @@ impl Citer<'_> {
             });
             plan.push((author, marker_req, g));
         }
+        let shared = self.shared.filter(|_| self.page.is_none());
         let rendered = driver.finish(BibliographyRequest::new(
-            self.style,
+            shared.map_or(self.style, |sh| sh.marker_style),
             Some(self.locale.clone()),
             self.locales,
         ));
@@ -372,25 +482,51 @@ impl Citer<'_> {
             }
             out.citations.push(html);
         }
-        if let Some(bib) = rendered.bibliography.filter(|b| !b.items.is_empty()) {
+        let items: Vec<(String, FormattedEntry)> = match shared {
+            Some(sh) => order
+                .iter()
+                .enumerate()
+                .filter_map(|(n, key)| {
+                    let i = self.site.index_of(key)?;
+                    let e = sh
+                        .cache
+                        .get(i)?
+                        .get_or_init(|| self.format_alone(&self.site.entries[i]));
+                    Some((key.clone(), e.numbered(n + 1)))
+                })
+                .collect(),
+            None => rendered
+                .bibliography
+                .map(|b| {
+                    b.items
+                        .iter()
+                        .map(|item| {
+                            let label_html = item.first_field.as_ref().map(|f| {
+                                let mut h = String::new();
+                                let _ = f.write_buf(&mut h, BufWriteFormat::Html);
+                                h
+                            });
+                            let entry = FormattedEntry {
+                                label_html,
+                                html: html_of(&item.content),
+                                plain: plain_of(&item.content),
+                            };
+                            (item.key.clone(), entry)
+                        })
+                        .collect()
+                })
+                .unwrap_or_default(),
+        };
+        if !items.is_empty() {
             let mut list = String::from("<ol class=\"references-list\">\n");
-            for item in &bib.items {
-                let key = item.key.as_str();
+            for (key, item) in &items {
                 let _ = write!(list, "<li id=\"{}\">", anchor(key));
-                let mut plain = String::new();
-                if let Some(first) = &item.first_field {
-                    let mut f = String::new();
-                    let _ = first.write_buf(&mut f, BufWriteFormat::Html);
-                    let _ = write!(list, "<span class=\"ref-label\">{f}</span> ");
+                if let Some(label) = &item.label_html {
+                    let _ = write!(list, "<span class=\"ref-label\">{label}</span> ");
                 }
-                let _ = write!(
-                    list,
-                    "<span class=\"ref-text\">{}</span>",
-                    html_of(&item.content)
-                );
-                plain.push_str(&plain_of(&item.content));
+                let _ = write!(list, "<span class=\"ref-text\">{}</span>", item.html);
                 if let Some(e) = self.resolve(key) {
-                    list.push_str(&identifier_links(e, &list_item_html(&item.content)));
+                    list.push_str(&identifier_links(e, &item.html));
                 }
                 if let Some(gi) = first_cite.get(key) {
                     let _ = write!(
@@ -401,18 +537,14 @@ impl Citer<'_> {
                     );
                 }
                 list.push_str("</li>\n");
-                out.cited.push(plain.trim().to_owned());
-                out.keys.push(key.to_owned());
+                out.cited.push(item.plain.trim().to_owned());
+                out.keys.push(key.clone());
             }
             list.push_str("</ol>\n");
             out.references = Some(list);
         }
         out
     }
-}
-
-fn list_item_html(c: &hayagriva::ElemChildren) -> String {
-    html_of(c)
 }
 
 /// "McMurray", "Smith and Jones", "McMurray et al." in the page's language,

@@ -72,6 +72,12 @@ struct CiteSetup {
     bibliography: Bibliography,
     style: hayagriva::citationberg::IndependentStyle,
     locales: Vec<hayagriva::citationberg::Locale>,
+    /// For styles numbered by first citation: the style without bibliography,
+    /// and per language one slot per entry for its formatted text.
+    shared: Option<(
+        hayagriva::citationberg::IndependentStyle,
+        BTreeMap<String, Vec<std::sync::OnceLock<citations::FormattedEntry>>>,
+    )>,
 }
 
 impl CiteSetup {
@@ -89,10 +95,27 @@ impl CiteSetup {
                 return None;
             }
         };
+        let shared = citations::can_share_entries(&style).then(|| {
+            let slots = site
+                .config
+                .languages
+                .iter()
+                .map(|l| {
+                    (
+                        l.clone(),
+                        (0..bibliography.len())
+                            .map(|_| std::sync::OnceLock::new())
+                            .collect(),
+                    )
+                })
+                .collect();
+            (citations::marker_style(&style), slots)
+        });
         Some(CiteSetup {
             bibliography,
             style,
             locales: citations::style::locales(&site.config.languages),
+            shared,
         })
     }
 
@@ -103,6 +126,12 @@ impl CiteSetup {
             style: &self.style,
             locales: &self.locales,
             locale: citations::locale_for(lang),
+            shared: self.shared.as_ref().and_then(|(marker_style, slots)| {
+                Some(citations::SharedEntries {
+                    marker_style,
+                    cache: slots.get(lang)?,
+                })
+            }),
         }
     }
 }

@@ -74,6 +74,7 @@ fn praxis_entries(style_name: &str, lang: &str, bib: &Bibliography) -> BTreeMap<
         style: &style,
         locales: &locales,
         locale: locale_for(lang),
+        shared: None,
     };
     let keys: Vec<String> = bib.keys().map(str::to_owned).collect();
     let groups: Vec<CiteGroup> = keys
@@ -155,4 +156,68 @@ fn reference_lists_match_pandoc_entry_by_entry() {
         stale.is_empty(),
         "these now match Pandoc: remove them from known-differences.txt: {stale:?}"
     );
+}
+
+#[test]
+fn shared_entries_give_the_same_page_as_formatting_it_whole() {
+    let mut ds = Diagnostics::new();
+    let bib = Bibliography::load(&fixtures(), &["refs.bib".into()], &mut ds);
+    let keys: Vec<String> = bib.keys().map(str::to_owned).collect();
+    // Out of file order, repeated, several per citation.
+    let picks = [7usize, 3, 7, 12, 0, 3, 25, 1, 2, 40, 12];
+    let groups: Vec<CiteGroup> = picks
+        .chunks(2)
+        .map(|c| CiteGroup {
+            items: c
+                .iter()
+                .map(|&i| CiteItem {
+                    key: keys[i % keys.len()].clone(),
+                    prefix: String::new(),
+                    locator: String::new(),
+                    suppress_author: false,
+                    offset: 0,
+                })
+                .collect(),
+            in_text: false,
+        })
+        .collect();
+    for name in ["vancouver", "ama"] {
+        let style =
+            style::load(&CitationStyle::Builtin(name.into()), Path::new(".")).expect("style");
+        assert!(praxis::citations::can_share_entries(&style), "{name}");
+        let marker = praxis::citations::marker_style(&style);
+        for lang in ["en", "de"] {
+            let locales = style::locales(&[lang.to_owned()]);
+            let slots: Vec<std::sync::OnceLock<_>> =
+                (0..bib.len()).map(|_| std::sync::OnceLock::new()).collect();
+            let whole = Citer {
+                site: &bib,
+                page: None,
+                style: &style,
+                locales: &locales,
+                locale: locale_for(lang),
+                shared: None,
+            };
+            let shared = Citer {
+                shared: Some(praxis::citations::SharedEntries {
+                    marker_style: &marker,
+                    cache: &slots,
+                }),
+                ..Citer {
+                    site: &bib,
+                    page: None,
+                    style: &style,
+                    locales: &locales,
+                    locale: locale_for(lang),
+                    shared: None,
+                }
+            };
+            let (a, b) = (whole.format(&groups), shared.format(&groups));
+            assert_eq!(a.citations, b.citations, "{name}-{lang} markers");
+            assert_eq!(a.references, b.references, "{name}-{lang} list");
+            assert_eq!(a.cited, b.cited);
+            // a second page reuses the formatted entries
+            assert_eq!(shared.format(&groups).references, a.references);
+        }
+    }
 }
