@@ -67,6 +67,9 @@ fn resolve_link(site: &Site, path: &str) -> Result<Resolved<Target>, (String, St
     }
 }
 
+/// Per language, one slot per bibliography entry for its formatted text.
+type EntrySlots = BTreeMap<String, Vec<std::sync::OnceLock<citations::FormattedEntry>>>;
+
 /// The citation engine's inputs for a build: read once, shared by every page.
 struct CiteSetup {
     bibliography: Bibliography,
@@ -74,10 +77,7 @@ struct CiteSetup {
     locales: Vec<hayagriva::citationberg::Locale>,
     /// For styles numbered by first citation: the style without bibliography,
     /// and per language one slot per entry for its formatted text.
-    shared: Option<(
-        hayagriva::citationberg::IndependentStyle,
-        BTreeMap<String, Vec<std::sync::OnceLock<citations::FormattedEntry>>>,
-    )>,
+    shared: Option<(hayagriva::citationberg::IndependentStyle, EntrySlots)>,
 }
 
 impl CiteSetup {
