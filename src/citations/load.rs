@@ -92,6 +92,7 @@ fn bibtex(text: &str, file: &Path) -> Result<Loaded, Vec<Diagnostic>> {
     let entries = lib
         .into_iter()
         .map(|mut e| {
+            mark_truncated_authors(&mut e);
             // PubMed and Zotero exports write `pmid` and `pmcid` fields, which
             // the BibLaTeX data model has no place for: keep them.
             if let Some(r) = raw.get(e.key()) {
@@ -110,6 +111,28 @@ fn bibtex(text: &str, file: &Path) -> Result<Loaded, Vec<Diagnostic>> {
         })
         .collect();
     Ok(Loaded { entries })
+}
+
+/// BibTeX's `and others` becomes a person called "others"; show it as the
+/// "et al." it means (as Pandoc does) rather than as a name.
+fn mark_truncated_authors(e: &mut Entry) {
+    let Some(authors) = e.authors() else { return };
+    if authors
+        .iter()
+        .any(|p| p.name == "others" && p.given_name.is_none())
+    {
+        let authors = authors
+            .iter()
+            .cloned()
+            .map(|mut p| {
+                if p.name == "others" && p.given_name.is_none() {
+                    p.name = "et al.".into();
+                }
+                p
+            })
+            .collect();
+        e.set_authors(authors);
+    }
 }
 
 /// Gives the entry's journal (its first parent's title) a short form.
