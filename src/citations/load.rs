@@ -101,6 +101,21 @@ fn bibtex(text: &str, file: &Path) -> Result<Loaded, Vec<Diagnostic>> {
                         e.set_keyed_serial_number(field, v.format_verbatim().trim().to_owned());
                     }
                 }
+                // Report and issue numbers are identifiers, not arithmetic:
+                // keep "053-002" (an AWMF register number) as written.
+                if let Some(num) = r.fields.get("number").map(|v| v.format_verbatim()) {
+                    let num = num.trim().to_owned();
+                    if e.keyed_serial_number("serial").is_some() {
+                        // The engine reads "053-002" as the range 53–2; a
+                        // non-breaking hyphen (U+2011) keeps it an identifier.
+                        e.set_keyed_serial_number("serial", num.replace('-', "\u{2011}"));
+                    } else if e.issue().is_some() && !num.chars().all(|c| c.is_ascii_digit()) {
+                        e.set_issue(hayagriva::types::MaybeTyped::String(num.clone()));
+                    }
+                    if let Some((kind, id)) = super::guideline_id(&num) {
+                        e.set_keyed_serial_number(kind, id);
+                    }
+                }
                 // `shortjournal` is the abbreviation medical styles print (N Engl J Med).
                 if let Some(short) = r.fields.get("shortjournal") {
                     set_short_container(&mut e, short.format_verbatim().trim());

@@ -574,6 +574,31 @@ fn author_phrase(e: &Entry, locale: &str) -> String {
     }
 }
 
+/// A guideline number doctors cite: an AWMF register number (`057-013`,
+/// `032-035OL`, `nvl-001`) or a NICE guidance code (`NG28`). Returns the
+/// serial-number key (`awmf`, `nice`) and the identifier.
+pub fn guideline_id(s: &str) -> Option<(&'static str, String)> {
+    let s = s.trim();
+    let b = s.as_bytes();
+    let awmf = b.len() >= 7
+        && b[..3].iter().all(u8::is_ascii_digit)
+        && b[3] == b'-'
+        && b[4..7].iter().all(u8::is_ascii_digit)
+        && b[7..].iter().all(u8::is_ascii_uppercase);
+    let nvl = s
+        .strip_prefix("nvl-")
+        .is_some_and(|n| n.len() == 3 && n.bytes().all(|c| c.is_ascii_digit()));
+    if awmf || nvl {
+        return Some(("awmf", s.to_owned()));
+    }
+    const NICE: [&str; 8] = ["NG", "CG", "QS", "TA", "PH", "IPG", "DG", "MTG"];
+    let nice = NICE.iter().any(|p| {
+        s.strip_prefix(p)
+            .is_some_and(|n| !n.is_empty() && n.bytes().all(|c| c.is_ascii_digit()))
+    });
+    nice.then(|| ("nice", s.to_owned()))
+}
+
 /// Links to where a reader can get the work: DOI (unless the style printed
 /// it already), PubMed, PubMed Central.
 fn identifier_links(e: &Entry, rendered: &str) -> String {
@@ -600,9 +625,45 @@ fn identifier_links(e: &Entry, rendered: &str) -> String {
     {
         links.push(format!("<a class=\"ref-link\" href=\"https://www.ncbi.nlm.nih.gov/pmc/articles/{pmc}/\">PMC</a>"));
     }
+    if let Some(id) = e.keyed_serial_number("awmf") {
+        let mut href = String::new();
+        escape_html(
+            &format!("https://register.awmf.org/de/leitlinien/detail/{id}"),
+            &mut href,
+        );
+        if !rendered.contains(&href) {
+            links.push(format!("<a class=\"ref-link\" href=\"{href}\">AWMF</a>"));
+        }
+    }
+    if let Some(id) = e.keyed_serial_number("nice") {
+        let href = format!("https://www.nice.org.uk/guidance/{}", id.to_lowercase());
+        if !rendered.contains(&href) {
+            links.push(format!("<a class=\"ref-link\" href=\"{href}\">NICE</a>"));
+        }
+    }
     if links.is_empty() {
         String::new()
     } else {
         format!(" <span class=\"ref-links\">{}</span>", links.join(" "))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn guideline_numbers_are_recognised() {
+        assert_eq!(guideline_id("057-013"), Some(("awmf", "057-013".into())));
+        assert_eq!(
+            guideline_id("032-035OL"),
+            Some(("awmf", "032-035OL".into()))
+        );
+        assert_eq!(guideline_id("nvl-001"), Some(("awmf", "nvl-001".into())));
+        assert_eq!(guideline_id("NG28"), Some(("nice", "NG28".into())));
+        assert_eq!(guideline_id("IPG123"), Some(("nice", "IPG123".into())));
+        for no in ["5-6", "12", "NG", "ng28", "057-01", "2019-001x"] {
+            assert_eq!(guideline_id(no), None, "{no}");
+        }
     }
 }

@@ -290,3 +290,21 @@ fn a_csl_file_that_does_not_parse_is_an_error() {
         "{msgs}"
     );
 }
+
+#[test]
+fn guideline_numbers_link_to_awmf_and_nice() {
+    let s = site("[@awmf]; [@nice]\n");
+    s.write(
+        "references.bib",
+        "@report{awmf, author = {{Deutsche Gesellschaft für Allgemeinmedizin und Familienmedizin}}, title = {Müdigkeit}, number = {053-002}, year = {2022}, langid = {ngerman}}\n@report{nice, author = {{National Institute for Health and Care Excellence}}, title = {Type 2 diabetes in adults}, number = {NG28}, year = {2015}}\n",
+    );
+    let built = s.build();
+    let html = file(&built, "a/index.html");
+    assert!(
+        html.contains("Report No.: 053\u{2011}002"),
+        "the register number stays as written: {html}"
+    );
+    assert!(!html.contains("053–2"), "{html}");
+    assert!(html.contains("href=\"https://register.awmf.org/de/leitlinien/detail/053-002\""));
+    assert!(html.contains("href=\"https://www.nice.org.uk/guidance/ng28\""));
+}
