@@ -32,12 +32,21 @@ pub struct BuildOptions {
     pub drafts: bool,
     /// The day review dates are judged against (injected for tests).
     pub today: Date,
+    /// Where drawn share cards are kept between builds; `None` draws every
+    /// card anew and writes nothing. Defaults to `.praxis-cache/cards/` in the site root.
+    pub card_cache: Option<PathBuf>,
+    /// Draw share cards at all (`praxis check` does not: it writes nothing and
+    /// needs no images).
+    pub draw_cards: bool,
 }
 
 impl BuildOptions {
     pub fn new(root: impl Into<PathBuf>) -> BuildOptions {
+        let root = root.into();
         BuildOptions {
-            root: root.into(),
+            card_cache: Some(root.join(crate::cards::CACHE_DIR)),
+            draw_cards: true,
+            root,
             output_dir: None,
             base_url: None,
             drafts: false,
@@ -69,6 +78,10 @@ pub struct Stats {
     pub pages: usize,
     pub sections: usize,
     pub files: usize,
+    /// Share cards drawn in this build.
+    pub cards_drawn: usize,
+    /// Share cards taken unchanged from the cache (`.praxis-cache/cards/`).
+    pub cards_cached: usize,
 }
 
 /// A site built in memory.
@@ -148,14 +161,32 @@ pub fn build(opts: &BuildOptions) -> Result<Built, BuildError> {
     let Some(renderer) = renderer else {
         return Err(fail(ds));
     };
-    let output = emit(&site, &theme, &renderer, &md, &mut ds);
+    let mut output = emit(&site, &theme, &renderer, &md, &mut ds);
     lap("render");
+    let cards = if opts.draw_cards {
+        crate::cards::generate(
+            &site,
+            &theme,
+            &md,
+            opts.card_cache.as_deref(),
+            &mut output,
+            &mut ds,
+        )
+    } else {
+        crate::cards::CardStats::default()
+    };
+    lap("cards");
+    let mut ds = stop_on_errors(ds)?;
+    crate::check::run(&site, &md, &output, &mut ds);
+    lap("check");
     let mut ds = stop_on_errors(ds)?;
     ds.sort();
     let stats = Stats {
         pages: site.pages.len(),
         sections: site.sections.len(),
         files: output.len(),
+        cards_drawn: cards.drawn,
+        cards_cached: cards.cached,
     };
     Ok(Built {
         output,

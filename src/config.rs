@@ -268,6 +268,9 @@ pub struct RawConfig {
     pub social: Social,
     #[serde(default)]
     pub feeds: Feeds,
+    /// `[check]`: thresholds of `praxis check` (and the checks `build` runs).
+    #[serde(default)]
+    pub check: crate::check::CheckConfig,
     #[serde(default)]
     pub extra: BTreeMap<String, serde_json::Value>,
 }
@@ -312,6 +315,7 @@ pub struct Config {
     pub legal: Option<Legal>,
     pub social: Social,
     pub feeds: Feeds,
+    pub check: crate::check::CheckConfig,
     pub extra: BTreeMap<String, serde_json::Value>,
 }
 
@@ -615,6 +619,7 @@ fn resolve(root: &Path, raw: RawConfig, text: &str) -> Result<Config, Diagnostic
         legal: raw.legal,
         social: raw.social,
         feeds: raw.feeds,
+        check: raw.check,
         extra: raw.extra,
     })
 }

@@ -9,6 +9,7 @@
 //! themes/     ──> theme::ThemeFiles         (built-in clinic < themes/NAME < site overrides)
 //!                 render::Renderer          (Tera templates, per-page contexts; parallel)
 //!                 build::emit ──> Output    (pages, sections, static files, bundle assets)
+//!                 cards::generate           (share-card PNGs: card.svg → resvg; cached; parallel)
 //!                 output::write_atomic      (temp folder, then swap into public/)
 //! ```
 //!
@@ -22,6 +23,8 @@
 #![forbid(unsafe_code)]
 
 pub mod build;
+pub mod cards;
+pub mod check;
 pub mod citations;
 pub mod cli;
 pub mod config;
@@ -35,5 +38,6 @@ pub mod output;
 pub mod outputs;
 pub mod render;
 pub mod review;
+pub mod serve;
 pub mod source_errors;
 pub mod theme;

@@ -55,6 +55,28 @@ impl Output {
         })
     }
 
+    /// Every text file with its path (for `check`).
+    pub fn texts(&self) -> impl Iterator<Item = (&Path, &str)> {
+        self.files.iter().filter_map(|(p, c)| match c {
+            Content::Text(t) => Some((p.as_path(), t.as_str())),
+            _ => None,
+        })
+    }
+
+    /// Every file once (later entries win, as when writing), for serving from
+    /// memory.
+    pub fn into_files(self) -> Vec<(PathBuf, Content)> {
+        let mut seen = BTreeSet::new();
+        let mut out: Vec<_> = self
+            .files
+            .into_iter()
+            .rev()
+            .filter(|(p, _)| seen.insert(p.clone()))
+            .collect();
+        out.reverse();
+        out
+    }
+
     /// Later entries win when two share a path (site static files over theme ones).
     fn deduplicated(&self) -> Vec<&(PathBuf, Content)> {
         let mut seen = BTreeSet::new();

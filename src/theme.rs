@@ -231,6 +231,11 @@ impl ThemeFiles {
     }
 }
 
+/// A file of the built-in theme by its path inside it (`fonts/Inter-Regular.otf`).
+pub fn builtin_file(path: &str) -> Option<&'static [u8]> {
+    CLINIC.get_file(path).map(|f| f.contents())
+}
+
 fn all_files<'a>(dir: &'a Dir<'a>) -> Vec<&'a include_dir::File<'a>> {
     let mut out: Vec<_> = dir.files().collect();
     for d in dir.dirs() {

@@ -141,6 +141,11 @@ impl Bibliography {
         self.entries.iter().map(Entry::key)
     }
 
+    /// Where the entry with this key was defined (for `check`).
+    pub fn origin(&self, key: &str) -> Option<&Origin> {
+        self.by_key.get(key).and_then(|&i| self.origins.get(i))
+    }
+
     /// The entry a citation key means: the key itself, `doi:…` or `pmid:…`.
     pub fn resolve(&self, key: &str) -> Option<&Entry> {
         let i = self.by_key.get(key).copied().or_else(|| {

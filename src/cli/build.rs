@@ -72,6 +72,10 @@ pub fn run(args: Args, g: &Global) -> u8 {
         for (stage, ms) in &built.timings {
             eprintln!("  {stage:<10} {ms:>6} ms");
         }
+        eprintln!(
+            "  share cards: {} drawn, {} from the cache",
+            built.stats.cards_drawn, built.stats.cards_cached
+        );
     }
     if !g.quiet {
         eprintln!(

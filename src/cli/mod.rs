@@ -2,13 +2,15 @@
 //!
 //! Each subcommand returns an [`ExitCode`]-like number instead of exiting, so
 //! tests can call it; only `main.rs` exits. Exit codes: 0 ok, 1 content or
-//! config errors, 2 usage error (also: a command that is not available yet),
+//! config errors, 2 usage error,
 //! 3 I/O failure.
 
 pub mod build;
+pub mod check;
 pub mod init;
 pub mod new;
 pub mod review;
+pub mod serve;
 
 use std::io::IsTerminal;
 use std::path::PathBuf;
@@ -98,18 +100,11 @@ pub enum Command {
     /// Build the site into public/.
     Build(build::Args),
     /// Build, serve on 127.0.0.1, rebuild on change and reload the browser.
-    Serve(NotReadyArgs),
+    Serve(serve::Args),
     /// Build in memory and report problems without writing.
-    Check(NotReadyArgs),
+    Check(check::Args),
     /// Print the review register: last review, reviewer, next review due.
     Review(review::Args),
-}
-
-/// Accepts any arguments of a command that is not available yet.
-#[derive(Debug, clap::Args)]
-pub struct NotReadyArgs {
-    #[arg(trailing_var_arg = true, allow_hyphen_values = true, hide = true)]
-    pub rest: Vec<String>,
 }
 
 /// Runs the parsed command line; returns the exit code.
@@ -119,15 +114,10 @@ pub fn run(cli: Cli) -> u8 {
         Command::Init(a) => init::run(a, g),
         Command::New(a) => new::run(a, g),
         Command::Build(a) => build::run(a, g),
-        Command::Serve(_) => not_ready("serve"),
-        Command::Check(_) => not_ready("check"),
+        Command::Serve(a) => serve::run(a, g),
+        Command::Check(a) => check::run(a, g),
         Command::Review(a) => review::run(a, g),
     }
-}
-
-fn not_ready(name: &str) -> u8 {
-    eprintln!("error: `praxis {name}` is not available in this version yet; `praxis build` works");
-    exit::USAGE
 }
 
 /// The site root: `--root`, else the nearest folder upwards with a praxis.toml, else `.`.

@@ -350,7 +350,11 @@ pub struct Renderer {
 }
 
 /// A Tera error as a diagnostic in the template's file.
-fn template_error(err: &tera::Error, origins: &HashMap<String, Origin>, what: &str) -> Diagnostic {
+pub(crate) fn template_error(
+    err: &tera::Error,
+    origins: &HashMap<String, Origin>,
+    what: &str,
+) -> Diagnostic {
     let file_of = |name: &str| {
         origins
             .get(name)
@@ -447,6 +451,8 @@ impl Renderer {
             ctx.insert("search_index_url", &format!("{root}search-index.json"));
             ctx.insert("tags_url", &format!("{root}tags/"));
             ctx.insert("home_url", &root);
+            // The share card (`og:image`); pages and home pages set it.
+            ctx.insert("card", &Option::<crate::cards::CardView>::None);
             base.insert(lang.clone(), ctx);
         }
         Ok(Renderer {
@@ -497,7 +503,9 @@ impl Renderer {
             })
             .collect();
         let mut ctx = self.context(&p.lang, &p.url, &p.permalink, &translations);
-        ctx.insert("page", &views::page_view(site, md, id, true));
+        let view = views::page_view(site, md, id, true);
+        ctx.insert("card", &view.card);
+        ctx.insert("page", &view);
         let section = site.section(p.section);
         let template =
             p.fm.template
@@ -535,6 +543,7 @@ impl Renderer {
             None => format!(" (rendering the section {})", s.url),
         };
         let section_view = views::section_view(site, md, id);
+        let card = crate::cards::home_card(site, s).map(|t| crate::cards::view(site, &t, ""));
         let recent = if s.is_root() {
             let mut recent: Vec<PageId> = site
                 .pages
@@ -564,6 +573,7 @@ impl Renderer {
                 let permalink = site.config.permalink(&pager.url);
                 let mut ctx = self.context(&s.lang, &pager.url, &permalink, &translations);
                 ctx.insert("section", &section_view);
+                ctx.insert("card", &card);
                 if let Some(r) = &recent {
                     ctx.insert("recent_pages", r);
                 }

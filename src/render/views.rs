@@ -109,6 +109,9 @@ pub struct PageView<'a> {
     /// `<script type="application/ld+json">` with `| safe`; full pages only.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub jsonld: Option<String>,
+    /// The share card (`og:image`): `{ url, width, height, type, alt }`; null
+    /// with `card = false`, with `[cards] enabled = false`, and in listings.
+    pub card: Option<crate::cards::CardView>,
 }
 
 /// `page.review`.
@@ -350,6 +353,10 @@ pub fn page_view<'a>(
         jsonld: full.then(|| {
             crate::jsonld::script_safe(&crate::jsonld::page(site, rendered.taxonomy, p, &r.cited))
         }),
+        card: full
+            .then(|| crate::cards::page_card(site, p))
+            .flatten()
+            .map(|t| crate::cards::view(site, &t, &p.title)),
     }
 }
 

@@ -29,7 +29,7 @@ fn break_with(write: impl FnOnce(&TestSite)) -> Vec<Diagnostic> {
         .expect("ls")
         .flatten()
         .map(|e| e.file_name().to_string_lossy().into_owned())
-        .filter(|n| n.contains("praxis-"))
+        .filter(|n| n.contains(".praxis-tmp-") || n.contains(".praxis-old-"))
         .collect();
     assert!(listing.is_empty(), "no temporary folders left: {listing:?}");
     let v: Vec<Diagnostic> = ds.into_vec();

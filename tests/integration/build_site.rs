@@ -269,7 +269,10 @@ fn a_failed_build_leaves_public_untouched_and_a_good_one_replaces_it() {
     let leftovers: Vec<_> = std::fs::read_dir(site.root())
         .expect("ls")
         .flatten()
-        .filter(|e| e.file_name().to_string_lossy().contains("praxis-"))
+        .filter(|e| {
+            let n = e.file_name().to_string_lossy().into_owned();
+            n.contains(".praxis-tmp-") || n.contains(".praxis-old-")
+        })
         .collect();
     assert!(leftovers.is_empty());
 }

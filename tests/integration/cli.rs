@@ -70,16 +70,6 @@ fn build_errors_exit_1_and_print_locations() {
 }
 
 #[test]
-fn commands_not_ready_say_so_and_exit_2() {
-    let site = TestSite::new("");
-    for cmd in ["serve", "check"] {
-        let o = site.praxis(&[cmd]);
-        assert_eq!(o.status.code(), Some(2), "{cmd}");
-        assert!(stderr(&o).contains("not available"), "{cmd}");
-    }
-}
-
-#[test]
 fn usage_errors_exit_2() {
     let site = TestSite::new("");
     assert_eq!(

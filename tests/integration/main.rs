@@ -2,10 +2,13 @@
 
 mod bad_input;
 mod build_site;
+mod cards;
+mod check;
 mod citations;
 mod cli;
 mod example_site;
 mod pandoc_compare;
+mod serve;
 mod site_outputs;
 mod trust;
 mod util;

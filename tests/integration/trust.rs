@@ -403,7 +403,7 @@ fn review_register_as_csv() {
 #[test]
 fn strict_build_fails_on_an_overdue_article() {
     let s = site(
-        "-- content/a.md --\n+++\ntitle = \"A\"\nlast_reviewed = 2025-01-10\nreviewed_by = [\"roe\"]\n+++\n",
+        "-- content/a.md --\n+++\ntitle = \"A\"\nlast_reviewed = 2025-01-10\nreviewed_by = [\"roe\"]\ndescription = \"A.\"\n+++\n",
     );
     // Not yet overdue: --strict passes.
     let o = s.praxis(&["build", "--strict", "--today", "2025-06-01"]);

@@ -1,0 +1,887 @@
+//! Share cards: a 1200×630 PNG per article and per home page, for Open Graph.
+//!
+//! ```text
+//! page ──> CardData (Rust wraps and fits the text with the card font's real advances)
+//!      ──> card.svg (a Tera template, autoescaped) ──> SVG text
+//!      ──> hash(SVG, fonts) ── cached? ──> .praxis-cache/cards/<hash>.png
+//!                              └─ no ───> usvg ──> resvg ──> PNG (and into the cache)
+//! ```
+//!
+//! The template: a site's `templates/card.svg` (or its theme's
+//! `themes/NAME/templates/card.svg`), else `themes/NAME/card.svg`, else the
+//! built-in `themes/clinic/card.svg`. A page with `card = false` gets no card;
+//! `card = "hero.png"` uses that image (relative to the page's folder) instead.
+//! Cards are drawn in parallel; the cache key covers everything drawn (the
+//! rendered SVG carries text, colours, logo and layout; the font bytes are
+//! hashed separately), so an unchanged card is never redrawn.
+
+pub mod fonts;
+pub mod text;
+
+use std::collections::{HashMap, HashSet};
+use std::path::{Path, PathBuf};
+
+use rayon::prelude::*;
+use resvg::{tiny_skia, usvg};
+use serde::Serialize;
+use tera::{Context, Tera};
+
+use crate::content::front_matter::CardSetting;
+use crate::content::{Page, Section, Site};
+use crate::diagnostics::{Diagnostic, Diagnostics};
+use crate::output::{Content, Output};
+use crate::render::MarkdownOutput;
+use crate::theme::{Origin, ThemeFiles};
+use fonts::Fonts;
+use text::{Box as TextBox, Metrics, ellipsize, first_sentence, fit};
+
+pub const WIDTH: u32 = 1200;
+pub const HEIGHT: u32 = 630;
+/// The cache folder, relative to the site root.
+pub const CACHE_DIR: &str = ".praxis-cache/cards";
+/// Bumped when drawing changes in a way the SVG text does not show.
+const CACHE_VERSION: &str = "praxis-card-1";
+
+const BUILTIN_TEMPLATE: &str = include_str!("../../themes/clinic/card.svg");
+const TEMPLATE_NAME: &str = "card.svg";
+
+/// Left and right margin, and the usable width between them.
+const MARGIN: f32 = 80.0;
+const INNER: f32 = WIDTH as f32 - 2.0 * MARGIN;
+const TITLE_TOP: f32 = 140.0;
+const TITLE_LINE: f32 = 1.12;
+const DESCRIPTION_LINE: f32 = 1.35;
+const DESCRIPTION_GAP: f32 = 28.0;
+
+const TITLE_BOX: TextBox = TextBox {
+    width: INNER,
+    max_lines: 3,
+    max_size: 68.0,
+    min_size: 40.0,
+    step: 2.0,
+};
+const DESCRIPTION_BOX: TextBox = TextBox {
+    width: INNER,
+    max_lines: 3,
+    max_size: 32.0,
+    min_size: 24.0,
+    step: 2.0,
+};
+
+/// What a page or home page shows when shared.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum CardSource {
+    /// Drawn from card.svg.
+    Drawn,
+    /// The page's own image (absolute source path).
+    Image(PathBuf),
+}
+
+/// Where a card goes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CardTarget {
+    /// Relative to the output folder: `cards/artikel/hba1c.png`.
+    pub output: PathBuf,
+    /// Root-relative URL: `/cards/artikel/hba1c.png`.
+    pub url: String,
+    pub source: CardSource,
+}
+
+/// `page.card` and `card` in templates.
+#[derive(Debug, Clone, Serialize)]
+pub struct CardView {
+    /// Absolute URL, for `og:image`.
+    pub url: String,
+    pub width: Option<u32>,
+    pub height: Option<u32>,
+    /// `og:image:type`.
+    #[serde(rename = "type")]
+    pub mime: &'static str,
+    pub alt: String,
+}
+
+/// `/artikel/hba1c/` → `artikel/hba1c`, `/` → ``.
+fn url_stem<'a>(site: &Site, url: &'a str) -> &'a str {
+    let root = site.config.root_path.as_str();
+    let rel = url
+        .strip_prefix(root)
+        .unwrap_or(url.trim_start_matches('/'));
+    let rel = rel.trim_end_matches('/');
+    rel.strip_suffix(".html").unwrap_or(rel)
+}
+
+fn target(site: &Site, stem: &str, ext: &str, source: CardSource) -> CardTarget {
+    let rel = format!("cards/{stem}.{ext}");
+    CardTarget {
+        url: format!("{}{rel}", site.config.root_path),
+        output: PathBuf::from(rel),
+        source,
+    }
+}
+
+/// The card of a page, if it has one.
+pub fn page_card(site: &Site, p: &Page) -> Option<CardTarget> {
+    let stem = url_stem(site, &p.url);
+    match &p.fm.card {
+        Some(CardSetting::Enabled(false)) => None,
+        Some(CardSetting::Image(img)) => {
+            let dir = p.file.parent().unwrap_or(Path::new("content"));
+            let src = site.config.root.join(dir).join(img);
+            let ext = Path::new(img)
+                .extension()
+                .and_then(|e| e.to_str())
+                .unwrap_or("png")
+                .to_ascii_lowercase();
+            Some(target(site, stem, &ext, CardSource::Image(src)))
+        }
+        _ if !site.config.cards.enabled => None,
+        _ => Some(target(site, stem, "png", CardSource::Drawn)),
+    }
+}
+
+/// The card of a language's home page (the root section).
+pub fn home_card(site: &Site, s: &Section) -> Option<CardTarget> {
+    if !s.is_root() || !site.config.cards.enabled {
+        return None;
+    }
+    let stem = url_stem(site, &s.url);
+    let stem = if stem.is_empty() {
+        "index".to_owned()
+    } else {
+        format!("{stem}/index")
+    };
+    Some(target(site, &stem, "png", CardSource::Drawn))
+}
+
+fn mime_of(path: &Path) -> &'static str {
+    match path
+        .extension()
+        .and_then(|e| e.to_str())
+        .map(str::to_ascii_lowercase)
+        .as_deref()
+    {
+        Some("jpg" | "jpeg") => "image/jpeg",
+        Some("webp") => "image/webp",
+        Some("gif") => "image/gif",
+        Some("svg") => "image/svg+xml",
+        _ => "image/png",
+    }
+}
+
+/// Width and height from a PNG or JPEG header.
+pub fn image_size(bytes: &[u8]) -> Option<(u32, u32)> {
+    if bytes.len() >= 24 && bytes.starts_with(b"\x89PNG\r\n\x1a\n") {
+        let w = u32::from_be_bytes(bytes[16..20].try_into().ok()?);
+        let h = u32::from_be_bytes(bytes[20..24].try_into().ok()?);
+        return Some((w, h));
+    }
+    if bytes.starts_with(&[0xFF, 0xD8]) {
+        let mut i = 2;
+        while i + 9 < bytes.len() {
+            if bytes[i] != 0xFF {
+                return None;
+            }
+            let marker = bytes[i + 1];
+            let len = usize::from(u16::from_be_bytes([bytes[i + 2], bytes[i + 3]]));
+            if matches!(marker, 0xC0..=0xC3 | 0xC5..=0xC7 | 0xC9..=0xCB | 0xCD..=0xCF) {
+                let h = u16::from_be_bytes([bytes[i + 5], bytes[i + 6]]);
+                let w = u16::from_be_bytes([bytes[i + 7], bytes[i + 8]]);
+                return Some((u32::from(w), u32::from(h)));
+            }
+            i += 2 + len;
+        }
+    }
+    None
+}
+
+/// The template view of a card.
+pub fn view(site: &Site, t: &CardTarget, title: &str) -> CardView {
+    let alt = if title.is_empty() || title == site.config.title {
+        site.config.title.clone()
+    } else {
+        format!("{title} – {}", site.config.title)
+    };
+    let (size, mime) = match &t.source {
+        CardSource::Drawn => (Some((WIDTH, HEIGHT)), "image/png"),
+        CardSource::Image(src) => {
+            let head = std::fs::File::open(src).ok().and_then(|f| {
+                use std::io::Read;
+                let mut buf = Vec::new();
+                f.take(64 * 1024).read_to_end(&mut buf).ok()?;
+                Some(buf)
+            });
+            (head.as_deref().and_then(image_size), mime_of(src))
+        }
+    };
+    CardView {
+        url: site.config.permalink(&t.url),
+        width: size.map(|s| s.0),
+        height: size.map(|s| s.1),
+        mime,
+        alt,
+    }
+}
+
+/// How many cards a build drew and how many came from the cache.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct CardStats {
+    pub drawn: usize,
+    pub cached: usize,
+    /// Page images copied (`card = "hero.png"`).
+    pub images: usize,
+}
+
+/// What card.svg sees for one card (besides the site-wide variables).
+#[derive(Debug, Serialize)]
+pub struct CardData {
+    pub lang: String,
+    pub title_lines: Vec<String>,
+    pub title_size: f32,
+    pub title_line_height: f32,
+    /// Baseline of the first title line.
+    pub title_y: f32,
+    pub description_lines: Vec<String>,
+    pub description_size: f32,
+    pub description_line_height: f32,
+    /// Baseline of the first description line.
+    pub description_y: f32,
+    pub site_title: String,
+    pub author: String,
+    pub credentials: String,
+    pub reviewed: String,
+    pub tags: Vec<String>,
+}
+
+/// The words on a card, before layout.
+#[derive(Debug, Clone, Default)]
+pub struct CardText {
+    pub lang: String,
+    pub title: String,
+    pub description: String,
+    pub author: String,
+    pub credentials: String,
+    pub reviewed: String,
+    pub tags: Vec<String>,
+}
+
+/// Lays out `t` for the built-in geometry.
+pub fn layout(fonts: &Fonts, site_title: &str, t: &CardText, has_logo: bool) -> CardData {
+    let title = fit(&fonts.bold, &t.title, TITLE_BOX);
+    let description_box = TextBox {
+        max_lines: if title.lines.len() >= 3 { 2 } else { 3 },
+        ..DESCRIPTION_BOX
+    };
+    let description = fit(&fonts.regular, &t.description, description_box);
+    let title_line_height = round1(title.size * TITLE_LINE);
+    let description_line_height = round1(description.size * DESCRIPTION_LINE);
+    let title_y = round1(TITLE_TOP + title.size);
+    let description_y = round1(
+        TITLE_TOP
+            + title.lines.len() as f32 * title_line_height
+            + DESCRIPTION_GAP
+            + description.size,
+    );
+    let footer = if has_logo { INNER - 220.0 } else { INNER };
+    let one = |m: &Metrics, s: &str, size: f32, w: f32| ellipsize(m, s, w, size, false);
+    let mut tags = Vec::new();
+    let tag_width = INNER * 0.45;
+    for tag in t.tags.iter().take(3) {
+        let mut with: Vec<String> = tags.clone();
+        with.push(tag.clone());
+        if fonts.regular.width(&with.join(" · "), 24.0) > tag_width {
+            break;
+        }
+        tags = with;
+    }
+    let site_width = if tags.is_empty() {
+        INNER
+    } else {
+        INNER - fonts.regular.width(&tags.join(" · "), 24.0) - 40.0
+    };
+    CardData {
+        lang: t.lang.clone(),
+        title_lines: title.lines,
+        title_size: title.size,
+        title_line_height,
+        title_y,
+        description_lines: description.lines,
+        description_size: description.size,
+        description_line_height,
+        description_y,
+        site_title: one(&fonts.bold, site_title, 26.0, site_width),
+        author: one(&fonts.bold, &t.author, 28.0, footer),
+        credentials: one(
+            &fonts.regular,
+            &t.credentials,
+            24.0,
+            footer - fonts.regular.width(&t.reviewed, 24.0) - 40.0,
+        ),
+        reviewed: t.reviewed.clone(),
+        tags,
+    }
+}
+
+fn round1(x: f32) -> f32 {
+    (x * 10.0).round() / 10.0
+}
+
+/// The text of the first paragraph of rendered HTML.
+fn first_paragraph(html: &str) -> String {
+    let Some(start) = html.find("<p>") else {
+        return String::new();
+    };
+    let rest = &html[start + 3..];
+    let para = &rest[..rest.find("</p>").unwrap_or(rest.len())];
+    let mut out = String::with_capacity(para.len());
+    let mut in_tag = false;
+    for c in para.chars() {
+        match c {
+            '<' => in_tag = true,
+            '>' => in_tag = false,
+            _ if !in_tag => out.push(c),
+            _ => {}
+        }
+    }
+    out.replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&quot;", "\"")
+        .replace("&#39;", "'")
+        .replace("&amp;", "&")
+}
+
+fn page_text(site: &Site, md: &MarkdownOutput, theme: &ThemeFiles, p: &Page) -> CardText {
+    let strings = theme.strings_for(&p.lang);
+    let description = match p.fm.description.as_deref().filter(|d| !d.trim().is_empty()) {
+        Some(d) => d.to_owned(),
+        None => first_sentence(&first_paragraph(&md.pages[p.id.0 as usize].html), 220),
+    };
+    let author = p.authors.first().and_then(|k| site.config.authors.get(k));
+    let reviewed =
+        p.fm.last_reviewed
+            .map(|d| {
+                let label = strings
+                    .get("card_reviewed")
+                    .map(String::as_str)
+                    .unwrap_or("Reviewed");
+                format!("{label} {}", d.display(&p.lang))
+            })
+            .unwrap_or_default();
+    CardText {
+        lang: p.lang.clone(),
+        title: p.title.clone(),
+        description,
+        author: author.map(|a| a.name.clone()).unwrap_or_default(),
+        credentials: author.map(|a| a.credentials.clone()).unwrap_or_default(),
+        reviewed,
+        tags: p.fm.tags.iter().take(3).cloned().collect(),
+    }
+}
+
+fn home_text(site: &Site, s: &Section) -> CardText {
+    let author = site
+        .config
+        .default_authors
+        .first()
+        .and_then(|k| site.config.authors.get(k));
+    CardText {
+        lang: s.lang.clone(),
+        title: site.config.title.clone(),
+        description: s
+            .fm
+            .description
+            .clone()
+            .filter(|d| !d.trim().is_empty())
+            .unwrap_or_else(|| site.config.description.clone()),
+        author: author.map(|a| a.name.clone()).unwrap_or_default(),
+        credentials: author.map(|a| a.credentials.clone()).unwrap_or_default(),
+        reviewed: String::new(),
+        tags: Vec::new(),
+    }
+}
+
+/// A 128-bit FNV-1a, stable across builds and Rust versions (cache keys).
+pub struct Hasher(u64, u64);
+
+impl Hasher {
+    pub fn new() -> Hasher {
+        Hasher(0xcbf2_9ce4_8422_2325, 0x6c62_272e_07bb_0142)
+    }
+    pub fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.0 = (self.0 ^ u64::from(b)).wrapping_mul(0x0000_0100_0000_01b3);
+            self.1 = (self.1 ^ u64::from(b)).wrapping_mul(0x0000_0100_0000_01b3 ^ 0x9e37);
+        }
+        // Separate fields so ("ab","c") and ("a","bc") differ.
+        self.0 = self.0.rotate_left(5) ^ bytes.len() as u64;
+    }
+    pub fn finish64(&self) -> u64 {
+        self.0 ^ self.1.rotate_left(17)
+    }
+    pub fn hex(&self) -> String {
+        format!("{:016x}{:016x}", self.0, self.1)
+    }
+}
+
+impl Default for Hasher {
+    fn default() -> Self {
+        Hasher::new()
+    }
+}
+
+/// Where card.svg comes from.
+fn template_source(site: &Site, theme: &ThemeFiles) -> Result<(String, Origin), Diagnostic> {
+    if let Some(t) = theme.templates.get(TEMPLATE_NAME) {
+        return Ok((t.text.clone(), t.origin.clone()));
+    }
+    if let Some(name) = &site.config.theme_name {
+        let rel = PathBuf::from("themes").join(name).join(TEMPLATE_NAME);
+        let path = site.config.root.join(&rel);
+        if path.is_file() {
+            let text = std::fs::read_to_string(&path).map_err(|e| {
+                Diagnostic::error("io", format!("cannot read the card template: {e}"))
+                    .in_file(rel.clone())
+            })?;
+            return Ok((text, Origin::Site(rel)));
+        }
+    }
+    Ok((BUILTIN_TEMPLATE.to_owned(), Origin::Builtin("card.svg")))
+}
+
+/// `data:` URI of the configured logo.
+fn logo_uri(site: &Site) -> Result<Option<String>, Diagnostic> {
+    let Some(rel) = &site.config.cards.logo else {
+        return Ok(None);
+    };
+    let bytes = std::fs::read(site.config.root.join(rel)).map_err(|e| {
+        Diagnostic::error("cards", format!("cannot read the card logo `{rel}`: {e}"))
+            .in_file(crate::config::CONFIG_FILE)
+            .with_hint("`[cards] logo` is a PNG, JPEG or SVG file relative to the site root, e.g. static/logo.png")
+    })?;
+    Ok(Some(format!(
+        "data:{};base64,{}",
+        mime_of(Path::new(rel)),
+        base64(&bytes)
+    )))
+}
+
+fn base64(bytes: &[u8]) -> String {
+    const T: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    let mut out = String::with_capacity(bytes.len().div_ceil(3) * 4);
+    for chunk in bytes.chunks(3) {
+        let b = [
+            chunk[0],
+            chunk.get(1).copied().unwrap_or(0),
+            chunk.get(2).copied().unwrap_or(0),
+        ];
+        let n = (u32::from(b[0]) << 16) | (u32::from(b[1]) << 8) | u32::from(b[2]);
+        for (i, shift) in [18, 12, 6, 0].into_iter().enumerate() {
+            if i <= chunk.len() {
+                out.push(T[((n >> shift) & 63) as usize] as char);
+            } else {
+                out.push('=');
+            }
+        }
+    }
+    out
+}
+
+#[derive(Serialize)]
+struct Colors<'a> {
+    background: &'a str,
+    foreground: &'a str,
+    accent: &'a str,
+}
+
+/// Everything shared by the cards of one build.
+pub struct Drawer {
+    tera: Tera,
+    origin: Origin,
+    fonts: Fonts,
+    site_title: String,
+    has_logo: bool,
+    options: usvg::Options<'static>,
+    /// None: no cache.
+    cache: Option<PathBuf>,
+}
+
+impl Drawer {
+    pub fn new(
+        site: &Site,
+        theme: &ThemeFiles,
+        cache: Option<&Path>,
+    ) -> Result<Drawer, Diagnostics> {
+        let mut ds = Diagnostics::new();
+        let fonts = Fonts::load(&site.config).map_err(|d| ds.push(d));
+        let logo = logo_uri(site).map_err(|d| ds.push(d));
+        let source = template_source(site, theme).map_err(|d| ds.push(d));
+        let (Ok(fonts), Ok(logo), Ok((text, origin))) = (fonts, logo, source) else {
+            return Err(ds);
+        };
+        let origins = HashMap::from([(TEMPLATE_NAME.to_owned(), origin.clone())]);
+        let mut tera = Tera::new();
+        tera.autoescape_on(vec![".svg"]);
+        if let Err(e) = tera.add_raw_template(TEMPLATE_NAME, &text) {
+            ds.push(crate::render::template_error(&e, &origins, " (share card)"));
+            return Err(ds);
+        }
+        let cards = &site.config.cards;
+        let g = tera.global_context();
+        g.insert("width", &WIDTH);
+        g.insert("height", &HEIGHT);
+        g.insert(
+            "colors",
+            &Colors {
+                background: &cards.background,
+                foreground: &cards.foreground,
+                accent: &cards.accent,
+            },
+        );
+        g.insert("logo", &logo);
+        g.insert("font_family", &fonts.family);
+        let options = usvg::Options {
+            font_family: fonts.family.clone(),
+            fontdb: fonts.db.clone(),
+            ..usvg::Options::default()
+        };
+        Ok(Drawer {
+            tera,
+            origin,
+            fonts,
+            site_title: site.config.title.clone(),
+            has_logo: logo.is_some(),
+            options,
+            cache: cache.map(Path::to_path_buf),
+        })
+    }
+
+    /// The SVG of one card.
+    pub fn svg(&self, t: &CardText, what: &str) -> Result<String, Diagnostic> {
+        let data = layout(&self.fonts, &self.site_title, t, self.has_logo);
+        let mut ctx = Context::new();
+        for (k, v) in [
+            ("lang", serde_json::to_value(&data.lang)),
+            ("title_lines", serde_json::to_value(&data.title_lines)),
+            ("title_size", serde_json::to_value(data.title_size)),
+            (
+                "title_line_height",
+                serde_json::to_value(data.title_line_height),
+            ),
+            ("title_y", serde_json::to_value(data.title_y)),
+            (
+                "description_lines",
+                serde_json::to_value(&data.description_lines),
+            ),
+            (
+                "description_size",
+                serde_json::to_value(data.description_size),
+            ),
+            (
+                "description_line_height",
+                serde_json::to_value(data.description_line_height),
+            ),
+            ("description_y", serde_json::to_value(data.description_y)),
+            ("site_title", serde_json::to_value(&data.site_title)),
+            ("author", serde_json::to_value(&data.author)),
+            ("credentials", serde_json::to_value(&data.credentials)),
+            ("reviewed", serde_json::to_value(&data.reviewed)),
+            ("tags", serde_json::to_value(&data.tags)),
+        ] {
+            ctx.insert(k, &v.unwrap_or_default());
+        }
+        self.tera.render(TEMPLATE_NAME, &ctx).map_err(|e| {
+            let origins = HashMap::from([(TEMPLATE_NAME.to_owned(), self.origin.clone())]);
+            crate::render::template_error(&e, &origins, what)
+        })
+    }
+
+    /// The cache key of an SVG.
+    pub fn key(&self, svg: &str) -> String {
+        let mut h = Hasher::new();
+        h.write(CACHE_VERSION.as_bytes());
+        h.write(&self.fonts.fingerprint.to_le_bytes());
+        h.write(svg.as_bytes());
+        h.hex()
+    }
+
+    /// Where the PNG of a cache key is kept.
+    pub fn cache_file(&self, key: &str) -> Option<PathBuf> {
+        Some(self.cache.as_ref()?.join(format!("{key}.png")))
+    }
+
+    /// Rasterises an SVG into a PNG.
+    pub fn draw(&self, svg: &str) -> Result<Vec<u8>, String> {
+        let tree = usvg::Tree::from_str(svg, &self.options).map_err(|e| e.to_string())?;
+        let mut pixmap =
+            tiny_skia::Pixmap::new(WIDTH, HEIGHT).ok_or_else(|| "cannot allocate".to_owned())?;
+        let size = tree.size();
+        let transform = tiny_skia::Transform::from_scale(
+            WIDTH as f32 / size.width(),
+            HEIGHT as f32 / size.height(),
+        );
+        resvg::render(&tree, transform, &mut pixmap.as_mut());
+        encode_png(&pixmap).map_err(|e| e.to_string())
+    }
+}
+
+/// PNG of a pixmap: RGB when it is opaque (most cards), RGBA otherwise.
+fn encode_png(p: &tiny_skia::Pixmap) -> Result<Vec<u8>, png::EncodingError> {
+    let opaque = p.pixels().iter().all(|c| c.alpha() == 255);
+    let (color, data): (png::ColorType, Vec<u8>) = if opaque {
+        let mut v = Vec::with_capacity(p.pixels().len() * 3);
+        for c in p.pixels() {
+            v.extend_from_slice(&[c.red(), c.green(), c.blue()]);
+        }
+        (png::ColorType::Rgb, v)
+    } else {
+        let mut v = Vec::with_capacity(p.pixels().len() * 4);
+        for c in p.pixels() {
+            let c = c.demultiply();
+            v.extend_from_slice(&[c.red(), c.green(), c.blue(), c.alpha()]);
+        }
+        (png::ColorType::Rgba, v)
+    };
+    let mut out = Vec::new();
+    {
+        let mut enc = png::Encoder::new(&mut out, p.width(), p.height());
+        enc.set_color(color);
+        enc.set_depth(png::BitDepth::Eight);
+        enc.set_compression(png::Compression::Fast);
+        let mut w = enc.write_header()?;
+        w.write_image_data(&data)?;
+    }
+    Ok(out)
+}
+
+/// One card to produce.
+struct Job<'a> {
+    target: CardTarget,
+    text: CardText,
+    file: &'a Path,
+    /// For locating diagnostics about `card = "…"`.
+    page: Option<&'a Page>,
+}
+
+/// Draws (or takes from the cache) every card of the site, in parallel, and
+/// adds them to `output`.
+pub fn generate(
+    site: &Site,
+    theme: &ThemeFiles,
+    md: &MarkdownOutput,
+    cache: Option<&Path>,
+    output: &mut Output,
+    ds: &mut Diagnostics,
+) -> CardStats {
+    let mut stats = CardStats::default();
+    let mut jobs = Vec::new();
+    for p in &site.pages {
+        if let Some(t) = page_card(site, p) {
+            jobs.push(Job {
+                target: t,
+                text: CardText::default(),
+                file: &p.file,
+                page: Some(p),
+            });
+        }
+    }
+    for s in &site.sections {
+        if let Some(t) = home_card(site, s) {
+            jobs.push(Job {
+                target: t,
+                text: home_text(site, s),
+                file: s
+                    .file
+                    .as_deref()
+                    .unwrap_or(Path::new(crate::config::CONFIG_FILE)),
+                page: None,
+            });
+        }
+    }
+    // Page images are copied; only drawn cards need the drawer.
+    let mut drawn = Vec::new();
+    for mut job in jobs {
+        match &job.target.source {
+            CardSource::Image(src) => {
+                if src.is_file() {
+                    output.add(job.target.output.clone(), Content::Copy(src.clone()));
+                    stats.images += 1;
+                } else {
+                    let mut d = Diagnostic::error(
+                        "cards",
+                        format!(
+                            "the card image `{}` does not exist",
+                            crate::diagnostics::relative_to(src, &site.config.root).display()
+                        ),
+                    )
+                    .in_file(job.file.to_path_buf())
+                    .with_hint("`card = \"hero.png\"` names an image relative to the page's folder; `card = false` turns the card off");
+                    if let Some(p) = job.page
+                        && let Some(off) = p.text.find("card")
+                    {
+                        d = d.at_offset(&p.text, off);
+                    }
+                    ds.push(d);
+                }
+            }
+            CardSource::Drawn => {
+                if let Some(p) = job.page {
+                    job.text = page_text(site, md, theme, p);
+                }
+                drawn.push(job);
+            }
+        }
+    }
+    if drawn.is_empty() {
+        return stats;
+    }
+    let drawer = match Drawer::new(site, theme, cache) {
+        Ok(d) => d,
+        Err(e) => {
+            ds.extend(e);
+            return stats;
+        }
+    };
+    if let Some(dir) = &drawer.cache
+        && let Err(e) = std::fs::create_dir_all(dir)
+    {
+        ds.push(Diagnostic::warning(
+            "cards",
+            format!(
+                "cannot create the card cache {}: {e}; every card is drawn anew",
+                dir.display()
+            ),
+        ));
+    }
+    // 1. Every card's SVG and cache key (cheap: layout and template).
+    let svgs: Vec<Result<(String, String), Diagnostic>> = drawn
+        .par_iter()
+        .map(|job| {
+            let what = format!(" (share card of {})", job.file.display());
+            let svg = drawer.svg(&job.text, &what)?;
+            let key = drawer.key(&svg);
+            Ok((key, svg))
+        })
+        .collect();
+    // 2. Draw each key that is not cached yet, once (identical cards share it).
+    let mut to_draw: Vec<(&str, &str)> = Vec::new();
+    let mut seen = HashSet::new();
+    let mut cached_keys = HashSet::new();
+    for (key, svg) in svgs.iter().flatten() {
+        if !seen.insert(key.as_str()) {
+            continue;
+        }
+        if drawer.cache_file(key).is_some_and(|f| f.is_file()) {
+            cached_keys.insert(key.as_str());
+        } else {
+            to_draw.push((key, svg));
+        }
+    }
+    let pngs: HashMap<&str, Result<Content, Diagnostic>> = to_draw
+        .par_iter()
+        .map(|&(key, svg)| {
+            let png = drawer.draw(svg).map_err(|e| {
+                Diagnostic::error("cards", format!("cannot draw the share card: {e}"))
+                    .in_file(drawer.origin.display())
+                    .with_hint(
+                        "card.svg must render to valid SVG; values are XML-escaped automatically",
+                    )
+            });
+            // Once in the cache, the output copies the file: the PNG need
+            // not stay in memory. A cache that cannot be written only costs time.
+            let content = png.map(|png| match drawer.cache_file(key) {
+                Some(cached) => {
+                    let tmp = cached.with_extension(format!("tmp{}", std::process::id()));
+                    if std::fs::write(&tmp, &png).is_ok() && std::fs::rename(&tmp, &cached).is_ok()
+                    {
+                        Content::Copy(cached)
+                    } else {
+                        let _ = std::fs::remove_file(&tmp);
+                        Content::Bytes(png)
+                    }
+                }
+                None => Content::Bytes(png),
+            });
+            (key, content)
+        })
+        .collect();
+    stats.drawn = pngs.values().filter(|p| p.is_ok()).count();
+    // 3. Hand out the files.
+    let mut results: Vec<Result<(PathBuf, Content), Diagnostic>> = Vec::new();
+    for (job, r) in drawn.iter().zip(&svgs) {
+        let out = job.target.output.clone();
+        match r {
+            Err(d) => results.push(Err(d.clone())),
+            Ok((key, _)) if cached_keys.contains(key.as_str()) => {
+                if let Some(file) = drawer.cache_file(key) {
+                    stats.cached += 1;
+                    results.push(Ok((out, Content::Copy(file))));
+                }
+            }
+            Ok((key, _)) => match pngs.get(key.as_str()) {
+                Some(Ok(content)) => results.push(Ok((out, content.clone()))),
+                Some(Err(d)) => results.push(Err(d.clone())),
+                None => {}
+            },
+        }
+    }
+    // One broken template breaks every card: report each problem once.
+    let mut reported = HashSet::new();
+    for r in results {
+        match r {
+            Ok((path, c)) => output.add(path, c),
+            Err(d) => {
+                if reported.insert((d.code, d.file.clone(), d.line, d.column)) {
+                    ds.push(d);
+                }
+            }
+        }
+    }
+    stats
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn base64_matches_rfc4648() {
+        assert_eq!(base64(b""), "");
+        assert_eq!(base64(b"f"), "Zg==");
+        assert_eq!(base64(b"fo"), "Zm8=");
+        assert_eq!(base64(b"foo"), "Zm9v");
+        assert_eq!(base64(b"foobar"), "Zm9vYmFy");
+    }
+
+    #[test]
+    fn png_header_size() {
+        let mut png = b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR".to_vec();
+        png.extend_from_slice(&1200u32.to_be_bytes());
+        png.extend_from_slice(&630u32.to_be_bytes());
+        assert_eq!(image_size(&png), Some((1200, 630)));
+        assert_eq!(image_size(b"nope"), None);
+    }
+
+    #[test]
+    fn first_paragraph_strips_tags() {
+        assert_eq!(
+            first_paragraph("<h2>x</h2><p>Ein <em>kurzer</em> Text &amp; mehr.</p><p>2</p>"),
+            "Ein kurzer Text & mehr."
+        );
+    }
+
+    #[test]
+    fn hasher_is_stable() {
+        let mut h = Hasher::new();
+        h.write(b"card");
+        assert_eq!(h.hex().len(), 32);
+        let mut g = Hasher::new();
+        g.write(b"card");
+        assert_eq!(h.hex(), g.hex());
+        let mut a = Hasher::new();
+        a.write(b"ab");
+        a.write(b"c");
+        let mut b = Hasher::new();
+        b.write(b"a");
+        b.write(b"bc");
+        assert_ne!(a.hex(), b.hex());
+    }
+}

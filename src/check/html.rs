@@ -1,0 +1,157 @@
+//! A small, forgiving scanner for start tags in raw HTML: enough to find
+//! `src`, `href`, `alt` and `on…` attributes, not a full HTML parser.
+
+/// One start tag, with lower-cased names and raw attribute values.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StartTag {
+    pub name: String,
+    pub attrs: Vec<(String, Option<String>)>,
+    /// Byte offset of the `<` in the scanned text.
+    pub offset: usize,
+}
+
+impl StartTag {
+    /// The value of an attribute (`Some("")` for a bare attribute).
+    pub fn attr(&self, name: &str) -> Option<&str> {
+        self.attrs
+            .iter()
+            .find(|(n, _)| n == name)
+            .map(|(_, v)| v.as_deref().unwrap_or(""))
+    }
+
+    pub fn has(&self, name: &str) -> bool {
+        self.attrs.iter().any(|(n, _)| n == name)
+    }
+}
+
+/// Every start tag in `html`, skipping comments, end tags and the contents of
+/// `<script>` and `<style>` elements.
+pub fn start_tags(html: &str) -> Vec<StartTag> {
+    let bytes = html.as_bytes();
+    let mut out = Vec::new();
+    let mut i = 0;
+    while let Some(rel) = html[i..].find('<') {
+        let start = i + rel;
+        let rest = &html[start..];
+        if let Some(comment) = rest.strip_prefix("<!--") {
+            i = match comment.find("-->") {
+                Some(e) => start + 4 + e + 3,
+                None => html.len(),
+            };
+            continue;
+        }
+        let name_len = rest[1..]
+            .bytes()
+            .take_while(|b| b.is_ascii_alphanumeric() || *b == b'-')
+            .count();
+        if name_len == 0 || !bytes[start + 1].is_ascii_alphabetic() {
+            i = start + 1;
+            continue;
+        }
+        let name = rest[1..1 + name_len].to_ascii_lowercase();
+        let (attrs, end) = attributes(html, start + 1 + name_len);
+        out.push(StartTag {
+            name: name.clone(),
+            attrs,
+            offset: start,
+        });
+        i = end;
+        if name == "script" || name == "style" {
+            let close = format!("</{name}");
+            i = match html[i..].to_ascii_lowercase().find(&close) {
+                Some(e) => i + e,
+                None => html.len(),
+            };
+        }
+    }
+    out
+}
+
+/// Parses attributes from `at` to the closing `>`; returns them and the offset after it.
+fn attributes(html: &str, mut at: usize) -> (Vec<(String, Option<String>)>, usize) {
+    let b = html.as_bytes();
+    let mut attrs = Vec::new();
+    loop {
+        while at < b.len() && (b[at].is_ascii_whitespace() || b[at] == b'/') {
+            at += 1;
+        }
+        if at >= b.len() {
+            return (attrs, at);
+        }
+        if b[at] == b'>' {
+            return (attrs, at + 1);
+        }
+        let name_start = at;
+        while at < b.len() && !b[at].is_ascii_whitespace() && !matches!(b[at], b'=' | b'>' | b'/') {
+            at += 1;
+        }
+        let name = html[name_start..at].to_ascii_lowercase();
+        while at < b.len() && b[at].is_ascii_whitespace() {
+            at += 1;
+        }
+        if at < b.len() && b[at] == b'=' {
+            at += 1;
+            while at < b.len() && b[at].is_ascii_whitespace() {
+                at += 1;
+            }
+            let value = if at < b.len() && (b[at] == b'"' || b[at] == b'\'') {
+                let q = b[at] as char;
+                let vs = at + 1;
+                let ve = html[vs..].find(q).map_or(html.len(), |e| vs + e);
+                at = (ve + 1).min(html.len());
+                &html[vs..ve]
+            } else {
+                let vs = at;
+                while at < b.len() && !b[at].is_ascii_whitespace() && b[at] != b'>' {
+                    at += 1;
+                }
+                &html[vs..at]
+            };
+            attrs.push((name, Some(decode_entities(value))));
+        } else if !name.is_empty() {
+            attrs.push((name, None));
+        }
+    }
+}
+
+/// Decodes the few entities that matter in URLs.
+fn decode_entities(s: &str) -> String {
+    if !s.contains('&') {
+        return s.to_owned();
+    }
+    s.replace("&amp;", "&")
+        .replace("&quot;", "\"")
+        .replace("&#39;", "'")
+        .replace("&#x27;", "'")
+        .replace("&lt;", "<")
+        .replace("&gt;", ">")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn finds_tags_attributes_and_offsets() {
+        let html = "<p>Hi <img src=\"a.png\" alt=''>\n<!-- <img src=x> --><IFRAME SRC=https://x.example/v allowfullscreen></iframe>";
+        let tags = start_tags(html);
+        let names: Vec<_> = tags.iter().map(|t| t.name.as_str()).collect();
+        assert_eq!(names, ["p", "img", "iframe"]);
+        assert_eq!(tags[1].attr("src"), Some("a.png"));
+        assert_eq!(tags[1].attr("alt"), Some(""));
+        assert_eq!(tags[1].offset, 6);
+        assert_eq!(tags[2].attr("src"), Some("https://x.example/v"));
+        assert!(tags[2].has("allowfullscreen"));
+        assert!(!tags[2].has("alt"));
+    }
+
+    #[test]
+    fn skips_script_bodies_and_end_tags() {
+        let tags = start_tags(
+            "<script>if (a<b) { x = '<img src=y>' }</script></p><a href='/x?a=1&amp;b=2'>",
+        );
+        let names: Vec<_> = tags.iter().map(|t| t.name.as_str()).collect();
+        assert_eq!(names, ["script", "a"]);
+        assert_eq!(tags[1].attr("href"), Some("/x?a=1&b=2"));
+    }
+}

@@ -1,0 +1,282 @@
+//! Relative links and images (`[x](../other/)`, `![](bild.png)`, `/path/`)
+//! must point at a file of the built site; `#anchor` must name an id there.
+
+use std::collections::{HashMap, HashSet};
+
+use super::{Dest, Doc};
+use crate::content::Site;
+use crate::diagnostics::Diagnostic;
+use crate::output::Output;
+
+/// The paths of the built site, for quick lookup.
+pub struct OutputIndex<'a> {
+    paths: HashSet<String>,
+    texts: HashMap<String, &'a str>,
+    root_path: &'a str,
+}
+
+impl<'a> OutputIndex<'a> {
+    pub fn new(site: &'a Site, output: &'a Output) -> OutputIndex<'a> {
+        OutputIndex {
+            paths: output.paths().map(slashed).collect(),
+            texts: output.texts().map(|(p, t)| (slashed(p), t)).collect(),
+            root_path: &site.config.root_path,
+        }
+    }
+
+    /// The output file a root-relative URL path is served from, if it exists.
+    fn lookup(&self, url_path: &str) -> Option<String> {
+        let rel = url_path
+            .strip_prefix(self.root_path)
+            .or_else(|| url_path.strip_prefix(self.root_path.trim_end_matches('/')))?
+            .trim_start_matches('/');
+        let candidates = if rel.is_empty() || rel.ends_with('/') {
+            vec![format!("{rel}index.html")]
+        } else {
+            vec![rel.to_owned(), format!("{rel}/index.html")]
+        };
+        candidates.into_iter().find(|c| self.paths.contains(c))
+    }
+
+    /// The URL of a built file with this file name, for a hint.
+    fn same_name(&self, name: &str) -> Option<String> {
+        let mut found: Vec<&String> = self
+            .paths
+            .iter()
+            .filter(|p| p.rsplit('/').next() == Some(name))
+            .collect();
+        found.sort();
+        found.first().map(|p| format!("{}{p}", self.root_path))
+    }
+
+    /// Whether the HTML file at `path` has an element with this id.
+    fn has_id(&self, path: &str, id: &str) -> Option<bool> {
+        let html = self.texts.get(path)?;
+        Some(
+            [
+                format!("id=\"{id}\""),
+                format!("id='{id}'"),
+                format!("id={id}>"),
+            ]
+            .iter()
+            .chain(&[format!("name=\"{id}\"")])
+            .any(|needle| html.contains(needle.as_str())),
+        )
+    }
+}
+
+fn slashed(p: &std::path::Path) -> String {
+    p.components()
+        .map(|c| c.as_os_str().to_string_lossy())
+        .collect::<Vec<_>>()
+        .join("/")
+}
+
+/// `http:`, `mailto:`, `tel:`, `data:`, `//host`: not a file of this site.
+pub fn has_scheme(url: &str) -> bool {
+    if url.starts_with("//") {
+        return true;
+    }
+    match url.find(':') {
+        Some(i) => {
+            let scheme = &url[..i];
+            !scheme.is_empty()
+                && scheme.starts_with(|c: char| c.is_ascii_alphabetic())
+                && scheme
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'))
+        }
+        None => false,
+    }
+}
+
+/// Decodes `%20` and friends; leaves invalid sequences as they are.
+pub fn percent_decode(s: &str) -> String {
+    let b = s.as_bytes();
+    let mut out = Vec::with_capacity(b.len());
+    let mut i = 0;
+    while i < b.len() {
+        if b[i] == b'%'
+            && i + 2 < b.len()
+            && let Ok(hex) = std::str::from_utf8(&b[i + 1..i + 3])
+            && let Ok(v) = u8::from_str_radix(hex, 16)
+        {
+            out.push(v);
+            i += 3;
+            continue;
+        }
+        out.push(b[i]);
+        i += 1;
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+/// Resolves `rel` against the directory URL `base` (`/a/b/`), removing `.` and `..`.
+pub fn resolve(base: &str, rel: &str) -> String {
+    let joined = if rel.starts_with('/') {
+        rel.to_owned()
+    } else {
+        let dir = match base.rfind('/') {
+            Some(i) => &base[..=i],
+            None => "/",
+        };
+        format!("{dir}{rel}")
+    };
+    let trailing = joined.ends_with('/') || joined.ends_with("/.") || joined.ends_with("/..");
+    let mut parts: Vec<&str> = Vec::new();
+    for seg in joined.split('/') {
+        match seg {
+            "" | "." => {}
+            ".." => {
+                parts.pop();
+            }
+            s => parts.push(s),
+        }
+    }
+    let mut out = format!("/{}", parts.join("/"));
+    if trailing && !out.ends_with('/') {
+        out.push('/');
+    }
+    out
+}
+
+/// What is being checked: decides the message and hint.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum What {
+    Link,
+    Image,
+}
+
+pub fn check(doc: &Doc<'_>, index: &OutputIndex<'_>, out: &mut Vec<Diagnostic>) {
+    for l in &doc.links {
+        check_dest(doc, index, l, What::Link, out);
+    }
+    for i in &doc.images {
+        check_dest(doc, index, &i.dest, What::Image, out);
+    }
+    for t in &doc.tags {
+        let (attr, what) = match t.name.as_str() {
+            "a" => ("href", What::Link),
+            "img" | "source" | "video" | "audio" | "track" => ("src", What::Image),
+            _ => continue,
+        };
+        if let Some(url) = t.attr(attr) {
+            let d = Dest {
+                url: url.to_owned(),
+                offset: t.offset,
+            };
+            check_dest(doc, index, &d, what, out);
+        }
+    }
+}
+
+fn check_dest(
+    doc: &Doc<'_>,
+    index: &OutputIndex<'_>,
+    dest: &Dest,
+    what: What,
+    out: &mut Vec<Diagnostic>,
+) {
+    let url = dest.url.trim();
+    if url.is_empty() || url.starts_with("@/") || has_scheme(url) {
+        return;
+    }
+    let (path, fragment) = match url.split_once('#') {
+        Some((p, f)) => (p, Some(percent_decode(f))),
+        None => (url, None),
+    };
+    let path = path.split('?').next().unwrap_or(path);
+    let page_html = slashed(doc.output);
+    let target = if path.is_empty() {
+        Some(page_html.clone())
+    } else {
+        let resolved = resolve(doc.url, &percent_decode(path));
+        match index.lookup(&resolved) {
+            Some(t) => Some(t),
+            None => {
+                let (code, message, hint) = match what {
+                    What::Image => (
+                        "image",
+                        format!("missing image `{url}`: nothing is built at `{resolved}`"),
+                        match resolved.rsplit('/').next().and_then(|n| index.same_name(n)) {
+                            Some(other) => format!(
+                                "a file of that name is built at `{other}`: use that path, or make the page a bundle (a folder with index.md) with the image beside it"
+                            ),
+                            None => format!(
+                                "put the file into the page bundle (a folder with index.md) or into static/; relative paths resolve against the page's URL `{}`",
+                                doc.url
+                            ),
+                        },
+                    ),
+                    What::Link => (
+                        "link",
+                        format!("broken link `{url}`: nothing is built at `{resolved}`"),
+                        format!(
+                            "link to content by file, like `@/artikel/hba1c.md`; relative links resolve against the page's URL `{}`",
+                            doc.url
+                        ),
+                    ),
+                };
+                out.push(doc.locate(
+                    Diagnostic::error(code, message).with_hint(hint),
+                    dest.offset,
+                ));
+                None
+            }
+        }
+    };
+    if let (Some(target), Some(frag)) = (target, fragment)
+        && !frag.is_empty()
+        && index.has_id(&target, &frag) == Some(false)
+    {
+        let where_ = if target == page_html {
+            "this page".to_owned()
+        } else {
+            format!("`{target}`")
+        };
+        out.push(doc.locate(
+            Diagnostic::error(
+                "anchor",
+                format!("broken link `{url}`: {where_} has no element with id `{frag}`"),
+            )
+            .with_hint("link to a heading's id: its text in lower case with dashes, like `#side-effects`, or set one with `## Heading {#my-id}`"),
+            dest.offset,
+        ));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn relative_urls_resolve_like_a_browser() {
+        assert_eq!(resolve("/a/b/", "../c/"), "/a/c/");
+        assert_eq!(resolve("/a/b/", "bild.png"), "/a/b/bild.png");
+        assert_eq!(resolve("/a/b/", "./x/../y"), "/a/b/y");
+        assert_eq!(resolve("/a/b/", "/z/"), "/z/");
+        assert_eq!(resolve("/a/", "../../.."), "/");
+    }
+
+    #[test]
+    fn schemes_are_recognised() {
+        for u in [
+            "https://x",
+            "mailto:a@b",
+            "tel:+49",
+            "//cdn.x/a",
+            "javascript:x",
+        ] {
+            assert!(has_scheme(u), "{u}");
+        }
+        for u in ["../a/", "a.png", "/x/", "#top", "a/b:c", ":x"] {
+            assert!(!has_scheme(u), "{u}");
+        }
+    }
+
+    #[test]
+    fn percent_escapes_are_decoded() {
+        assert_eq!(percent_decode("a%20b%C3%BC"), "a bü");
+        assert_eq!(percent_decode("100%"), "100%");
+    }
+}

@@ -1,0 +1,152 @@
+//! Resources loaded from another origin (scripts, images, frames, styles,
+//! media): each one sends every visitor's IP address to that server.
+//! Plain links to other sites are fine: nothing loads until a visitor clicks.
+
+use std::collections::{BTreeMap, HashSet};
+
+use super::html::{StartTag, start_tags};
+use super::{Doc, is_remote};
+use crate::content::Site;
+use crate::diagnostics::{Diagnostic, Diagnostics};
+use crate::output::Output;
+
+const MESSAGE: &str =
+    "loads a resource from another origin: visitors' IP addresses go to that server";
+const HINT: &str = "download it into static/ or the page bundle and link it with a local path";
+
+/// The URLs a tag loads without a click.
+fn loaded_urls(t: &StartTag) -> Vec<&str> {
+    let attrs: &[&str] = match t.name.as_str() {
+        "script" | "iframe" | "frame" | "embed" | "track" => &["src"],
+        "img" => &["src", "srcset"],
+        "source" => &["src", "srcset"],
+        "video" => &["src", "poster"],
+        "audio" => &["src"],
+        "object" => &["data"],
+        "link" => {
+            let rel = t.attr("rel").unwrap_or("").to_ascii_lowercase();
+            let loads = rel.split_whitespace().any(|r| {
+                matches!(
+                    r,
+                    "stylesheet"
+                        | "icon"
+                        | "preload"
+                        | "modulepreload"
+                        | "prefetch"
+                        | "apple-touch-icon"
+                )
+            });
+            if loads { &["href"] } else { &[] }
+        }
+        _ => &[],
+    };
+    attrs
+        .iter()
+        .filter_map(|a| t.attr(a))
+        .flat_map(|v| {
+            // srcset: "a.png 1x, https://b/c.png 2x"
+            v.split(',').filter_map(|c| c.split_whitespace().next())
+        })
+        .collect()
+}
+
+fn remote_in(t: &StartTag, site: &Site) -> Option<String> {
+    loaded_urls(t)
+        .into_iter()
+        .find(|u| is_remote(u, site))
+        .map(str::to_owned)
+}
+
+/// Remote images and raw-HTML resources in one content file.
+pub fn check(doc: &Doc<'_>, site: &Site, out: &mut Vec<Diagnostic>) {
+    for img in &doc.images {
+        if is_remote(&img.dest.url, site) {
+            out.push(
+                doc.locate(
+                    Diagnostic::warning("origin", format!("image `{}` {MESSAGE}", img.dest.url))
+                        .with_hint(HINT),
+                    img.dest.offset,
+                ),
+            );
+        }
+    }
+    for t in &doc.tags {
+        if let Some(url) = remote_in(t, site) {
+            out.push(
+                doc.locate(
+                    Diagnostic::warning("origin", format!("<{}> `{url}` {MESSAGE}", t.name))
+                        .with_hint(HINT),
+                    t.offset,
+                ),
+            );
+        }
+    }
+}
+
+/// The same in every built HTML page, for what templates add; each URL once,
+/// and none that content already loads (those are reported at their line).
+pub fn check_output(site: &Site, output: &Output, docs: &[Doc<'_>], ds: &mut Diagnostics) {
+    let from_content: HashSet<&str> = docs
+        .iter()
+        .flat_map(|d| {
+            d.images
+                .iter()
+                .map(|i| i.dest.url.as_str())
+                .chain(d.tags.iter().flat_map(loaded_urls))
+        })
+        .collect();
+    // url → (tag, first page, number of pages)
+    let mut found: BTreeMap<String, (String, String, usize)> = BTreeMap::new();
+    for (path, text) in output.texts() {
+        if path.extension().is_none_or(|e| e != "html") {
+            continue;
+        }
+        let mut seen_here = HashSet::new();
+        for t in start_tags(text) {
+            for url in loaded_urls(&t) {
+                if !is_remote(url, site)
+                    || from_content.contains(url)
+                    || !seen_here.insert(url.to_owned())
+                {
+                    continue;
+                }
+                found
+                    .entry(url.to_owned())
+                    .and_modify(|e| e.2 += 1)
+                    .or_insert_with(|| (t.name.clone(), path.display().to_string(), 1));
+            }
+        }
+    }
+    for (url, (tag, page, n)) in found {
+        let pages = if n > 1 {
+            format!("{page} and {} other page(s)", n - 1)
+        } else {
+            page
+        };
+        ds.push(
+            Diagnostic::warning(
+                "origin",
+                format!("<{tag}> `{url}` in the built {pages} {MESSAGE}"),
+            )
+            .with_hint(format!(
+                "{HINT}; it comes from a template (templates/ or the theme)"
+            )),
+        );
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_loading_tags_count() {
+        let tags = start_tags(
+            "<a href=\"https://x.example/\">x</a><link rel=\"canonical\" href=\"https://x.example/\"><link rel=stylesheet href=https://cdn.example/a.css><img srcset=\"a.png 1x, https://c.example/b.png 2x\">",
+        );
+        let urls: Vec<Vec<&str>> = tags.iter().map(loaded_urls).collect();
+        assert!(urls[0].is_empty() && urls[1].is_empty());
+        assert_eq!(urls[2], ["https://cdn.example/a.css"]);
+        assert_eq!(urls[3], ["a.png", "https://c.example/b.png"]);
+    }
+}
