@@ -19,11 +19,14 @@ runs=5
 # time_cmd LABEL CMD... : prints "median min max rssMB"
 time_cmd() {
   "$@" >/dev/null 2>&1 || true   # warm-up
-  local times=() rss=0 out kb
+  local times=() rss=0 out kb tf
+  tf=$(mktemp)
   for _ in $(seq $runs); do
-    out=$( { /usr/bin/time -f "%e %M" "$@" >/dev/null 2>/dev/null; } 2>&1 | tail -1 )
+    /usr/bin/time -o "$tf" -f "%e %M" "$@" >/dev/null 2>&1 || true
+    out=$(tail -1 "$tf")
     times+=("${out% *}"); kb=${out#* }; (( kb > rss )) && rss=$kb
   done
+  rm -f "$tf"
   local sorted=($(printf '%s\n' "${times[@]}" | sort -n))
   echo "${sorted[$((runs/2))]} ${sorted[0]} ${sorted[$((runs-1))]} $((rss/1024))"
 }

@@ -4,6 +4,8 @@
 
 use std::collections::{BTreeMap, HashSet};
 
+use rayon::prelude::*;
+
 use super::html::{StartTag, start_tags};
 use super::{Doc, is_remote};
 use crate::content::Site;
@@ -95,26 +97,37 @@ pub fn check_output(site: &Site, output: &Output, docs: &[Doc<'_>], ds: &mut Dia
                 .chain(d.tags.iter().flat_map(loaded_urls))
         })
         .collect();
+    // Scan every built page in parallel: per page, its remote URLs with their tag.
+    let texts: Vec<_> = output
+        .texts()
+        .filter(|(path, _)| path.extension().is_some_and(|e| e == "html"))
+        .collect();
+    let per_page: Vec<(String, Vec<(String, String)>)> = texts
+        .par_iter()
+        .map(|(path, text)| {
+            let mut seen_here = HashSet::new();
+            let mut urls = Vec::new();
+            for t in start_tags(text) {
+                for url in loaded_urls(&t) {
+                    if is_remote(url, site)
+                        && !from_content.contains(url)
+                        && seen_here.insert(url.to_owned())
+                    {
+                        urls.push((url.to_owned(), t.name.clone()));
+                    }
+                }
+            }
+            (path.display().to_string(), urls)
+        })
+        .collect();
     // url → (tag, first page, number of pages)
     let mut found: BTreeMap<String, (String, String, usize)> = BTreeMap::new();
-    for (path, text) in output.texts() {
-        if path.extension().is_none_or(|e| e != "html") {
-            continue;
-        }
-        let mut seen_here = HashSet::new();
-        for t in start_tags(text) {
-            for url in loaded_urls(&t) {
-                if !is_remote(url, site)
-                    || from_content.contains(url)
-                    || !seen_here.insert(url.to_owned())
-                {
-                    continue;
-                }
-                found
-                    .entry(url.to_owned())
-                    .and_modify(|e| e.2 += 1)
-                    .or_insert_with(|| (t.name.clone(), path.display().to_string(), 1));
-            }
+    for (page, urls) in per_page {
+        for (url, tag) in urls {
+            found
+                .entry(url)
+                .and_modify(|e| e.2 += 1)
+                .or_insert_with(|| (tag, page.clone(), 1));
         }
     }
     for (url, (tag, page, n)) in found {
