@@ -265,6 +265,20 @@ pub fn run(site: &Site, md: &MarkdownOutput, output: &Output, ds: &mut Diagnosti
     unused_refs::check(site, md, ds);
 }
 
+/// A document parsed from `text` as the page `/a/`, for the checks' tests.
+#[cfg(test)]
+pub(crate) fn test_doc(text: &str) -> Doc<'_> {
+    parse(
+        Path::new("a.md"),
+        text,
+        0,
+        "/a/",
+        Path::new("a/index.html"),
+        "en",
+        None,
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

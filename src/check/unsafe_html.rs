@@ -49,20 +49,10 @@ pub fn check(doc: &Doc<'_>, out: &mut Vec<Diagnostic>) {
 
 #[cfg(test)]
 mod tests {
-    use super::super::parse;
     use super::*;
-    use std::path::Path;
 
     fn warnings(text: &str) -> Vec<Diagnostic> {
-        let doc = parse(
-            Path::new("a.md"),
-            text,
-            0,
-            "/a/",
-            Path::new("a/index.html"),
-            "en",
-            None,
-        );
+        let doc = super::super::test_doc(text);
         let mut out = Vec::new();
         check(&doc, &mut out);
         out
