@@ -78,13 +78,7 @@ pub fn run(args: Args, g: &Global) -> u8 {
     all.extend(items.iter().cloned());
     all.sort();
     let items = all.into_vec();
-    let errors = items.iter().filter(|d| d.is_error()).count();
-    let warnings = items.len() - errors;
-    let files = items
-        .iter()
-        .filter_map(|d| d.file.as_ref())
-        .collect::<BTreeSet<_>>()
-        .len();
+    let (errors, warnings, files) = counts(&items);
     let text = match args.format {
         Format::Json => {
             let r = Report {
@@ -167,13 +161,7 @@ pub fn text(items: &[Diagnostic], pages: Option<usize>, color: bool, quiet: bool
     if !items.is_empty() {
         out.push('\n');
     }
-    let errors = items.iter().filter(|d| d.is_error()).count();
-    let warnings = items.len() - errors;
-    let files = items
-        .iter()
-        .filter_map(|d| d.file.as_ref())
-        .collect::<BTreeSet<_>>()
-        .len();
+    let (errors, warnings, files) = counts(items);
     if items.is_empty() {
         if !quiet {
             let checked = pages.map_or_else(String::new, |n| format!(" in {}", plural(n, "page")));
@@ -188,6 +176,17 @@ pub fn text(items: &[Diagnostic], pages: Option<usize>, color: bool, quiet: bool
         ));
     }
     out
+}
+
+/// Errors, warnings, and the number of files they are in.
+fn counts(items: &[Diagnostic]) -> (usize, usize, usize) {
+    let errors = items.iter().filter(|d| d.is_error()).count();
+    let files = items
+        .iter()
+        .filter_map(|d| d.file.as_ref())
+        .collect::<BTreeSet<_>>()
+        .len();
+    (errors, items.len() - errors, files)
 }
 
 #[cfg(test)]
