@@ -17,6 +17,7 @@ use crate::content::taxonomy::{self, Taxonomy};
 use crate::content::{self, LoadOptions, Site};
 use crate::date::Date;
 use crate::diagnostics::{Diagnostic, Diagnostics};
+use crate::incremental::Memo;
 use crate::output::{Content, Output, WriteError, write_atomic};
 use crate::outputs::{aliases, feeds, search, sitemap};
 use crate::render::{self, Renderer, views::RenderedContent};
@@ -82,6 +83,8 @@ pub struct Stats {
     pub cards_drawn: usize,
     /// Share cards taken unchanged from the cache (`.praxis-cache/cards/`).
     pub cards_cached: usize,
+    /// What an incremental rebuild (`praxis serve`) reused.
+    pub reuse: crate::incremental::MemoStats,
 }
 
 /// A site built in memory.
@@ -110,6 +113,22 @@ fn stop_on_errors(ds: Diagnostics) -> Result<Diagnostics, BuildError> {
 
 /// Builds the site in memory.
 pub fn build(opts: &BuildOptions) -> Result<Built, BuildError> {
+    build_stages(opts, None)
+}
+
+/// Builds the site in memory, taking from `memo` whatever the last build made
+/// from the same inputs, and leaving in it what this build made. The output is
+/// the same as [`build`]'s.
+pub fn build_with(opts: &BuildOptions, memo: &mut Memo) -> Result<Built, BuildError> {
+    let mut result = build_stages(opts, Some(memo));
+    match &mut result {
+        Ok(built) => built.stats.reuse = memo.turn(),
+        Err(_) => memo.abandon(),
+    }
+    result
+}
+
+fn build_stages(opts: &BuildOptions, memo: Option<&Memo>) -> Result<Built, BuildError> {
     let mut clock = std::time::Instant::now();
     let mut timings = Vec::new();
     let mut lap = |stage: &'static str| {
@@ -128,12 +147,13 @@ pub fn build(opts: &BuildOptions) -> Result<Built, BuildError> {
     }
     let mut ds = Diagnostics::new();
     let theme = ThemeFiles::load(&config);
-    let loaded = content::load(
+    let loaded = content::load_with(
         config,
         LoadOptions {
             drafts: opts.drafts,
             today: opts.today,
         },
+        memo,
     );
     let (site, theme) = match (loaded, theme) {
         (Ok((site, load_ds)), Ok(theme)) => {
@@ -148,9 +168,9 @@ pub fn build(opts: &BuildOptions) -> Result<Built, BuildError> {
     };
 
     lap("load");
-    let md = render::render_markdown(&site, &mut ds);
+    let md = render::render_markdown_with(&site, &mut ds, memo);
     lap("markdown");
-    let renderer = match Renderer::new(&site, &theme, md.has_highlighted_code) {
+    let renderer = match Renderer::with_memo(&site, &theme, md.has_highlighted_code, memo) {
         Ok(r) => Some(r),
         Err(e) => {
             ds.extend(e);
@@ -187,6 +207,7 @@ pub fn build(opts: &BuildOptions) -> Result<Built, BuildError> {
         files: output.len(),
         cards_drawn: cards.drawn,
         cards_cached: cards.cached,
+        reuse: Default::default(),
     };
     Ok(Built {
         output,
@@ -211,10 +232,11 @@ fn emit(
         taxonomy: &taxonomy,
     };
     let mut output = Output::default();
-    let mut add_rendered = |output: &mut Output, r: Result<(PathBuf, String), Diagnostic>| match r {
-        Ok((path, html)) => output.add(path, Content::Text(html)),
-        Err(d) => ds.push(d),
-    };
+    let mut add_rendered =
+        |output: &mut Output, r: Result<(PathBuf, std::sync::Arc<str>), Diagnostic>| match r {
+            Ok((path, html)) => output.add(path, Content::Shared(html)),
+            Err(d) => ds.push(d),
+        };
 
     let pages: Vec<_> = site
         .pages

@@ -18,6 +18,8 @@ use rayon::prelude::*;
 #[derive(Debug, Clone)]
 pub enum Content {
     Text(String),
+    /// Text shared with the memo of `praxis serve` (no copy per rebuild).
+    Shared(std::sync::Arc<str>),
     Bytes(Vec<u8>),
     Static(&'static [u8]),
     /// Copy this file.
@@ -51,6 +53,7 @@ impl Output {
     pub fn text(&self, path: &str) -> Option<&str> {
         self.files.iter().find_map(|(p, c)| match c {
             Content::Text(t) if p == Path::new(path) => Some(t.as_str()),
+            Content::Shared(t) if p == Path::new(path) => Some(&**t),
             _ => None,
         })
     }
@@ -59,6 +62,7 @@ impl Output {
     pub fn texts(&self) -> impl Iterator<Item = (&Path, &str)> {
         self.files.iter().filter_map(|(p, c)| match c {
             Content::Text(t) => Some((p.as_path(), t.as_str())),
+            Content::Shared(t) => Some((p.as_path(), &**t)),
             _ => None,
         })
     }
@@ -164,6 +168,9 @@ fn write_tree(output: &Output, root: &Path) -> Result<(), WriteError> {
         let path = root.join(rel);
         match content {
             Content::Text(t) => std::fs::write(&path, t).map_err(err("cannot write", &path)),
+            Content::Shared(t) => {
+                std::fs::write(&path, t.as_bytes()).map_err(err("cannot write", &path))
+            }
             Content::Bytes(b) => std::fs::write(&path, b).map_err(err("cannot write", &path)),
             Content::Static(b) => std::fs::write(&path, b).map_err(err("cannot write", &path)),
             Content::Copy(src) => std::fs::copy(src, &path)

@@ -93,6 +93,19 @@ fn report(g: &Global, e: &Event<'_>) {
             changed,
         } => {
             g.report(&built.diagnostics);
+            if g.verbose {
+                for (stage, ms) in &built.timings {
+                    eprintln!("  {stage:<10} {ms:>6} ms");
+                }
+                let r = built.stats.reuse;
+                eprintln!(
+                    "  reused: Markdown of {} files ({} rendered), {} templates ({} rendered)",
+                    r.markdown.reused,
+                    r.markdown.computed,
+                    r.templates.reused,
+                    r.templates.computed
+                );
+            }
             if !g.quiet {
                 eprintln!(
                     "built {} pages and {} sections in {millis} ms{}{}",

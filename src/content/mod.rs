@@ -178,7 +178,8 @@ enum Kind {
 }
 
 /// A Markdown file read from disk, front matter split and parsed.
-struct Loaded {
+#[derive(Debug, Clone)]
+pub(crate) struct Loaded {
     kind: Kind,
     /// Relative to `content/`, with `/` separators.
     rel: String,
@@ -220,6 +221,15 @@ pub fn is_ignored_name(name: &str) -> bool {
 
 /// Reads `content/` and assembles the site.
 pub fn load(config: Config, opts: LoadOptions) -> Result<(Site, Diagnostics), Diagnostics> {
+    load_with(config, opts, None)
+}
+
+/// [`load`], reusing the parse of files unchanged since the memo's last build.
+pub fn load_with(
+    config: Config,
+    opts: LoadOptions,
+    memo: Option<&crate::incremental::Memo>,
+) -> Result<(Site, Diagnostics), Diagnostics> {
     let content = config.root.join("content");
     let mut ds = Diagnostics::new();
     if !content.is_dir() {
@@ -240,10 +250,13 @@ pub fn load(config: Config, opts: LoadOptions) -> Result<(Site, Diagnostics), Di
         .map(|(rel, _)| parent_dir(rel).to_owned())
         .collect();
 
-    let loaded: Vec<Result<Loaded, Diagnostic>> = md_files
-        .par_iter()
-        .map(|(rel, abs)| read_markdown(rel, abs, &config))
-        .collect();
+    let loaded: Vec<Result<Loaded, Diagnostic>> = match memo {
+        None => md_files
+            .par_iter()
+            .map(|(rel, abs)| read_markdown(rel, abs, &config))
+            .collect(),
+        Some(memo) => read_memoised(&md_files, &config, memo),
+    };
     let mut files = Vec::new();
     for l in loaded {
         match l {
@@ -336,6 +349,55 @@ fn file_stem_parts<'a>(rel: &'a str, languages: &[String]) -> (&'a str, Option<&
         }
         _ => (stem, None),
     }
+}
+
+/// Reads the files that changed since the memo's last build; takes the others'
+/// parse from it. Files that fail to parse are read again every time (their
+/// diagnostics are not kept).
+fn read_memoised(
+    md_files: &Found,
+    config: &Config,
+    memo: &crate::incremental::Memo,
+) -> Vec<Result<Loaded, Diagnostic>> {
+    use std::sync::PoisonError;
+    let config_key = crate::incremental::KeyHasher::new().debug(config).finish();
+    let mut files = memo.files.lock().unwrap_or_else(PoisonError::into_inner);
+    {
+        let mut seen = memo
+            .config_key
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner);
+        if *seen != Some(config_key) {
+            files.clear();
+            *seen = Some(config_key);
+        }
+    }
+    let old = std::mem::take(&mut *files);
+    let results: Vec<(
+        PathBuf,
+        Option<crate::incremental::Stamp>,
+        Result<Loaded, Diagnostic>,
+    )> = md_files
+        .par_iter()
+        .map(|(rel, abs)| {
+            let stamp = crate::incremental::Stamp::of(abs);
+            let kept = old
+                .get(abs)
+                .filter(|(s, _)| Some(*s) == stamp)
+                .map(|(_, l)| Ok(l.clone()));
+            let r = kept.unwrap_or_else(|| read_markdown(rel, abs, config));
+            (abs.clone(), stamp, r)
+        })
+        .collect();
+    results
+        .into_iter()
+        .map(|(abs, stamp, r)| {
+            if let (Some(stamp), Ok(l)) = (stamp, &r) {
+                files.insert(abs, (stamp, l.clone()));
+            }
+            r
+        })
+        .collect()
 }
 
 fn read_markdown(rel: &str, abs: &Path, config: &Config) -> Result<Loaded, Diagnostic> {

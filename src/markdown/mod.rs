@@ -70,6 +70,9 @@ pub struct Rendered<K> {
     pub references: Option<String>,
     /// Plain text of each cited work, in reference-list order.
     pub cited: Vec<String>,
+    /// Identifies this rendering among the builds of one `praxis serve`
+    /// (0 when not building incrementally); see `incremental::Derived`.
+    pub fingerprint: u64,
 }
 
 /// Maps an `@/` path to its URL, or to an error message and a hint.
@@ -454,6 +457,7 @@ pub fn render<K: Clone>(
         has_highlighted_code,
         references,
         cited,
+        fingerprint: 0,
     }
 }
 

@@ -8,8 +8,6 @@ use std::fmt::Write as _;
 use crate::config::FeedContent;
 use crate::content::{PageId, Site};
 use crate::date::Date;
-use crate::markdown::Rendered;
-use crate::render::Target;
 
 use super::{last_changed, xml_escape};
 
@@ -30,7 +28,11 @@ fn timestamp(d: Date) -> String {
 }
 
 /// Renders one Atom feed.
-pub fn atom(site: &Site, rendered: &[Rendered<Target>], spec: &FeedSpec<'_>) -> String {
+pub fn atom(
+    site: &Site,
+    rendered: &[std::sync::Arc<crate::render::RenderedFile>],
+    spec: &FeedSpec<'_>,
+) -> String {
     let cfg = &site.config;
     let pages: Vec<PageId> = spec.pages.iter().copied().take(cfg.feeds.limit).collect();
     let updated = pages

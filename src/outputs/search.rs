@@ -4,8 +4,6 @@
 use serde::Serialize;
 
 use crate::content::Site;
-use crate::markdown::Rendered;
-use crate::render::Target;
 
 #[derive(Debug, Serialize)]
 struct Item<'a> {
@@ -18,7 +16,11 @@ struct Item<'a> {
 }
 
 /// The index of the pages in `lang`, newest first.
-pub fn index(site: &Site, rendered: &[Rendered<Target>], lang: &str) -> String {
+pub fn index(
+    site: &Site,
+    rendered: &[std::sync::Arc<crate::render::RenderedFile>],
+    lang: &str,
+) -> String {
     let mut ids: Vec<_> = site
         .pages
         .iter()

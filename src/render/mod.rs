@@ -10,6 +10,7 @@ pub mod views;
 
 use std::collections::{BTreeMap, HashMap};
 use std::path::PathBuf;
+use std::sync::Arc;
 
 use rayon::prelude::*;
 use tera::{Context, Tera};
@@ -23,30 +24,45 @@ use crate::markdown::{self, Input, Rendered, Resolved, Settings};
 use crate::theme::{Origin, ThemeFiles};
 use views::{ConfigView, RenderedContent};
 
+/// One file's rendered Markdown. Links to anchors in other files name their
+/// target by its `@/` path (a key of [`Site::link_targets`]).
+pub type RenderedFile = Rendered<String>;
+
 /// The site's Markdown, rendered, with the diagnostics it produced.
 pub struct MarkdownOutput {
-    pub pages: Vec<Rendered<Target>>,
-    pub sections: Vec<Rendered<Target>>,
+    pub pages: Vec<Arc<RenderedFile>>,
+    pub sections: Vec<Arc<RenderedFile>>,
     pub has_highlighted_code: bool,
 }
 
+/// What an `@/` link resolved to: the target's path and URL, or the error.
+type LinkResult = Result<Resolved<String>, (String, String)>;
+
+/// A file's rendered Markdown kept for the next build, with what its links
+/// resolved to (it is reused only while they resolve the same).
+pub struct MarkdownMemo {
+    rendered: Arc<RenderedFile>,
+    links: Vec<(String, LinkResult)>,
+}
+
 /// Resolves an `@/` path against the site.
-fn resolve_link(site: &Site, path: &str) -> Result<Resolved<Target>, (String, String)> {
+fn resolve_link(site: &Site, path: &str) -> LinkResult {
     let path = path.trim_start_matches('/');
-    let target = site.link_targets.get(path).copied().or_else(|| {
-        // `@/artikel/asthma/` means the bundle's index.md
-        let trimmed = path.trim_end_matches('/');
-        site.link_targets
-            .get(&format!("{trimmed}/index.md"))
-            .copied()
-    });
+    let target = match site.link_targets.get_key_value(path) {
+        Some((k, t)) => Some((k.clone(), *t)),
+        None => {
+            // `@/artikel/asthma/` means the bundle's index.md
+            let index = format!("{}/index.md", path.trim_end_matches('/'));
+            site.link_targets.get(&index).map(|t| (index, *t))
+        }
+    };
     match target {
-        Some(t) => {
+        Some((key, t)) => {
             let url = match t {
                 Target::Page(p) => site.page(p).url.clone(),
                 Target::Section(s) => site.section(s).url.clone(),
             };
-            Ok(Resolved { url, target: t })
+            Ok(Resolved { url, target: key })
         }
         None if site.excluded_drafts.contains(path) => Err((
             format!("`@/{path}` links to a draft"),
@@ -139,11 +155,19 @@ impl CiteSetup {
 /// Renders the Markdown of every page and section, in parallel, then checks
 /// `#anchor` links against the headings of their targets.
 pub fn render_markdown(site: &Site, ds: &mut Diagnostics) -> MarkdownOutput {
+    render_markdown_with(site, ds, None)
+}
+
+/// [`render_markdown`], reusing files the memo rendered from the same inputs.
+pub fn render_markdown_with(
+    site: &Site,
+    ds: &mut Diagnostics,
+    memo: Option<&crate::incremental::Memo>,
+) -> MarkdownOutput {
     let settings = Settings {
         smart_punctuation: site.config.markdown.smart_punctuation,
         highlight_code: site.config.markdown.highlight_code,
     };
-    let resolve = |p: &str| resolve_link(site, p);
     let cite_setup = CiteSetup::new(site, ds);
     let page_bibs: Vec<Option<Bibliography>> = site
         .pages
@@ -156,40 +180,140 @@ pub fn render_markdown(site: &Site, ds: &mut Diagnostics) -> MarkdownOutput {
             Some(Bibliography::load(&site.config.root, &rel, ds))
         })
         .collect();
-    let pages: Vec<Rendered<Target>> = site
+    // Everything besides a file's own text that its rendering reads.
+    let shared_key = memo.map(|_| {
+        let mut h = crate::incremental::KeyHasher::new();
+        h.debug(&settings)
+            .debug(&site.config.citation_style)
+            .debug(&site.config.languages);
+        for f in &site.config.bibliography {
+            h.bytes(&std::fs::read(site.config.root.join(f)).unwrap_or_default());
+        }
+        if let citations_style @ crate::config::CitationStyle::CslFile(f) =
+            &site.config.citation_style
+        {
+            let _ = citations_style;
+            h.bytes(&std::fs::read(site.config.root.join(f)).unwrap_or_default());
+        }
+        h.num(u64::from(cite_setup.is_some()));
+        h
+    });
+    let render_one = |text: &str,
+                      body_offset: usize,
+                      file: &std::path::Path,
+                      lang: &str,
+                      page_bib: Option<&Bibliography>,
+                      own_bib: Option<&Vec<PathBuf>>| {
+        let citer = cite_setup.as_ref().map(|c| c.citer(lang, page_bib));
+        let Some(memo) = memo else {
+            let resolve = |p: &str| resolve_link(site, p);
+            return Arc::new(markdown::render(
+                &Input {
+                    text,
+                    body_offset,
+                    file,
+                },
+                settings,
+                &resolve,
+                citer.as_ref(),
+            ));
+        };
+        let mut h = shared_key.clone().unwrap_or_default();
+        h.str(text).num(body_offset as u64).debug(file).str(lang);
+        for f in own_bib.into_iter().flatten() {
+            h.bytes(&std::fs::read(site.config.root.join(f)).unwrap_or_default());
+        }
+        let key = h.finish();
+        let same_links = |m: &Arc<MarkdownMemo>| {
+            m.links
+                .iter()
+                .all(|(path, was)| resolve_link(site, path) == *was)
+        };
+        if let Some(m) = memo.markdown.get_if(key, same_links) {
+            return m.rendered.clone();
+        }
+        let links = std::sync::Mutex::new(Vec::new());
+        let resolve = |p: &str| {
+            let r = resolve_link(site, p);
+            links
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner)
+                .push((p.to_owned(), r.clone()));
+            r
+        };
+        let mut rendered = markdown::render(
+            &Input {
+                text,
+                body_offset,
+                file,
+            },
+            settings,
+            &resolve,
+            citer.as_ref(),
+        );
+        let links = links
+            .into_inner()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        // The key and what the links resolved to determine the rendering.
+        let mut f = crate::incremental::KeyHasher::new();
+        f.num(key).debug(&links);
+        rendered.fingerprint = f.finish();
+        let rendered = Arc::new(rendered);
+        memo.markdown.put(
+            key,
+            Arc::new(MarkdownMemo {
+                rendered: rendered.clone(),
+                links,
+            }),
+        );
+        rendered
+    };
+    let own_bibs: Vec<Option<Vec<PathBuf>>> = site
+        .pages
+        .iter()
+        .map(|p| {
+            let dir = p.file.parent().unwrap_or(std::path::Path::new("content"));
+            p.fm.bibliography
+                .as_ref()
+                .map(|b| b.to_vec().iter().map(|f| dir.join(f)).collect())
+        })
+        .collect();
+    let pages: Vec<Arc<RenderedFile>> = site
         .pages
         .par_iter()
         .map(|p| {
-            let input = Input {
-                text: &p.text,
-                body_offset: p.body_offset,
-                file: &p.file,
-            };
-            let citer = cite_setup
-                .as_ref()
-                .map(|c| c.citer(&p.lang, page_bibs[p.id.0 as usize].as_ref()));
-            markdown::render(&input, settings, &resolve, citer.as_ref())
+            let i = p.id.0 as usize;
+            render_one(
+                &p.text,
+                p.body_offset,
+                &p.file,
+                &p.lang,
+                page_bibs[i].as_ref(),
+                own_bibs[i].as_ref(),
+            )
         })
         .collect();
-    let sections: Vec<Rendered<Target>> = site
+    let sections: Vec<Arc<RenderedFile>> = site
         .sections
         .par_iter()
         .map(|s| {
             let empty = PathBuf::new();
-            let input = Input {
-                text: &s.text,
-                body_offset: s.body_offset,
-                file: s.file.as_ref().unwrap_or(&empty),
-            };
-            let citer = cite_setup.as_ref().map(|c| c.citer(&s.lang, None));
-            markdown::render(&input, settings, &resolve, citer.as_ref())
+            render_one(
+                &s.text,
+                s.body_offset,
+                s.file.as_ref().unwrap_or(&empty),
+                &s.lang,
+                None,
+                None,
+            )
         })
         .collect();
 
-    let ids_of = |t: Target| -> &[String] {
-        match t {
-            Target::Page(p) => &pages[p.0 as usize].heading_ids,
-            Target::Section(s) => &sections[s.0 as usize].heading_ids,
+    let ids_of = |path: &str| -> &[String] {
+        match site.link_targets.get(path) {
+            Some(Target::Page(p)) => &pages[p.0 as usize].heading_ids,
+            Some(Target::Section(s)) => &sections[s.0 as usize].heading_ids,
+            None => &[],
         }
     };
     let sources = site
@@ -206,7 +330,7 @@ pub fn render_markdown(site: &Site, ds: &mut Diagnostics) -> MarkdownOutput {
     for ((file, text), r) in sources {
         ds.extend(r.diagnostics.iter().cloned());
         for a in &r.anchor_refs {
-            let ids = ids_of(a.target);
+            let ids = ids_of(&a.target);
             if !ids.iter().any(|i| i == &a.anchor) {
                 let hint =
                     crate::diagnostics::did_you_mean(&a.anchor, ids.iter().map(String::as_str))
@@ -343,10 +467,44 @@ pub fn pagination(
 }
 
 /// Compiled templates plus the per-language base contexts.
-pub struct Renderer {
+pub struct Renderer<'m> {
     tera: Tera,
     origins: HashMap<String, Origin>,
     base: BTreeMap<String, Context>,
+    /// Rendered templates of the last build, and the hash of everything every
+    /// render shares (templates, global and per-language context).
+    memo: Option<(&'m crate::incremental::Memo, crate::incremental::KeyHasher)>,
+}
+
+/// Puts one value into a context.
+type SetValue<'a> = Box<dyn FnOnce(&mut Context) + 'a>;
+
+/// A template context in the making: the values to put into it, and (when
+/// rendering with a memo) the hash of them all. The values go into a Tera
+/// context only when the template is really rendered, so a render taken from
+/// the memo costs one hash of its values.
+struct Ctx<'a> {
+    base: &'a Context,
+    sets: Vec<SetValue<'a>>,
+    key: Option<crate::incremental::KeyHasher>,
+}
+
+impl<'a> Ctx<'a> {
+    fn insert<T: serde::Serialize + 'a>(&mut self, name: &'static str, value: T) {
+        if let Some(h) = &mut self.key {
+            h.str(name).value(&value);
+        }
+        self.sets
+            .push(Box::new(move |c: &mut Context| c.insert(name, &value)));
+    }
+
+    fn into_context(self) -> Context {
+        let mut ctx = self.base.clone();
+        for set in self.sets {
+            set(&mut ctx);
+        }
+        ctx
+    }
 }
 
 /// A Tera error as a diagnostic in the template's file.
@@ -391,9 +549,24 @@ pub(crate) fn template_error(
     }
 }
 
-impl Renderer {
+impl<'m> Renderer<'m> {
     /// Compiles every template; reports all syntax errors at once.
-    pub fn new(site: &Site, theme: &ThemeFiles, has_code: bool) -> Result<Renderer, Diagnostics> {
+    pub fn new(
+        site: &Site,
+        theme: &ThemeFiles,
+        has_code: bool,
+    ) -> Result<Renderer<'static>, Diagnostics> {
+        Renderer::with_memo(site, theme, has_code, None)
+    }
+
+    /// [`Renderer::new`]; renders whose template and context are unchanged since
+    /// the memo's last build are taken from it.
+    pub fn with_memo(
+        site: &Site,
+        theme: &ThemeFiles,
+        has_code: bool,
+        memo: Option<&'m crate::incremental::Memo>,
+    ) -> Result<Renderer<'m>, Diagnostics> {
         let mut tera = Tera::new();
         tera.autoescape_on(vec![".html", ".htm", ".xml", ".svg"]);
         let mut origins = HashMap::new();
@@ -455,36 +628,78 @@ impl Renderer {
             ctx.insert("card", &Option::<crate::cards::CardView>::None);
             base.insert(lang.clone(), ctx);
         }
+        // What every render shares, hashed from the values put into the
+        // contexts above (Tera's own maps do not iterate in a stable order).
+        let memo = memo.map(|m| {
+            let mut h = crate::incremental::KeyHasher::new();
+            for t in theme.templates.values() {
+                h.str(&t.name).str(&t.text);
+            }
+            h.value(&config_view)
+                .str(&config.root_path)
+                .value(&config.theme_css())
+                .num(u64::from(has_code))
+                .value(&crate::legal::impressum_url(config));
+            for lang in &config.languages {
+                h.str(lang).value(&theme.strings_for(lang));
+            }
+            (m, h)
+        });
         Ok(Renderer {
             tera,
             origins,
             base,
+            memo,
         })
     }
 
-    fn context(
-        &self,
+    fn context<'a>(
+        &'a self,
         lang: &str,
-        path: &str,
-        permalink: &str,
-        translations: &[TranslationLink],
-    ) -> Context {
-        let mut ctx = self
+        path: &'a str,
+        permalink: String,
+        translations: &'a [TranslationLink],
+    ) -> Ctx<'a> {
+        static EMPTY: std::sync::OnceLock<Context> = std::sync::OnceLock::new();
+        let base = self
             .base
             .get(lang)
             .or_else(|| self.base.values().next())
-            .cloned()
-            .unwrap_or_default();
+            .unwrap_or_else(|| EMPTY.get_or_init(Context::new));
+        let mut ctx = Ctx {
+            base,
+            sets: Vec::new(),
+            key: self.memo.as_ref().map(|(_, h)| {
+                let mut h = h.clone();
+                h.str(lang);
+                h
+            }),
+        };
         ctx.insert("current_path", path);
         ctx.insert("current_url", permalink);
         ctx.insert("translations", translations);
         ctx
     }
 
-    fn render(&self, template: &str, ctx: &Context, what: &str) -> Result<String, Diagnostic> {
-        self.tera
-            .render(template, ctx)
-            .map_err(|e| template_error(&e, &self.origins, what))
+    fn render(&self, template: &str, ctx: Ctx<'_>, what: &str) -> Result<Arc<str>, Diagnostic> {
+        let memo = match (&self.memo, &ctx.key) {
+            (Some((memo, _)), Some(h)) => Some((memo, h.clone().str(template).finish())),
+            _ => None,
+        };
+        if let Some((memo, key)) = memo
+            && let Some(html) = memo.templates.get(key)
+        {
+            return Ok(html);
+        }
+        let html: Arc<str> = self
+            .tera
+            .render(template, &ctx.into_context())
+            .map(Arc::from)
+            .map_err(|e| template_error(&e, &self.origins, what))?;
+        if let Some((memo, key)) = memo {
+            memo.templates.put(key, html.clone());
+        }
+        Ok(html)
     }
 
     pub fn render_page(
@@ -492,7 +707,7 @@ impl Renderer {
         site: &Site,
         md: &RenderedContent<'_>,
         id: PageId,
-    ) -> Result<String, Diagnostic> {
+    ) -> Result<Arc<str>, Diagnostic> {
         let p = site.page(id);
         let translations: Vec<TranslationLink> = site
             .translations_of(id)
@@ -502,8 +717,8 @@ impl Renderer {
                 TranslationLink::new(site, &tp.lang, &tp.title, &tp.url)
             })
             .collect();
-        let mut ctx = self.context(&p.lang, &p.url, &p.permalink, &translations);
         let view = views::page_view(site, md, id, true);
+        let mut ctx = self.context(&p.lang, &p.url, p.permalink.clone(), &translations);
         ctx.insert("card", &view.card);
         ctx.insert("page", &view);
         let section = site.section(p.section);
@@ -512,11 +727,7 @@ impl Renderer {
                 .as_deref()
                 .or(section.fm.page_template.as_deref())
                 .unwrap_or("page.html");
-        self.render(
-            template,
-            &ctx,
-            &format!(" (rendering {})", p.file.display()),
-        )
+        self.render(template, ctx, &format!(" (rendering {})", p.file.display()))
     }
 
     /// The section's pager(s): one page, or one per `paginate_by` pages.
@@ -525,7 +736,7 @@ impl Renderer {
         site: &Site,
         md: &RenderedContent<'_>,
         id: SectionId,
-    ) -> Vec<Result<(PathBuf, String), Diagnostic>> {
+    ) -> Vec<Result<(PathBuf, Arc<str>), Diagnostic>> {
         let s = site.section(id);
         let translations: Vec<TranslationLink> = site
             .sections
@@ -571,7 +782,7 @@ impl Renderer {
             .iter()
             .map(|pager| {
                 let permalink = site.config.permalink(&pager.url);
-                let mut ctx = self.context(&s.lang, &pager.url, &permalink, &translations);
+                let mut ctx = self.context(&s.lang, &pager.url, permalink, &translations);
                 ctx.insert("section", &section_view);
                 ctx.insert("card", &card);
                 if let Some(r) = &recent {
@@ -583,11 +794,11 @@ impl Renderer {
                             .iter()
                             .map(|&p| views::page_view(site, md, p, false))
                             .collect();
-                        ctx.insert("paginator", &pager.view(&pagers, pages));
+                        ctx.insert("paginator", pager.view(&pagers, pages));
                     }
-                    None => ctx.insert("paginator", &()),
+                    None => ctx.insert("paginator", ()),
                 }
-                self.render(template, &ctx, &what)
+                self.render(template, ctx, &what)
                     .map(|html| (pager.output.clone(), html))
             })
             .collect()
@@ -599,7 +810,7 @@ impl Renderer {
         site: &Site,
         md: &RenderedContent<'_>,
         lang: &str,
-    ) -> Result<(PathBuf, String), Diagnostic> {
+    ) -> Result<(PathBuf, Arc<str>), Diagnostic> {
         let url = format!("{}tags/", site.config.language_root(lang));
         let translations: Vec<TranslationLink> = site
             .config
@@ -615,15 +826,16 @@ impl Renderer {
                 )
             })
             .collect();
-        let mut ctx = self.context(lang, &url, &site.config.permalink(&url), &translations);
         let mut tags: Vec<_> = md
             .taxonomy
             .tags_in(lang)
             .map(|t| views::tag_view(site, md, t, false))
             .collect();
         tags.sort_by_key(|t| t.name.to_lowercase());
+        let what = format!(" (rendering {url})");
+        let mut ctx = self.context(lang, &url, site.config.permalink(&url), &translations);
         ctx.insert("tags", &tags);
-        let html = self.render("tags.html", &ctx, &format!(" (rendering {url})"))?;
+        let html = self.render("tags.html", ctx, &what)?;
         Ok((
             crate::content::output_for(&url, &site.config.root_path),
             html,
@@ -636,7 +848,7 @@ impl Renderer {
         site: &Site,
         md: &RenderedContent<'_>,
         tag: &Tag,
-    ) -> Result<(PathBuf, String), Diagnostic> {
+    ) -> Result<(PathBuf, Arc<str>), Diagnostic> {
         let translations: Vec<TranslationLink> = md
             .taxonomy
             .tags
@@ -647,12 +859,12 @@ impl Renderer {
         let mut ctx = self.context(
             &tag.lang,
             &tag.url,
-            &site.config.permalink(&tag.url),
+            site.config.permalink(&tag.url),
             &translations,
         );
-        ctx.insert("tag", &views::tag_view(site, md, tag, true));
-        ctx.insert("paginator", &());
-        let html = self.render("tag.html", &ctx, &format!(" (rendering {})", tag.url))?;
+        ctx.insert("tag", views::tag_view(site, md, tag, true));
+        ctx.insert("paginator", ());
+        let html = self.render("tag.html", ctx, &format!(" (rendering {})", tag.url))?;
         Ok((
             crate::content::output_for(&tag.url, &site.config.root_path),
             html,
@@ -665,7 +877,7 @@ impl Renderer {
         site: &Site,
         md: &RenderedContent<'_>,
         a: &AuthorPages,
-    ) -> Result<(PathBuf, String), Diagnostic> {
+    ) -> Result<(PathBuf, Arc<str>), Diagnostic> {
         let translations: Vec<TranslationLink> = md
             .taxonomy
             .authors
@@ -676,35 +888,35 @@ impl Renderer {
         let mut ctx = self.context(
             &a.lang,
             &a.url,
-            &site.config.permalink(&a.url),
+            site.config.permalink(&a.url),
             &translations,
         );
         if let Some(view) = views::author_page_view(site, md, a) {
-            ctx.insert("author", &view);
+            ctx.insert("author", view);
         }
-        let html = self.render("author.html", &ctx, &format!(" (rendering {})", a.url))?;
+        let html = self.render("author.html", ctx, &format!(" (rendering {})", a.url))?;
         Ok((
             crate::content::output_for(&a.url, &site.config.root_path),
             html,
         ))
     }
 
-    pub fn render_404(&self, site: &Site) -> Result<String, Diagnostic> {
+    pub fn render_404(&self, site: &Site) -> Result<Arc<str>, Diagnostic> {
         let lang = &site.config.default_language;
         let path = format!("{}404.html", site.config.root_path);
-        let ctx = self.context(lang, &path, &site.config.permalink(&path), &[]);
-        self.render("404.html", &ctx, " (rendering 404.html)")
+        let ctx = self.context(lang, &path, site.config.permalink(&path), &[]);
+        self.render("404.html", ctx, " (rendering 404.html)")
     }
 
     /// `/impressum/` in the default language, when `[legal]` is configured.
-    pub fn render_impressum(&self, site: &Site) -> Option<Result<(PathBuf, String), Diagnostic>> {
+    pub fn render_impressum(&self, site: &Site) -> Option<Result<(PathBuf, Arc<str>), Diagnostic>> {
         let legal = site.config.legal.as_ref()?;
         let url = crate::legal::impressum_url(&site.config)?;
         let lang = &site.config.default_language;
-        let mut ctx = self.context(lang, &url, &site.config.permalink(&url), &[]);
-        ctx.insert("legal", &crate::legal::LegalView::new(legal));
+        let mut ctx = self.context(lang, &url, site.config.permalink(&url), &[]);
+        ctx.insert("legal", crate::legal::LegalView::new(legal));
         Some(
-            self.render("impressum.html", &ctx, " (rendering /impressum/)")
+            self.render("impressum.html", ctx, " (rendering /impressum/)")
                 .map(|html| {
                     (
                         crate::content::output_for(&url, &site.config.root_path),

@@ -11,9 +11,8 @@ use serde::Serialize;
 use crate::content::taxonomy::{AuthorPages, Tag, Taxonomy};
 use crate::content::{PageId, SectionId, Site};
 use crate::date::Date;
-use crate::markdown::{Rendered, TocEntry, reading_time};
-
-use super::Target;
+use crate::incremental::Derived;
+use crate::markdown::{TocEntry, reading_time};
 
 /// A date as templates get it.
 #[derive(Debug, Serialize)]
@@ -80,15 +79,15 @@ pub struct PageView<'a> {
     pub last_reviewed: Option<DateView>,
     pub next_review: Option<DateView>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub content: Option<&'a str>,
-    pub summary: Option<&'a str>,
+    pub content: Option<Derived<'a, str>>,
+    pub summary: Option<Derived<'a, str>>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub toc: Option<&'a [TocEntry]>,
+    pub toc: Option<Derived<'a, [TocEntry]>>,
     /// The reference list (HTML `<ol>`), null when the page cites nothing.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub references: Option<&'a str>,
+    pub references: Option<Derived<'a, str>>,
     /// Plain text of each cited work.
-    pub citations: &'a [String],
+    pub citations: Derived<'a, [String]>,
     pub word_count: usize,
     pub reading_time: usize,
     pub tags: Vec<TagView<'a>>,
@@ -146,8 +145,8 @@ pub struct SectionView<'a> {
 
 /// The site's rendered Markdown, by page and section, and its taxonomy.
 pub struct RenderedContent<'a> {
-    pub pages: &'a [Rendered<Target>],
-    pub sections: &'a [Rendered<Target>],
+    pub pages: &'a [std::sync::Arc<super::RenderedFile>],
+    pub sections: &'a [std::sync::Arc<super::RenderedFile>],
     pub taxonomy: &'a Taxonomy,
 }
 
@@ -271,6 +270,8 @@ pub fn page_view<'a>(
 ) -> PageView<'a> {
     let p = site.page(id);
     let r = &rendered.pages[id.0 as usize];
+    let fingerprint = r.fingerprint;
+    let derived = |value: &'a str| Derived { value, fingerprint };
     let lang = p.lang.as_str();
     let section = site.section(p.section);
     let review = crate::review::review(
@@ -291,11 +292,17 @@ pub fn page_view<'a>(
         updated: p.fm.updated.map(|d| DateView::new(d, lang)),
         last_reviewed: p.fm.last_reviewed.map(|d| DateView::new(d, lang)),
         next_review: review.next_due.map(|d| DateView::new(d, lang)),
-        content: full.then_some(r.html.as_str()),
-        summary: r.summary.as_deref(),
-        toc: full.then_some(r.toc.as_slice()),
-        references: r.references.as_deref().filter(|_| full),
-        citations: &r.cited,
+        content: full.then_some(derived(r.html.as_str())),
+        summary: r.summary.as_deref().map(derived),
+        toc: full.then_some(Derived {
+            value: r.toc.as_slice(),
+            fingerprint,
+        }),
+        references: r.references.as_deref().filter(|_| full).map(derived),
+        citations: Derived {
+            value: r.cited.as_slice(),
+            fingerprint,
+        },
         word_count: r.word_count,
         reading_time: reading_time(r.word_count),
         tags: p

@@ -26,8 +26,9 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
-use crate::build::{BuildError, BuildOptions, Built, build};
+use crate::build::{BuildError, BuildOptions, Built, build_with};
 use crate::diagnostics::Diagnostics;
+use crate::incremental::Memo;
 use http::Reply;
 use state::{Files, Live};
 use watch::{Burst, SiteWatcher};
@@ -177,7 +178,8 @@ pub fn start(opts: ServeOptions, report: Reporter) -> Result<Server, ServeError>
         .map(|d| d.as_millis() as u64)
         .unwrap_or(1);
     let live = Arc::new(Live::new(start));
-    rebuild(&build_opts, &live, &report, &[]);
+    let mut memo = Memo::new();
+    rebuild(&build_opts, &mut memo, &live, &report, &[]);
 
     let mut watcher = SiteWatcher::new(&build_opts.root, &build_opts.output_dir(), opts.poll)
         .map_err(|e| ServeError::Watch(watch::explain(&e)))?;
@@ -192,10 +194,11 @@ pub fn start(opts: ServeOptions, report: Reporter) -> Result<Server, ServeError>
                         Burst::Changed(c) => c,
                         Burst::Trouble(t) => {
                             report(Event::WatchTrouble(&t));
-                            Vec::new()
+                            // Events may be lost: read every file again.
+                            vec![PathBuf::new()]
                         }
                     };
-                    rebuild(&build_opts, &live, &report, &changed);
+                    rebuild(&build_opts, &mut memo, &live, &report, &changed);
                 }
             })
             .map_err(|e| ServeError::Server(e.to_string()))?;
@@ -210,10 +213,18 @@ pub fn start(opts: ServeOptions, report: Reporter) -> Result<Server, ServeError>
     })
 }
 
-/// Builds and publishes the result.
-fn rebuild(opts: &BuildOptions, live: &Live, report: &Reporter, changed: &[PathBuf]) {
+/// Rebuilds (reusing what the edit did not touch) and publishes the result.
+fn rebuild(
+    opts: &BuildOptions,
+    memo: &mut Memo,
+    live: &Live,
+    report: &Reporter,
+    changed: &[PathBuf],
+) {
     let started = Instant::now();
-    match build(opts) {
+    let abs: Vec<PathBuf> = changed.iter().map(|c| opts.root.join(c)).collect();
+    memo.changed(&abs);
+    match build_with(opts, memo) {
         Ok(built) => {
             let generation = live.next_generation();
             let millis = started.elapsed().as_millis();

@@ -41,6 +41,10 @@ impl Files {
                         Entry::Memory(inject(t, generation).into_bytes().into())
                     }
                     Content::Text(t) => Entry::Memory(t.into_bytes().into()),
+                    Content::Shared(t) if html => {
+                        Entry::Memory(inject(t.to_string(), generation).into_bytes().into())
+                    }
+                    Content::Shared(t) => Entry::Memory(t.into()),
                     Content::Bytes(b) => Entry::Memory(b.into()),
                     Content::Static(b) => Entry::Memory(b.into()),
                     Content::Copy(p) => Entry::Disk(p),

@@ -28,14 +28,15 @@ pub const DIRS: [&str; 5] = ["content", "static", "templates", "themes", "i18n"]
 const BIB_EXTENSIONS: [&str; 8] = ["bib", "bibtex", "json", "yaml", "yml", "ris", "nbib", "txt"];
 
 /// How long the sources must be quiet before a rebuild.
-pub const QUIET: Duration = Duration::from_millis(100);
+pub const QUIET: Duration = Duration::from_millis(40);
 /// A rebuild happens at the latest this long after the first event of a burst.
 const MAX_DELAY: Duration = Duration::from_secs(2);
 
 /// What ended a wait for changes.
 #[derive(Debug)]
 pub enum Burst {
-    /// Sources changed; the first few changed paths, relative to the root.
+    /// Sources changed: the changed paths, relative to the root (the root
+    /// itself when the watcher lost track and everything must be read again).
     Changed(Vec<PathBuf>),
     /// The watcher reported a problem (events may have been lost); rebuild.
     Trouble(String),
@@ -138,6 +139,7 @@ impl SiteWatcher {
     /// `None` once the watcher is gone.
     pub fn next_burst(&mut self) -> Option<Burst> {
         let mut changed: Vec<PathBuf> = Vec::new();
+        let mut seen = std::collections::HashSet::new();
         let mut trouble = None;
         let mut started: Option<Instant> = None;
         loop {
@@ -153,9 +155,13 @@ impl SiteWatcher {
                 Ok(Ok(event)) => {
                     if self.is_relevant(&event) {
                         started.get_or_insert_with(Instant::now);
+                        if event.need_rescan() {
+                            seen.insert(PathBuf::new());
+                            changed.push(PathBuf::new());
+                        }
                         for p in &event.paths {
                             let rel = p.strip_prefix(&self.root).unwrap_or(p).to_path_buf();
-                            if changed.len() < 5 && !changed.contains(&rel) {
+                            if seen.insert(rel.clone()) {
                                 changed.push(rel);
                             }
                         }

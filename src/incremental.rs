@@ -1,0 +1,329 @@
+//! Memoised build steps, so that `praxis serve` redoes only what an edit touched.
+//!
+//! A build is a pure function of the site's files. A [`Memo`] keeps the
+//! results of the expensive per-item steps of the previous build, each under a
+//! key that hashes everything the step read:
+//!
+//! - a content file's parse, by its path, size and modification time (and the
+//!   configuration it was read with); paths the watcher reports as changed
+//!   are dropped explicitly, so a save within the same clock tick still counts;
+//! - a file's rendered Markdown, by its text, the Markdown settings, the
+//!   bibliography and style, and — checked on reuse — what each of its `@/`
+//!   links resolved to;
+//! - a rendered template, by the template set and every value in its context.
+//!
+//! A rebuild runs exactly the pipeline of `praxis build` and takes from the memo
+//! what it would otherwise compute again, so its output is byte for byte that
+//! of a fresh build (the serve tests assert this over random edit sequences),
+//! while an edit to one article re-renders that article and the listings,
+//! feeds and pages that show it, and nothing else. Entries not used by a build
+//! are dropped at its end, so the memo never grows beyond one site's worth.
+
+use std::collections::HashMap;
+use std::hash::Hasher as _;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Mutex, PoisonError};
+
+/// A hash of everything one step read.
+pub type Key = u64;
+
+/// Hashes the inputs of a step. Implements `io::Write`, so serde_json can
+/// serialise a value straight into it.
+#[derive(Clone, Default)]
+pub struct KeyHasher(std::collections::hash_map::DefaultHasher);
+
+impl KeyHasher {
+    pub fn new() -> KeyHasher {
+        KeyHasher::default()
+    }
+
+    /// Adds a field; fields are length-prefixed so ("ab", "c") ≠ ("a", "bc").
+    pub fn bytes(&mut self, b: &[u8]) -> &mut Self {
+        self.0.write_usize(b.len());
+        self.0.write(b);
+        self
+    }
+
+    pub fn str(&mut self, s: &str) -> &mut Self {
+        self.bytes(s.as_bytes())
+    }
+
+    pub fn num(&mut self, n: u64) -> &mut Self {
+        self.0.write_u64(n);
+        self
+    }
+
+    /// Adds a value by its serde serialisation.
+    pub fn value<T: serde::Serialize + ?Sized>(&mut self, v: &T) -> &mut Self {
+        // Writing into a hasher cannot fail; a value that cannot be
+        // serialised makes its key unique (the step is then never reused).
+        let was = FINGERPRINTING.with(|f| f.replace(true));
+        let r = serde_json::to_writer(&mut *self, v);
+        FINGERPRINTING.with(|f| f.set(was));
+        if r.is_err() {
+            self.num(rand_like());
+        }
+        self.0.write_u8(0xff);
+        self
+    }
+
+    /// Adds a value by its `Debug` form (for types without serde).
+    pub fn debug<T: std::fmt::Debug + ?Sized>(&mut self, v: &T) -> &mut Self {
+        use std::io::Write as _;
+        let _ = write!(self, "{v:?}");
+        self.0.write_u8(0xfe);
+        self
+    }
+
+    pub fn finish(&self) -> Key {
+        self.0.finish()
+    }
+}
+
+thread_local! {
+    /// Set while a value is serialised into a key (see [`Derived`]).
+    static FINGERPRINTING: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+/// A large value derived from one file's rendered Markdown (its HTML, summary,
+/// reference list). It serialises as itself into templates, but into a memo key
+/// as the fingerprint of the rendering it comes from, which determines it —
+/// hashing a number instead of every page's HTML on every rebuild.
+#[derive(Debug, Clone, Copy)]
+pub struct Derived<'a, T: ?Sized> {
+    pub value: &'a T,
+    pub fingerprint: u64,
+}
+
+impl<T: serde::Serialize + ?Sized> serde::Serialize for Derived<'_, T> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        if FINGERPRINTING.with(std::cell::Cell::get) {
+            s.serialize_u64(self.fingerprint)
+        } else {
+            self.value.serialize(s)
+        }
+    }
+}
+
+/// A number that is different on every call (for keys that must never match).
+fn rand_like() -> u64 {
+    static NEXT: AtomicUsize = AtomicUsize::new(1);
+    NEXT.fetch_add(1, Ordering::Relaxed) as u64 ^ 0x9e37_79b9_7f4a_7c15
+}
+
+impl std::io::Write for KeyHasher {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.0.write(buf);
+        Ok(buf.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+/// One step's results: those of the previous build (read while building) and
+/// those used by this build (kept for the next).
+pub struct Table<V> {
+    old: HashMap<Key, V>,
+    new: Mutex<HashMap<Key, V>>,
+    hits: AtomicUsize,
+    misses: AtomicUsize,
+}
+
+impl<V> Default for Table<V> {
+    fn default() -> Self {
+        Table {
+            old: HashMap::new(),
+            new: Mutex::new(HashMap::new()),
+            hits: AtomicUsize::new(0),
+            misses: AtomicUsize::new(0),
+        }
+    }
+}
+
+impl<V: Clone> Table<V> {
+    /// The previous build's result under `key`, if it passes `valid`; it is
+    /// kept for the next build.
+    pub fn get_if(&self, key: Key, valid: impl FnOnce(&V) -> bool) -> Option<V> {
+        let v = self.old.get(&key).filter(|v| valid(v))?.clone();
+        self.hits.fetch_add(1, Ordering::Relaxed);
+        self.new_map().insert(key, v.clone());
+        Some(v)
+    }
+
+    pub fn get(&self, key: Key) -> Option<V> {
+        self.get_if(key, |_| true)
+    }
+
+    /// Records a result computed in this build.
+    pub fn put(&self, key: Key, v: V) {
+        self.misses.fetch_add(1, Ordering::Relaxed);
+        self.new_map().insert(key, v);
+    }
+
+    /// The previous result, or `f()` recorded.
+    pub fn get_or(&self, key: Key, f: impl FnOnce() -> V) -> V {
+        if let Some(v) = self.get(key) {
+            return v;
+        }
+        let v = f();
+        self.put(key, v.clone());
+        v
+    }
+
+    fn new_map(&self) -> std::sync::MutexGuard<'_, HashMap<Key, V>> {
+        // A panic while inserting leaves at worst a missing entry.
+        self.new.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// Ends a build: what it used becomes what the next one reads.
+    fn turn(&mut self) -> Reuse {
+        let new = std::mem::take(self.new.get_mut().unwrap_or_else(PoisonError::into_inner));
+        self.old = new;
+        Reuse {
+            reused: self.hits.swap(0, Ordering::Relaxed),
+            computed: self.misses.swap(0, Ordering::Relaxed),
+        }
+    }
+
+    /// Forgets what a failed build recorded; the previous build's results stay.
+    fn abandon(&mut self) {
+        self.new_map().clear();
+        self.hits.store(0, Ordering::Relaxed);
+        self.misses.store(0, Ordering::Relaxed);
+    }
+
+    /// Forgets everything.
+    fn clear(&mut self) {
+        self.old.clear();
+        self.new_map().clear();
+    }
+}
+
+/// How much of one step a build took from the memo.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Reuse {
+    pub reused: usize,
+    pub computed: usize,
+}
+
+/// A content file as it was when it was read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Stamp {
+    pub len: u64,
+    pub modified: Option<std::time::SystemTime>,
+}
+
+impl Stamp {
+    pub fn of(path: &Path) -> Option<Stamp> {
+        let m = std::fs::metadata(path).ok()?;
+        Some(Stamp {
+            len: m.len(),
+            modified: m.modified().ok(),
+        })
+    }
+}
+
+/// What the steps of the last build read and made. Create one per served site
+/// and pass it to every rebuild ([`crate::build::build_with`]).
+#[derive(Default)]
+pub struct Memo {
+    /// Parsed content files, by absolute path.
+    pub(crate) files: Mutex<HashMap<PathBuf, (Stamp, crate::content::Loaded)>>,
+    /// The configuration the files were parsed with.
+    pub(crate) config_key: Mutex<Option<Key>>,
+    /// Rendered Markdown of pages and sections.
+    pub(crate) markdown: Table<std::sync::Arc<crate::render::MarkdownMemo>>,
+    /// Rendered templates.
+    pub(crate) templates: Table<std::sync::Arc<str>>,
+}
+
+/// How much of the last build was reused.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct MemoStats {
+    pub markdown: Reuse,
+    pub templates: Reuse,
+}
+
+impl Memo {
+    pub fn new() -> Memo {
+        Memo::default()
+    }
+
+    /// Forgets the parse of files that changed on disk (reported by the watcher).
+    pub fn changed(&mut self, paths: &[PathBuf]) {
+        let files = self.files.get_mut().unwrap_or_else(PoisonError::into_inner);
+        for p in paths {
+            files.remove(p);
+            // A folder that was renamed or deleted: forget what was under it.
+            files.retain(|k, _| !k.starts_with(p));
+        }
+    }
+
+    /// Forgets everything (e.g. after a failed build left tables half-turned).
+    pub fn clear(&mut self) {
+        self.files
+            .get_mut()
+            .unwrap_or_else(PoisonError::into_inner)
+            .clear();
+        *self
+            .config_key
+            .get_mut()
+            .unwrap_or_else(PoisonError::into_inner) = None;
+        self.markdown.clear();
+        self.templates.clear();
+    }
+
+    /// Ends a failed build: the memo stays as the last good build left it.
+    pub fn abandon(&mut self) {
+        self.markdown.abandon();
+        self.templates.abandon();
+    }
+
+    /// Ends a build: keeps what it used, drops the rest.
+    pub fn turn(&mut self) -> MemoStats {
+        MemoStats {
+            markdown: self.markdown.turn(),
+            templates: self.templates.turn(),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fields_are_separated() {
+        let a = KeyHasher::new().str("ab").str("c").finish();
+        let b = KeyHasher::new().str("a").str("bc").finish();
+        assert_ne!(a, b);
+        assert_eq!(a, KeyHasher::new().str("ab").str("c").finish());
+    }
+
+    #[test]
+    fn unused_entries_are_dropped_at_the_turn() {
+        let mut t: Table<u32> = Table::default();
+        t.put(1, 10);
+        t.put(2, 20);
+        assert_eq!(
+            t.turn(),
+            Reuse {
+                reused: 0,
+                computed: 2
+            }
+        );
+        assert_eq!(t.get(1), Some(10));
+        assert_eq!(t.get_if(2, |v| *v == 21), None);
+        assert_eq!(
+            t.turn(),
+            Reuse {
+                reused: 1,
+                computed: 0
+            }
+        );
+        assert_eq!(t.get(2), None);
+        assert_eq!(t.get(1), Some(10));
+    }
+}

@@ -1,0 +1,337 @@
+//! Incremental rebuilds (`praxis serve`) against fresh full builds.
+//!
+//! A property test: random sequences of edits to a copy of `example-site`
+//! (change, add, rename and delete articles; change tags, headings, links, the
+//! bibliography and the configuration). After each edit the site is rebuilt
+//! with the memo of the previous builds and, separately, from scratch; every
+//! output file must be byte for byte the same, and a build that fails must
+//! fail the same way. Stale pages after edits are the most reported serve bug
+//! of peers; this is the test that keeps them out.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use praxis::build::{BuildError, BuildOptions, Built, build, build_with};
+use praxis::date::Date;
+use praxis::incremental::Memo;
+use praxis::output::Content;
+
+fn copy_dir(from: &Path, to: &Path) {
+    for entry in walk(from) {
+        let rel = entry.strip_prefix(from).expect("prefix");
+        if rel.starts_with("public") || rel.starts_with(".praxis-cache") {
+            continue;
+        }
+        let dest = to.join(rel);
+        std::fs::create_dir_all(dest.parent().expect("parent")).expect("mkdir");
+        std::fs::copy(&entry, &dest).expect("copy");
+    }
+}
+
+fn walk(dir: &Path) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    for e in std::fs::read_dir(dir).expect("read_dir") {
+        let p = e.expect("entry").path();
+        if p.is_dir() {
+            out.extend(walk(&p));
+        } else {
+            out.push(p);
+        }
+    }
+    out.sort();
+    out
+}
+
+/// Every output file's bytes (copied files by their content too).
+fn files(built: Built) -> BTreeMap<PathBuf, Vec<u8>> {
+    built
+        .output
+        .into_files()
+        .into_iter()
+        .map(|(p, c)| {
+            let bytes = match c {
+                Content::Text(t) => t.into_bytes(),
+                Content::Shared(t) => t.as_bytes().to_vec(),
+                Content::Bytes(b) => b,
+                Content::Static(b) => b.to_vec(),
+                Content::Copy(src) => std::fs::read(src).expect("copied file"),
+            };
+            (p, bytes)
+        })
+        .collect()
+}
+
+/// The outcome of a build, comparable across builds.
+#[derive(Debug, PartialEq)]
+enum Outcome {
+    Built {
+        files: BTreeMap<PathBuf, Vec<u8>>,
+        warnings: Vec<String>,
+    },
+    Failed(Vec<String>),
+}
+
+fn outcome(r: Result<Built, BuildError>) -> Outcome {
+    match r {
+        Ok(b) => {
+            let warnings = b.diagnostics.iter().map(|d| d.render(false)).collect();
+            Outcome::Built {
+                files: files(b),
+                warnings,
+            }
+        }
+        Err(BuildError::Content(ds)) => {
+            Outcome::Failed(ds.iter().map(|d| d.render(false)).collect())
+        }
+        Err(e) => Outcome::Failed(vec![e.to_string()]),
+    }
+}
+
+/// A small deterministic generator (xorshift), so a failing seed can be replayed.
+struct Rng(u64);
+
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 ^= self.0 << 13;
+        self.0 ^= self.0 >> 7;
+        self.0 ^= self.0 << 17;
+        self.0
+    }
+    fn below(&mut self, n: usize) -> usize {
+        (self.next() % n as u64) as usize
+    }
+}
+
+struct Site {
+    _dir: tempfile::TempDir,
+    root: PathBuf,
+    opts: BuildOptions,
+    added: usize,
+}
+
+impl Site {
+    fn new() -> Site {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let root = dir.path().to_path_buf();
+        copy_dir(
+            &Path::new(env!("CARGO_MANIFEST_DIR")).join("example-site"),
+            &root,
+        );
+        let opts = BuildOptions {
+            today: Date::from_ymd(2026, 11, 24).expect("date"),
+            // Cards are drawn from the same cache by both builds.
+            card_cache: Some(root.join(".praxis-cache/cards")),
+            ..BuildOptions::new(&root)
+        };
+        Site {
+            _dir: dir,
+            root,
+            opts,
+            added: 0,
+        }
+    }
+
+    fn articles(&self) -> Vec<PathBuf> {
+        walk(&self.root.join("content"))
+            .into_iter()
+            .filter(|p| {
+                p.extension().is_some_and(|e| e == "md")
+                    && !p
+                        .file_name()
+                        .is_some_and(|n| n.to_string_lossy().starts_with('_'))
+            })
+            .collect()
+    }
+
+    fn read(&self, p: &Path) -> String {
+        std::fs::read_to_string(p).expect("read")
+    }
+
+    fn write(&self, p: &Path, text: &str) {
+        std::fs::create_dir_all(p.parent().expect("parent")).expect("mkdir");
+        std::fs::write(p, text).expect("write");
+    }
+
+    /// Applies one random edit; returns its description and the changed paths.
+    fn edit(&mut self, rng: &mut Rng) -> (String, Vec<PathBuf>) {
+        let articles = self.articles();
+        let pick = articles[rng.below(articles.len())].clone();
+        let rel = |p: &Path| p.strip_prefix(&self.root).expect("in root").to_path_buf();
+        match rng.below(10) {
+            0 | 1 => {
+                let text = self.read(&pick) + "\nEin weiterer Absatz, geändert.\n";
+                self.write(&pick, &text);
+                (
+                    format!("changed the body of {}", rel(&pick).display()),
+                    vec![pick],
+                )
+            }
+            2 => {
+                self.added += 1;
+                let n = self.added;
+                let target = articles[rng.below(articles.len())].clone();
+                let link = rel(&target)
+                    .strip_prefix("content")
+                    .expect("content")
+                    .display()
+                    .to_string()
+                    .replace('\\', "/");
+                let link = link
+                    .strip_suffix("/index.md")
+                    .map(|d| format!("{d}/"))
+                    .unwrap_or(link);
+                let p = self.root.join(format!("content/artikel/neu-{n}.md"));
+                self.write(
+                    &p,
+                    &format!(
+                        "+++\ntitle = \"Neuer Artikel {n}\"\ndescription = \"Ein neuer Artikel.\"\ndate = 2026-0{m}-1{n2}\ntags = [\"Neu\", \"Diabetes\"]\n+++\nSiehe [dort](@/{link}) und [@nathan2008].\n\n## Abschnitt {n}\n\nText.\n",
+                        m = 1 + n % 9,
+                        n2 = n % 10
+                    ),
+                );
+                (format!("added {}", rel(&p).display()), vec![p])
+            }
+            3 => {
+                let name = pick
+                    .file_name()
+                    .expect("name")
+                    .to_string_lossy()
+                    .into_owned();
+                let to = pick.with_file_name(format!("umbenannt-{}", name));
+                std::fs::rename(&pick, &to).expect("rename");
+                (
+                    format!("renamed {} to {}", rel(&pick).display(), rel(&to).display()),
+                    vec![pick, to],
+                )
+            }
+            4 => {
+                std::fs::remove_file(&pick).expect("delete");
+                (format!("deleted {}", rel(&pick).display()), vec![pick])
+            }
+            5 => {
+                let text = self.read(&pick);
+                let text = if text.contains("tags = [") {
+                    text.replacen("tags = [", "tags = [\"Geändert\", ", 1)
+                } else {
+                    text.replacen("+++\n", "+++\ntags = [\"Geändert\"]\n", 1)
+                };
+                self.write(&pick, &text);
+                (
+                    format!("changed the tags of {}", rel(&pick).display()),
+                    vec![pick],
+                )
+            }
+            6 => {
+                let text = self.read(&pick).replacen("\n## ", "\n## Neu: ", 1);
+                self.write(&pick, &text);
+                (
+                    format!("changed a heading of {}", rel(&pick).display()),
+                    vec![pick],
+                )
+            }
+            7 => {
+                let text = self
+                    .read(&pick)
+                    .replacen("title = \"", "title = \"Neu: ", 1);
+                self.write(&pick, &text);
+                (
+                    format!("changed the title of {}", rel(&pick).display()),
+                    vec![pick],
+                )
+            }
+            8 => {
+                let p = self.root.join("praxis.toml");
+                let text = self.read(&p).replacen("title = \"", "title = \"Neu – ", 1);
+                self.write(&p, &text);
+                ("changed praxis.toml".into(), vec![p])
+            }
+            _ => {
+                let p = self.root.join("references.bib");
+                let text =
+                    self.read(&p)
+                        .replacen("title", "title = {Geänderter Titel},\n  note", 1);
+                self.write(&p, &text);
+                ("changed references.bib".into(), vec![p])
+            }
+        }
+    }
+}
+
+#[test]
+fn incremental_rebuilds_equal_full_builds_after_random_edits() {
+    for seed in [0x5eed_u64, 0xc0ffee, 0xdecade] {
+        let mut rng = Rng(seed);
+        let mut site = Site::new();
+        let mut memo = Memo::new();
+        let first = outcome(build_with(&site.opts, &mut memo));
+        assert_eq!(
+            first,
+            outcome(build(&site.opts)),
+            "seed {seed:#x}: first build"
+        );
+        let mut log = Vec::new();
+        for _ in 0..8 {
+            let (what, changed) = site.edit(&mut rng);
+            log.push(what);
+            memo.changed(&changed);
+            let incremental = outcome(build_with(&site.opts, &mut memo));
+            let full = outcome(build(&site.opts));
+            if incremental != full {
+                let detail = match (&incremental, &full) {
+                    (Outcome::Built { files: a, .. }, Outcome::Built { files: b, .. }) => {
+                        let differ: Vec<_> = a
+                            .keys()
+                            .chain(b.keys())
+                            .filter(|k| a.get(*k) != b.get(*k))
+                            .take(10)
+                            .collect();
+                        format!("files that differ: {differ:?}")
+                    }
+                    _ => format!("incremental: {incremental:?}\nfull: {full:?}"),
+                };
+                panic!(
+                    "seed {seed:#x}: incremental rebuild differs from a full build after:\n  {}\n{detail}",
+                    log.join("\n  ")
+                );
+            }
+        }
+    }
+}
+
+#[test]
+fn editing_one_article_rerenders_only_what_shows_it() {
+    let site = Site::new();
+    let mut memo = Memo::new();
+    let first = build_with(&site.opts, &mut memo).expect("first build");
+    let all_templates = first.stats.reuse.templates.computed;
+    assert_eq!(first.stats.reuse.templates.reused, 0);
+
+    let article = site.root.join("content/artikel/rueckenschmerzen.md");
+    let text = site.read(&article) + "\nNoch ein Satz am Ende.\n";
+    site.write(&article, &text);
+    memo.changed(std::slice::from_ref(&article));
+    let again = build_with(&site.opts, &mut memo).expect("rebuild");
+    let r = again.stats.reuse;
+    assert_eq!(
+        r.markdown.computed, 1,
+        "only the edited file's Markdown: {r:?}"
+    );
+    assert!(r.markdown.reused > 10, "{r:?}");
+    // The page itself, and the listings that show its summary (home, section,
+    // its tags, its author); not the other articles.
+    assert!(
+        r.templates.computed >= 2 && r.templates.computed * 3 < all_templates,
+        "re-rendered {} of {all_templates} templates",
+        r.templates.computed
+    );
+    let html = again
+        .output
+        .text("artikel/rueckenschmerzen/index.html")
+        .expect("page");
+    assert!(html.contains("Noch ein Satz am Ende."));
+
+    // Nothing changed: nothing is rendered again.
+    let same = build_with(&site.opts, &mut memo).expect("rebuild");
+    assert_eq!(same.stats.reuse.markdown.computed, 0);
+    assert_eq!(same.stats.reuse.templates.computed, 0);
+}
