@@ -10,7 +10,7 @@
 use std::net::IpAddr;
 use std::sync::Arc;
 
-use super::state::{Entry, Snapshot, reload_tag};
+use super::state::{Entry, Snapshot, inject, is_html, reload_tag};
 
 /// The reload script, served at [`RELOAD_JS`].
 pub const RELOAD_SCRIPT: &str = include_str!("reload.js");
@@ -206,10 +206,13 @@ pub fn site_reply(snap: &Snapshot, target: &str) -> Reply {
 }
 
 fn file_reply(snap: &Snapshot, key: &str, status: u16) -> Option<Reply> {
-    let body: Arc<[u8]> = match snap.files.get(key)? {
+    let mut body: Arc<[u8]> = match snap.files.get(key)? {
         Entry::Memory(b) => b.clone(),
         Entry::Disk(p) => std::fs::read(p).ok()?.into(),
     };
+    if is_html(key) {
+        body = inject(&body, snap.site_generation).into();
+    }
     Some(Reply {
         status,
         content_type: content_type(key),
@@ -262,6 +265,7 @@ pub fn wait_reply(snap: &Snapshot) -> Reply {
     let json = serde_json::json!({
         "gen": snap.generation,
         "site": snap.site_generation,
+        "content": snap.content_generation,
         "error": snap.error,
     });
     Reply {
@@ -301,7 +305,7 @@ mod tests {
         o.add("style.css", Content::Text("body{}".into()));
         o.add("für/index.html", Content::Text("umlaut".into()));
         let live = Live::new(0);
-        live.publish_site(Files::from_output(o, 1), 1);
+        live.publish_site(Files::from_output(o), 1, false);
         live.current()
     }
 

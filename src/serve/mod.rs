@@ -233,7 +233,12 @@ fn rebuild(
                 millis,
                 changed,
             });
-            live.publish_site(Files::from_output(built.output, generation), generation);
+            // Only stylesheets saved: open pages swap them without reloading.
+            let styles_only = !changed.is_empty()
+                && changed
+                    .iter()
+                    .all(|p| p.extension().is_some_and(|e| e.eq_ignore_ascii_case("css")));
+            live.publish_site(Files::from_output(built.output), generation, styles_only);
         }
         Err(BuildError::Content(ds)) => {
             report(Event::Failed {

@@ -1,6 +1,7 @@
 // praxis serve: live reload. Served only by `praxis serve`, never part of a built site.
-// Long-polls /__praxis/wait on the same port; reloads when the site was rebuilt and
-// shows an overlay (plain text, never HTML) while the last rebuild failed.
+// Long-polls /__praxis/wait on the same port; reloads when the site was rebuilt,
+// swaps the stylesheets in place when only stylesheets changed, and shows an
+// overlay (plain text, never HTML) while the last rebuild failed.
 (function () {
   "use strict";
   var me = document.currentScript;
@@ -30,6 +31,16 @@
       overlay = null;
     }
   }
+  // Re-fetches this origin's stylesheets; the page keeps its scroll position.
+  function swapStyles(gen) {
+    var links = document.querySelectorAll('link[rel~="stylesheet"]');
+    for (var i = 0; i < links.length; i++) {
+      var url = new URL(links[i].href, location.href);
+      if (url.origin !== location.origin) continue;
+      url.searchParams.set("praxis-reload", gen);
+      links[i].href = url.href;
+    }
+  }
   function poll(delay) {
     setTimeout(function () {
       fetch("/__praxis/wait?gen=" + encodeURIComponent(seen), { cache: "no-store" })
@@ -41,8 +52,12 @@
         .then(function (s) {
           if (s) {
             if (String(s.site) !== site) {
-              location.reload();
-              return;
+              if (Number(s.content) > Number(site)) {
+                location.reload();
+                return;
+              }
+              swapStyles(s.site);
+              site = String(s.site);
             }
             seen = String(s.gen);
             if (s.error) show(s.error); else hide();

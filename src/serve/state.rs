@@ -27,23 +27,16 @@ pub struct Files {
 }
 
 impl Files {
-    /// Takes over a build's output; HTML gets the live-reload script tagged with
-    /// `generation`.
-    pub fn from_output(output: Output, generation: u64) -> Files {
+    /// Takes over a build's output. Pages shared with the rebuild memo are not
+    /// copied; the live-reload script goes into HTML when it is served.
+    pub fn from_output(output: Output) -> Files {
         let map = output
             .into_files()
             .into_iter()
             .map(|(path, content)| {
                 let key = key_of(&path);
-                let html = is_html(&key);
                 let entry = match content {
-                    Content::Text(t) if html => {
-                        Entry::Memory(inject(t, generation).into_bytes().into())
-                    }
                     Content::Text(t) => Entry::Memory(t.into_bytes().into()),
-                    Content::Shared(t) if html => {
-                        Entry::Memory(inject(t.to_string(), generation).into_bytes().into())
-                    }
                     Content::Shared(t) => Entry::Memory(t.into()),
                     Content::Bytes(b) => Entry::Memory(b.into()),
                     Content::Static(b) => Entry::Memory(b.into()),
@@ -75,7 +68,7 @@ fn key_of(path: &Path) -> String {
         .join("/")
 }
 
-fn is_html(key: &str) -> bool {
+pub fn is_html(key: &str) -> bool {
     key.ends_with(".html") || key.ends_with(".htm")
 }
 
@@ -85,14 +78,18 @@ pub fn reload_tag(generation: u64) -> String {
     format!("<script src=\"/__praxis/reload.js\" data-gen=\"{generation}\" defer></script>")
 }
 
-/// Puts the reload tag before the last `</body>`, or at the end.
-pub fn inject(mut html: String, generation: u64) -> String {
+/// The page with the reload tag before its last `</body>`, or at the end.
+pub fn inject(html: &[u8], generation: u64) -> Vec<u8> {
     let tag = reload_tag(generation);
-    match html.to_ascii_lowercase().rfind("</body>") {
-        Some(at) => html.insert_str(at, &tag),
-        None => html.push_str(&tag),
-    }
-    html
+    let at = html
+        .windows(7)
+        .rposition(|w| w.eq_ignore_ascii_case(b"</body>"))
+        .unwrap_or(html.len());
+    let mut out = Vec::with_capacity(html.len() + tag.len());
+    out.extend_from_slice(&html[..at]);
+    out.extend_from_slice(tag.as_bytes());
+    out.extend_from_slice(&html[at..]);
+    out
 }
 
 /// What is being served at one moment.
@@ -102,6 +99,9 @@ pub struct Snapshot {
     pub generation: u64,
     /// The generation `files` were built in; 0 before the first good build.
     pub site_generation: u64,
+    /// The last generation in which more than stylesheets changed: a page
+    /// built since then needs only its stylesheets swapped.
+    pub content_generation: u64,
     pub files: Arc<Files>,
     /// The diagnostics of the last rebuild, when it failed.
     pub error: Option<String>,
@@ -122,6 +122,7 @@ impl Live {
             current: Mutex::new(Arc::new(Snapshot {
                 generation,
                 site_generation: 0,
+                content_generation: 0,
                 files: Arc::default(),
                 error: None,
             })),
@@ -143,13 +144,20 @@ impl Live {
         self.lock().generation + 1
     }
 
-    /// Publishes a good build made for `generation` (from [`Live::next_generation`]).
-    pub fn publish_site(&self, files: Files, generation: u64) {
+    /// Publishes a good build made for `generation` (from [`Live::next_generation`]);
+    /// `styles_only` when only stylesheets changed since the last one.
+    pub fn publish_site(&self, files: Files, generation: u64, styles_only: bool) {
         let mut cur = self.lock();
         let generation = generation.max(cur.generation + 1);
+        let content_generation = if styles_only && cur.site_generation > 0 {
+            cur.content_generation
+        } else {
+            generation
+        };
         *cur = Arc::new(Snapshot {
             generation,
             site_generation: generation,
+            content_generation,
             files: Arc::new(files),
             error: None,
         });
@@ -163,6 +171,7 @@ impl Live {
         *cur = Arc::new(Snapshot {
             generation: cur.generation + 1,
             site_generation: cur.site_generation,
+            content_generation: cur.content_generation,
             files: cur.files.clone(),
             error: Some(error),
         });
@@ -187,29 +196,46 @@ mod tests {
 
     #[test]
     fn injects_before_the_last_body_end() {
-        let html = inject("<html><BODY>x</BODY></html>".into(), 7);
+        let html = inject(b"<html><BODY>x</BODY></html>", 7);
         assert_eq!(
-            html,
+            String::from_utf8_lossy(&html),
             format!("<html><BODY>x{}</BODY></html>", reload_tag(7))
         );
-        assert!(inject("<p>bare".into(), 1).ends_with("</script>"));
+        assert!(inject(b"<p>bare", 1).ends_with(b"</script>"));
     }
 
     #[test]
-    fn only_html_gets_the_script() {
+    fn later_files_win_and_shared_pages_are_not_copied() {
+        let page: Arc<str> = Arc::from("<body></body>");
         let mut o = Output::default();
-        o.add("a/index.html", Content::Text("<body></body>".into()));
-        o.add("feed.xml", Content::Text("<body></body>".into()));
+        o.add("a/index.html", Content::Shared(page.clone()));
         o.add("a.css", Content::Static(b"x"));
         o.add("a.css", Content::Text("site wins".into()));
-        let files = Files::from_output(o, 3);
-        let text = |k: &str| match files.get(k) {
-            Some(Entry::Memory(b)) => String::from_utf8_lossy(b).into_owned(),
-            other => panic!("{k}: {other:?}"),
+        let files = Files::from_output(o);
+        match files.get("a/index.html") {
+            Some(Entry::Memory(b)) => assert_eq!(b.as_ptr(), page.as_ptr()),
+            other => panic!("{other:?}"),
+        }
+        match files.get("a.css") {
+            Some(Entry::Memory(b)) => assert_eq!(&b[..], b"site wins"),
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn a_stylesheet_change_keeps_the_content_generation() {
+        let live = Live::new(10);
+        let site = |text: &str| {
+            let mut o = Output::default();
+            o.add("style.css", Content::Text(text.into()));
+            Files::from_output(o)
         };
-        assert!(text("a/index.html").contains("data-gen=\"3\""));
-        assert_eq!(text("feed.xml"), "<body></body>");
-        assert_eq!(text("a.css"), "site wins");
+        live.publish_site(site("a"), 11, false);
+        live.publish_site(site("b"), 12, true);
+        let s = live.current();
+        assert_eq!((s.site_generation, s.content_generation), (12, 11));
+        live.publish_site(site("c"), 13, false);
+        assert_eq!(live.current().content_generation, 13);
     }
 
     #[test]
@@ -218,7 +244,7 @@ mod tests {
         let g = live.next_generation();
         let mut o = Output::default();
         o.add("index.html", Content::Text("<body>hi</body>".into()));
-        live.publish_site(Files::from_output(o, g), g);
+        live.publish_site(Files::from_output(o), g, false);
         let before = live.current();
         assert_eq!(before.site_generation, 11);
 
