@@ -44,7 +44,11 @@ pub fn run(args: Args, g: &Global) -> u8 {
     };
     let reporter = {
         let g = g.clone();
-        Arc::new(move |e: Event<'_>| report(&g, &e))
+        let shown = std::sync::Mutex::new(std::collections::HashSet::new());
+        Arc::new(move |e: Event<'_>| {
+            let mut shown = shown.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+            report(&g, &e, &mut shown)
+        })
     };
     let server = match start(opts, reporter) {
         Ok(s) => s,
@@ -80,7 +84,9 @@ pub fn run(args: Args, g: &Global) -> u8 {
     exit::OK
 }
 
-fn report(g: &Global, e: &Event<'_>) {
+/// Prints what a rebuild did. Warnings already shown after an earlier build
+/// are not repeated (`shown` holds them); the summary line counts them all.
+fn report(g: &Global, e: &Event<'_>, shown: &mut std::collections::HashSet<String>) {
     let what = |changed: &[PathBuf]| match changed {
         [] => String::new(),
         [one] => format!(" after a change to {}", one.display()),
@@ -92,7 +98,17 @@ fn report(g: &Global, e: &Event<'_>) {
             millis,
             changed,
         } => {
-            g.report(&built.diagnostics);
+            let mut new = crate::diagnostics::Diagnostics::new();
+            let mut now = std::collections::HashSet::new();
+            for d in built.diagnostics.iter() {
+                let text = d.render(false);
+                if !shown.contains(&text) {
+                    new.push(d.clone());
+                }
+                now.insert(text);
+            }
+            *shown = now;
+            g.report(&new);
             if g.verbose {
                 for (stage, ms) in &built.timings {
                     eprintln!("  {stage:<10} {ms:>6} ms");

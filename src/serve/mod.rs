@@ -225,20 +225,22 @@ fn rebuild(
     let abs: Vec<PathBuf> = changed.iter().map(|c| opts.root.join(c)).collect();
     memo.changed(&abs);
     match build_with(opts, memo) {
-        Ok(built) => {
+        Ok(mut built) => {
             let generation = live.next_generation();
             let millis = started.elapsed().as_millis();
-            report(Event::Built {
-                built: &built,
-                millis,
-                changed,
-            });
             // Only stylesheets saved: open pages swap them without reloading.
             let styles_only = !changed.is_empty()
                 && changed
                     .iter()
                     .all(|p| p.extension().is_some_and(|e| e.eq_ignore_ascii_case("css")));
-            live.publish_site(Files::from_output(built.output), generation, styles_only);
+            let output = std::mem::take(&mut built.output);
+            // Pages reload first; the terminal report can wait.
+            live.publish_site(Files::from_output(output), generation, styles_only);
+            report(Event::Built {
+                built: &built,
+                millis,
+                changed,
+            });
         }
         Err(BuildError::Content(ds)) => {
             report(Event::Failed {
