@@ -15,8 +15,10 @@
 //! rendered SVG carries text, colours, logo and layout; the font bytes are
 //! hashed separately), so an unchanged card is never redrawn.
 
+pub mod breaking;
 pub mod fonts;
 pub mod text;
+pub mod typography;
 
 use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
@@ -266,12 +268,30 @@ pub struct CardText {
 
 /// Lays out `t` for the built-in geometry.
 pub fn layout(fonts: &Fonts, site_title: &str, t: &CardText, has_logo: bool) -> CardData {
-    let title = fit(&fonts.bold, &t.title, TITLE_BOX);
+    // NFC and (on French pages) narrow no-break spaces, before measuring.
+    let nbsp =
+        if fonts.regular.has_glyph(typography::NNBSP) && fonts.bold.has_glyph(typography::NNBSP) {
+            typography::NNBSP
+        } else {
+            '\u{A0}'
+        };
+    let prep = |s: &str| typography::prepare(s, &t.lang, nbsp);
+    let t = &CardText {
+        lang: t.lang.clone(),
+        title: prep(&t.title),
+        description: prep(&t.description),
+        author: prep(&t.author),
+        credentials: prep(&t.credentials),
+        reviewed: prep(&t.reviewed),
+        tags: t.tags.iter().map(|s| prep(s)).collect(),
+    };
+    let site_title = &prep(site_title);
+    let title = fit(&fonts.bold, &t.title, &t.lang, TITLE_BOX);
     let description_box = TextBox {
         max_lines: if title.lines.len() >= 3 { 2 } else { 3 },
         ..DESCRIPTION_BOX
     };
-    let description = fit(&fonts.regular, &t.description, description_box);
+    let description = fit(&fonts.regular, &t.description, &t.lang, description_box);
     let title_line_height = round1(title.size * TITLE_LINE);
     let description_line_height = round1(description.size * DESCRIPTION_LINE);
     let title_y = round1(TITLE_TOP + title.size);
