@@ -144,6 +144,41 @@ fn every_article_and_the_home_page_get_a_card() {
     assert!(home.contains("summary_large_image"));
 }
 
+/// Pixels of the band where the first description line is drawn below a
+/// one-line title, and the background colour (top left, below the accent bar).
+type Rgb = (u8, u8, u8);
+
+fn description_band(path: &Path) -> (Vec<Rgb>, Rgb) {
+    let (w, _, data, ch) = decode(path);
+    let at = |x: usize, y: usize| {
+        let i = (y * w as usize + x) * ch;
+        (data[i], data[i + 1], data[i + 2])
+    };
+    let band = (240..300)
+        .flat_map(|y| (80..1120).map(move |x| (x, y)))
+        .map(|(x, y)| at(x, y))
+        .collect();
+    (band, at(4, 40))
+}
+
+#[test]
+fn an_empty_description_leaves_its_place_blank() {
+    let s = TestSite::new(
+        "-- content/empty.md --\n+++\ntitle = \"Short title\"\ndescription = \"\"\n+++\n## Only a heading\n-- content/full.md --\n+++\ntitle = \"Short title\"\ndescription = \"A description is drawn here.\"\n+++\n",
+    );
+    build(&s);
+    let (band, background) = description_band(&s.public().join("cards/empty.png"));
+    assert!(
+        band.iter().all(|&p| p == background),
+        "nothing is drawn where the description would be"
+    );
+    let (band, background) = description_band(&s.public().join("cards/full.png"));
+    assert!(
+        band.iter().any(|&p| p != background),
+        "the description is drawn"
+    );
+}
+
 #[test]
 fn card_false_has_no_image_and_card_image_uses_it() {
     let s = site();
@@ -191,7 +226,9 @@ fn the_cache_redraws_only_changed_cards() {
         (second.stats.cards_drawn, second.stats.cards_cached),
         (0, n)
     );
-    assert!(s.public().join("cards/articles/empty.png").is_file());
+    let card = s.public().join("cards/articles/empty.png");
+    let before = std::fs::read(&card).expect("card");
+    let other = std::fs::read(s.public().join("cards/de/articles/a.png")).expect("card");
     s.write(
         "content/articles/empty.md",
         "+++\ntitle = \"A changed title\"\ndate = 2026-01-11\n+++\n",
@@ -200,6 +237,11 @@ fn the_cache_redraws_only_changed_cards() {
     assert_eq!(
         (third.stats.cards_drawn, third.stats.cards_cached),
         (1, n - 1)
+    );
+    assert_ne!(std::fs::read(&card).expect("card"), before, "redrawn");
+    assert_eq!(
+        std::fs::read(s.public().join("cards/de/articles/a.png")).expect("card"),
+        other
     );
 }
 
