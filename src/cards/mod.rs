@@ -11,12 +11,14 @@
 //! `themes/NAME/templates/card.svg`), else `themes/NAME/card.svg`, else the
 //! built-in `themes/clinic/card.svg`. A page with `card = false` gets no card;
 //! `card = "hero.png"` uses that image (relative to the page's folder) instead.
-//! Cards are drawn in parallel; the cache key covers everything drawn (the
-//! rendered SVG carries text, colours, logo and layout; the font bytes are
-//! hashed separately), so an unchanged card is never redrawn.
+//! Cards are drawn in parallel, with a progress line when stderr is a
+//! terminal; the cache key covers everything drawn (the rendered SVG carries
+//! text, colours, logo and layout; the font bytes are hashed separately), so
+//! an unchanged card is never redrawn.
 
 pub mod breaking;
 pub mod fonts;
+mod progress;
 pub mod text;
 pub mod typography;
 
@@ -795,6 +797,7 @@ pub fn generate(
             to_draw.push((key, svg));
         }
     }
+    let progress = progress::Progress::new(to_draw.len());
     let pngs: HashMap<&str, Result<Content, Diagnostic>> = to_draw
         .par_iter()
         .map(|&(key, svg)| {
@@ -820,9 +823,11 @@ pub fn generate(
                 }
                 None => Content::Bytes(png),
             });
+            progress.tick();
             (key, content)
         })
         .collect();
+    progress.finish();
     stats.drawn = pngs.values().filter(|p| p.is_ok()).count();
     // 3. Hand out the files.
     let mut results: Vec<Result<(PathBuf, Content), Diagnostic>> = Vec::new();
