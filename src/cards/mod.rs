@@ -11,12 +11,16 @@
 //! `themes/NAME/templates/card.svg`), else `themes/NAME/card.svg`, else the
 //! built-in `themes/clinic/card.svg`. A page with `card = false` gets no card;
 //! `card = "hero.png"` uses that image (relative to the page's folder) instead.
-//! Cards are drawn in parallel; the cache key covers everything drawn (the
-//! rendered SVG carries text, colours, logo and layout; the font bytes are
-//! hashed separately), so an unchanged card is never redrawn.
+//! Cards are drawn in parallel, with a progress line when stderr is a
+//! terminal; the cache key covers everything drawn (the rendered SVG carries
+//! text, colours, logo and layout; the font bytes are hashed separately), so
+//! an unchanged card is never redrawn.
 
+pub mod breaking;
 pub mod fonts;
+mod progress;
 pub mod text;
+pub mod typography;
 
 use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
@@ -266,12 +270,30 @@ pub struct CardText {
 
 /// Lays out `t` for the built-in geometry.
 pub fn layout(fonts: &Fonts, site_title: &str, t: &CardText, has_logo: bool) -> CardData {
-    let title = fit(&fonts.bold, &t.title, TITLE_BOX);
+    // NFC and (on French pages) narrow no-break spaces, before measuring.
+    let nbsp =
+        if fonts.regular.has_glyph(typography::NNBSP) && fonts.bold.has_glyph(typography::NNBSP) {
+            typography::NNBSP
+        } else {
+            '\u{A0}'
+        };
+    let prep = |s: &str| typography::prepare(s, &t.lang, nbsp);
+    let t = &CardText {
+        lang: t.lang.clone(),
+        title: prep(&t.title),
+        description: prep(&t.description),
+        author: prep(&t.author),
+        credentials: prep(&t.credentials),
+        reviewed: prep(&t.reviewed),
+        tags: t.tags.iter().map(|s| prep(s)).collect(),
+    };
+    let site_title = &prep(site_title);
+    let title = fit(&fonts.bold, &t.title, &t.lang, TITLE_BOX);
     let description_box = TextBox {
         max_lines: if title.lines.len() >= 3 { 2 } else { 3 },
         ..DESCRIPTION_BOX
     };
-    let description = fit(&fonts.regular, &t.description, description_box);
+    let description = fit(&fonts.regular, &t.description, &t.lang, description_box);
     let title_line_height = round1(title.size * TITLE_LINE);
     let description_line_height = round1(description.size * DESCRIPTION_LINE);
     let title_y = round1(TITLE_TOP + title.size);
@@ -775,6 +797,7 @@ pub fn generate(
             to_draw.push((key, svg));
         }
     }
+    let progress = progress::Progress::new(to_draw.len());
     let pngs: HashMap<&str, Result<Content, Diagnostic>> = to_draw
         .par_iter()
         .map(|&(key, svg)| {
@@ -800,9 +823,11 @@ pub fn generate(
                 }
                 None => Content::Bytes(png),
             });
+            progress.tick();
             (key, content)
         })
         .collect();
+    progress.finish();
     stats.drawn = pngs.values().filter(|p| p.is_ok()).count();
     // 3. Hand out the files.
     let mut results: Vec<Result<(PathBuf, Content), Diagnostic>> = Vec::new();

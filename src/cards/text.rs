@@ -7,6 +7,8 @@
 
 use ab_glyph::{Font, FontArc};
 
+use super::breaking::Pieces;
+
 /// Advances of one font, in em (font units / units per em).
 #[derive(Clone)]
 pub struct Metrics {
@@ -41,6 +43,11 @@ impl Metrics {
         w / self.upem
     }
 
+    /// True when the font has a glyph for `c` (else it would draw a box).
+    pub fn has_glyph(&self, c: char) -> bool {
+        self.font.glyph_id(c).0 != 0
+    }
+
     /// The width of `text` in pixels at `size`.
     pub fn width(&self, text: &str, size: f32) -> f32 {
         self.em_width(text) * size
@@ -72,28 +79,25 @@ pub struct Fitted {
 
 const ELLIPSIS: &str = "…";
 
-/// Breaks `text` into lines that fit `b`: the largest size at which every word
-/// fits and the lines are at most `max_lines`; at `min_size`, lines beyond
-/// the last are dropped and the last line ends in an ellipsis.
-pub fn fit(m: &Metrics, text: &str, b: Box) -> Fitted {
-    let words: Vec<&str> = text.split_whitespace().collect();
-    if words.is_empty() || b.max_lines == 0 {
+/// Breaks `text` into lines that fit `b`: the largest size at which the
+/// lines (see [`super::breaking`]: optimal fit, hyphenation for `lang`) are at
+/// most `max_lines` and no word had to be cut between letters; at `min_size`,
+/// lines beyond the last are dropped and the last line ends in an ellipsis.
+pub fn fit(m: &Metrics, text: &str, lang: &str, b: Box) -> Fitted {
+    let pieces = Pieces::new(m, text, lang);
+    if pieces.is_empty() || b.max_lines == 0 {
         return Fitted {
             lines: Vec::new(),
             size: b.max_size,
             truncated: false,
         };
     }
-    let widths: Vec<f32> = words.iter().map(|w| m.em_width(w)).collect();
-    let space = m.em_width(" ");
     let mut size = b.max_size;
     loop {
-        let max_em = b.width / size;
-        if let Some(lines) = wrap(&words, &widths, space, max_em)
-            && lines.len() <= b.max_lines
-        {
+        let layout = pieces.wrap(b.width / size);
+        if !layout.forced && layout.lines.len() <= b.max_lines {
             return Fitted {
-                lines: lines.into_iter().map(|r| words[r].join(" ")).collect(),
+                lines: layout.lines.into_iter().map(|l| l.text).collect(),
                 size,
                 truncated: false,
             };
@@ -104,87 +108,30 @@ pub fn fit(m: &Metrics, text: &str, b: Box) -> Fitted {
         }
         size = next;
     }
-    // Still too long at the smallest size: wrap, breaking long words, and cut.
+    // Still too long at the smallest size: cut after the last line.
     let size = b.min_size;
-    let max_em = b.width / size;
-    let mut lines = hard_wrap(m, &words, max_em);
-    let truncated = lines.len() > b.max_lines;
+    let mut layout = pieces.wrap(b.width / size).lines;
+    let truncated = layout.len() > b.max_lines;
+    let mut lines: Vec<String> = Vec::with_capacity(b.max_lines);
     if truncated {
-        lines.truncate(b.max_lines);
-        let last = lines.pop().unwrap_or_default();
-        lines.push(ellipsize(m, &last, b.width, size, true));
+        layout.truncate(b.max_lines);
+        let last = layout.pop().map(|l| l.without_hyphen().to_owned());
+        lines.extend(layout.into_iter().map(|l| l.text));
+        lines.push(ellipsize(m, &last.unwrap_or_default(), b.width, size, true));
+    } else {
+        lines.extend(layout.into_iter().map(|l| l.text));
+    }
+    // A line is never wider than the box, even in pathological cases.
+    for l in &mut lines {
+        if m.width(l, size) > b.width {
+            *l = ellipsize(m, l, b.width, size, false);
+        }
     }
     Fitted {
         lines,
         size,
         truncated,
     }
-}
-
-/// Greedy word wrap in em; `None` when one word alone is wider than a line.
-fn wrap(
-    words: &[&str],
-    widths: &[f32],
-    space: f32,
-    max_em: f32,
-) -> Option<Vec<std::ops::Range<usize>>> {
-    let mut lines = Vec::new();
-    let mut start = 0;
-    let mut w = 0.0;
-    for (i, &ww) in widths.iter().enumerate() {
-        if ww > max_em {
-            return None;
-        }
-        if i > start && w + space + ww > max_em {
-            lines.push(start..i);
-            start = i;
-            w = ww;
-        } else if i == start {
-            w = ww;
-        } else {
-            w += space + ww;
-        }
-    }
-    if start < words.len() {
-        lines.push(start..words.len());
-    }
-    Some(lines)
-}
-
-/// Word wrap that breaks words wider than a line between characters.
-fn hard_wrap(m: &Metrics, words: &[&str], max_em: f32) -> Vec<String> {
-    let mut lines: Vec<String> = Vec::new();
-    let mut cur = String::new();
-    for word in words {
-        let candidate = if cur.is_empty() {
-            (*word).to_owned()
-        } else {
-            format!("{cur} {word}")
-        };
-        if m.em_width(&candidate) <= max_em {
-            cur = candidate;
-            continue;
-        }
-        if !cur.is_empty() {
-            lines.push(std::mem::take(&mut cur));
-        }
-        if m.em_width(word) <= max_em {
-            cur = (*word).to_owned();
-            continue;
-        }
-        for c in word.chars() {
-            cur.push(c);
-            if m.em_width(&cur) > max_em && cur.chars().count() > 1 {
-                cur.pop();
-                lines.push(std::mem::take(&mut cur));
-                cur.push(c);
-            }
-        }
-    }
-    if !cur.is_empty() {
-        lines.push(cur);
-    }
-    lines
 }
 
 /// `line`, shortened (at a word boundary when possible) so that it and an
@@ -272,8 +219,92 @@ mod tests {
     }
 
     #[test]
+    fn umlauts_and_sharp_s_are_measured_with_their_own_glyphs() {
+        let m = metrics();
+        for c in "äöüÄÖÜßẞ".chars() {
+            assert!(m.has_glyph(c), "{c}");
+        }
+        // An umlaut is as wide as its base letter; ß is wider than s.
+        assert!(
+            (m.em_width("Größe") - m.em_width("Grose") - (m.em_width("ß") - m.em_width("s"))).abs()
+                < 0.05
+        );
+        assert!(m.em_width("Maß") > m.em_width("Mas"));
+        assert!(m.em_width("Übergröße") > m.em_width("Ubergroe"));
+        // Wrapping uses those widths: every line fits at the chosen size.
+        let f = fit(
+            &m,
+            "Größenverhältnisse, Maßnahmen und Übergrößen: Süßstoff, Fußpflege, Gefäßverschlüsse",
+            "de",
+            Box {
+                width: 500.0,
+                ..TITLE
+            },
+        );
+        for l in &f.lines {
+            assert!(m.width(l, f.size) <= 500.0, "{l}");
+        }
+    }
+
+    #[test]
+    fn dutch_ij_and_french_oe_are_single_glyphs() {
+        let m = metrics();
+        for c in "ĳĲœŒ".chars() {
+            assert!(m.has_glyph(c), "{c}");
+        }
+        assert!(m.em_width("œ") > m.em_width("o"));
+        // Decomposed input (e + combining acute) measures like the composed
+        // letter once normalised, and so wraps the same way.
+        let nfd = super::super::typography::prepare("Cœur e\u{301}tudie\u{301}", "fr", '\u{202F}');
+        assert_eq!(nfd, "Cœur étudié");
+        assert_eq!(m.em_width(&nfd), m.em_width("Cœur étudié"));
+        let f = fit(
+            &m,
+            "Bĳwerkingen van ĳzertabletten bĳ vrouwen",
+            "nl",
+            Box {
+                width: 400.0,
+                ..TITLE
+            },
+        );
+        assert!(!f.truncated);
+        assert!(f.lines.concat().matches('ĳ').count() == 3, "{f:?}");
+        for l in &f.lines {
+            assert!(m.width(l, f.size) <= 400.0, "{l}");
+        }
+    }
+
+    #[test]
+    fn a_long_compound_is_hyphenated_rather_than_cut() {
+        let m = metrics();
+        let narrow = Box {
+            width: 420.0,
+            max_lines: 2,
+            ..TITLE
+        };
+        let f = fit(&m, "Schilddrüsenunterfunktion", "de", narrow);
+        assert_eq!(f.lines.len(), 2, "{f:?}");
+        assert!(f.lines[0].ends_with('-'), "{f:?}");
+        assert_eq!(
+            f.lines.concat().replace('-', ""),
+            "Schilddrüsenunterfunktion"
+        );
+        assert!(!f.truncated);
+        let f = fit(
+            &m,
+            "Blutdruckmessung",
+            "de",
+            Box {
+                width: 300.0,
+                ..narrow
+            },
+        );
+        assert_eq!(f.lines, ["Blutdruck-", "messung"]);
+    }
+
+    #[test]
     fn short_title_keeps_max_size() {
-        let f = fit(&metrics(), "HbA1c verstehen", TITLE);
+        let f = fit(&metrics(), "HbA1c verstehen", "de", TITLE);
         assert_eq!(f.lines, vec!["HbA1c verstehen"]);
         assert_eq!(f.size, 68.0);
         assert!(!f.truncated);
@@ -285,15 +316,20 @@ mod tests {
         let f = fit(
             &m,
             "Größere Überraschungen bei der Blutzuckermessung: was Ihr HbA1c-Wert über die letzten Wochen verrät",
+            "de",
             TITLE,
         );
         assert!(f.lines.len() <= 3 && f.lines.len() > 1, "{f:?}");
         for l in &f.lines {
             assert!(m.width(l, f.size) <= TITLE.width, "{l}");
         }
+        // Nothing lost: the same letters, whether a line ends in a hyphen or not.
+        let letters = |s: &str| s.replace(['-', ' '], "");
         assert_eq!(
-            f.lines.join(" "),
-            "Größere Überraschungen bei der Blutzuckermessung: was Ihr HbA1c-Wert über die letzten Wochen verrät"
+            letters(&f.lines.concat()),
+            letters(
+                "Größere Überraschungen bei der Blutzuckermessung: was Ihr HbA1c-Wert über die letzten Wochen verrät"
+            )
         );
     }
 
@@ -301,11 +337,11 @@ mod tests {
     fn long_title_shrinks_then_ellipsises() {
         let m = metrics();
         let medium = "Diabetes mellitus Typ 2 im Alltag: Ernährung, Bewegung, Medikamente und Kontrollen Schritt für Schritt erklärt für Sie";
-        let f = fit(&m, medium, TITLE);
+        let f = fit(&m, medium, "de", TITLE);
         assert!(f.size < TITLE.max_size, "shrinks: {f:?}");
         assert!(!f.truncated, "{f:?}");
         let long = medium.repeat(4);
-        let f = fit(&m, &long, TITLE);
+        let f = fit(&m, &long, "de", TITLE);
         assert_eq!(f.size, TITLE.min_size);
         assert!(f.truncated);
         assert_eq!(f.lines.len(), 3);
@@ -319,7 +355,7 @@ mod tests {
     fn an_overlong_word_is_broken() {
         let m = metrics();
         let word = "Donaudampfschifffahrtsgesellschaftskapitänsmützenabzeichensammlung".repeat(2);
-        let f = fit(&m, &word, TITLE);
+        let f = fit(&m, &word, "de", TITLE);
         assert!(!f.lines.is_empty());
         for l in &f.lines {
             assert!(m.width(l, f.size) <= TITLE.width + 0.01, "{l}");
@@ -328,7 +364,7 @@ mod tests {
 
     #[test]
     fn empty_text_has_no_lines() {
-        let f = fit(&metrics(), "   ", TITLE);
+        let f = fit(&metrics(), "   ", "de", TITLE);
         assert!(f.lines.is_empty());
     }
 

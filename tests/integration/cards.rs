@@ -144,6 +144,41 @@ fn every_article_and_the_home_page_get_a_card() {
     assert!(home.contains("summary_large_image"));
 }
 
+/// Pixels of the band where the first description line is drawn below a
+/// one-line title, and the background colour (top left, below the accent bar).
+type Rgb = (u8, u8, u8);
+
+fn description_band(path: &Path) -> (Vec<Rgb>, Rgb) {
+    let (w, _, data, ch) = decode(path);
+    let at = |x: usize, y: usize| {
+        let i = (y * w as usize + x) * ch;
+        (data[i], data[i + 1], data[i + 2])
+    };
+    let band = (240..300)
+        .flat_map(|y| (80..1120).map(move |x| (x, y)))
+        .map(|(x, y)| at(x, y))
+        .collect();
+    (band, at(4, 40))
+}
+
+#[test]
+fn an_empty_description_leaves_its_place_blank() {
+    let s = TestSite::new(
+        "-- content/empty.md --\n+++\ntitle = \"Short title\"\ndescription = \"\"\n+++\n## Only a heading\n-- content/full.md --\n+++\ntitle = \"Short title\"\ndescription = \"A description is drawn here.\"\n+++\n",
+    );
+    build(&s);
+    let (band, background) = description_band(&s.public().join("cards/empty.png"));
+    assert!(
+        band.iter().all(|&p| p == background),
+        "nothing is drawn where the description would be"
+    );
+    let (band, background) = description_band(&s.public().join("cards/full.png"));
+    assert!(
+        band.iter().any(|&p| p != background),
+        "the description is drawn"
+    );
+}
+
 #[test]
 fn card_false_has_no_image_and_card_image_uses_it() {
     let s = site();
@@ -191,7 +226,9 @@ fn the_cache_redraws_only_changed_cards() {
         (second.stats.cards_drawn, second.stats.cards_cached),
         (0, n)
     );
-    assert!(s.public().join("cards/articles/empty.png").is_file());
+    let card = s.public().join("cards/articles/empty.png");
+    let before = std::fs::read(&card).expect("card");
+    let other = std::fs::read(s.public().join("cards/de/articles/a.png")).expect("card");
     s.write(
         "content/articles/empty.md",
         "+++\ntitle = \"A changed title\"\ndate = 2026-01-11\n+++\n",
@@ -200,6 +237,11 @@ fn the_cache_redraws_only_changed_cards() {
     assert_eq!(
         (third.stats.cards_drawn, third.stats.cards_cached),
         (1, n - 1)
+    );
+    assert_ne!(std::fs::read(&card).expect("card"), before, "redrawn");
+    assert_eq!(
+        std::fs::read(s.public().join("cards/de/articles/a.png")).expect("card"),
+        other
     );
 }
 
@@ -290,18 +332,18 @@ fn the_logo_is_drawn() {
     assert_ne!(at(600, 20), (255, 0, 0));
 }
 
-/// The default card.svg drawn for a German article matches a reviewed image
-/// (`tests/fixtures/cards/golden-de.png`), allowing small anti-aliasing
-/// differences. `PRAXIS_BLESS=1 cargo test golden` rewrites it after a
-/// deliberate design change (look at it before committing).
-#[test]
-fn golden_german_card() {
-    let s = TestSite::new(
-        "-- content/artikel/hba1c.md --\n+++\ntitle = \"Größere Übersicht: Was Ihr HbA1c-Wert über Blutzucker und Gefäße verrät\"\ndescription = \"Ärztlich geprüft: Zielwerte, Messfehler und wann Sie zur Kontrolle kommen sollten – für Patientinnen und Patienten.\"\nlast_reviewed = 2026-06-12\nlang = \"de\"\ntags = [\"Diabetes\", \"Laborwerte\", \"Vorsorge\"]\n+++\nText.\n",
-    );
+/// Builds `page` (a `-- path --` spec) and compares its card at `card` (in
+/// `public/`) with the reviewed image `tests/fixtures/cards/<golden>`,
+/// allowing small anti-aliasing differences. `PRAXIS_BLESS=1 cargo test
+/// golden` rewrites the images after a deliberate design change (look at
+/// them before committing).
+fn assert_golden(page: &str, card: &str, golden: &str) {
+    let s = TestSite::new(page);
     build(&s);
-    let card = s.public().join("cards/de/artikel/hba1c.png");
-    let golden = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/cards/golden-de.png");
+    let card = s.public().join(card);
+    let golden = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures/cards")
+        .join(golden);
     if std::env::var_os("PRAXIS_BLESS").is_some() {
         std::fs::create_dir_all(golden.parent().expect("dir")).expect("mkdir");
         std::fs::copy(&card, &golden).expect("bless");
@@ -320,5 +362,27 @@ fn golden_german_card() {
         "{off} of {total} pixels differ from {}: compare it with {}",
         golden.display(),
         card.display()
+    );
+}
+
+/// A German article: ß, umlauts, a hyphenated compound, three tags.
+#[test]
+fn golden_german_card() {
+    assert_golden(
+        "-- content/artikel/hba1c.md --\n+++\ntitle = \"Größere Übersicht: Was Ihr HbA1c-Wert über Blutzucker und Gefäße verrät\"\ndescription = \"Ärztlich geprüft: Zielwerte, Messfehler und wann Sie zur Kontrolle kommen sollten – für Patientinnen und Patienten.\"\nlast_reviewed = 2026-06-12\nlang = \"de\"\ntags = [\"Diabetes\", \"Laborwerte\", \"Vorsorge\"]\n+++\nText.\n",
+        "cards/de/artikel/hba1c.png",
+        "golden-de.png",
+    );
+}
+
+/// A title far too long for three lines even at the smallest size: it is
+/// drawn at that size and cut with an ellipsis after a whole word;
+/// the description below gets two lines.
+#[test]
+fn golden_long_title_card() {
+    assert_golden(
+        "-- content/artikel/lang.md --\n+++\ntitle = \"Diabetes mellitus Typ 2 im Alltag: Ernährung, Bewegung, Blutzuckerselbstkontrolle, Fußpflege, Augenuntersuchungen, Nierenwerte und Impfungen – was Menschen mit Schilddrüsenunterfunktion zusätzlich über Wechselwirkungen wissen sollten, bevor sie ihre Therapie ändern\"\ndescription = \"Eine ausführliche Übersicht für Patientinnen und Patienten: welche Kontrollen wann sinnvoll sind, welche Werte Sie kennen sollten, wie Sie Unterzuckerungen erkennen und was Sie tun, wenn Ihre Werte trotz Therapie steigen.\"\nlast_reviewed = 2026-03-02\nlang = \"de\"\ntags = [\"Diabetes\", \"Schilddrüse\"]\n+++\nText.\n",
+        "cards/de/artikel/lang.png",
+        "golden-long-title.png",
     );
 }
