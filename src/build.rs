@@ -191,6 +191,7 @@ fn build_stages(opts: &BuildOptions, memo: Option<&Memo>) -> Result<Built, Build
             opts.card_cache.as_deref(),
             &mut output,
             &mut ds,
+            memo,
         )
     } else {
         crate::cards::CardStats::default()

@@ -237,6 +237,8 @@ pub struct Memo {
     pub(crate) markdown: Table<std::sync::Arc<crate::render::MarkdownMemo>>,
     /// Rendered templates.
     pub(crate) templates: Table<std::sync::Arc<str>>,
+    /// Share cards: the cache key of each card's PNG, by its text and design.
+    pub(crate) cards: Table<std::sync::Arc<str>>,
 }
 
 /// How much of the last build was reused.
@@ -244,6 +246,7 @@ pub struct Memo {
 pub struct MemoStats {
     pub markdown: Reuse,
     pub templates: Reuse,
+    pub cards: Reuse,
 }
 
 impl Memo {
@@ -273,12 +276,14 @@ impl Memo {
             .unwrap_or_else(PoisonError::into_inner) = None;
         self.markdown.clear();
         self.templates.clear();
+        self.cards.clear();
     }
 
     /// Ends a failed build: the memo stays as the last good build left it.
     pub fn abandon(&mut self) {
         self.markdown.abandon();
         self.templates.abandon();
+        self.cards.abandon();
     }
 
     /// Ends a build: keeps what it used, drops the rest.
@@ -286,6 +291,7 @@ impl Memo {
         MemoStats {
             markdown: self.markdown.turn(),
             templates: self.templates.turn(),
+            cards: self.cards.turn(),
         }
     }
 }

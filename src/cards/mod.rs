@@ -23,6 +23,7 @@ pub mod text;
 pub mod typography;
 
 use std::collections::{HashMap, HashSet};
+use std::sync::Arc;
 use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
@@ -524,6 +525,9 @@ pub struct Drawer {
     options: usvg::Options<'static>,
     /// None: no cache.
     cache: Option<PathBuf>,
+    /// Hash of everything besides a card's text that goes into its SVG (for
+    /// the rebuild memo of `praxis serve`).
+    inputs: crate::incremental::KeyHasher,
 }
 
 impl Drawer {
@@ -565,7 +569,17 @@ impl Drawer {
             fontdb: fonts.db.clone(),
             ..usvg::Options::default()
         };
+        let mut inputs = crate::incremental::KeyHasher::new();
+        inputs
+            .str(CACHE_VERSION)
+            .str(&text)
+            .debug(cards)
+            .debug(&logo)
+            .num(fonts.fingerprint)
+            .str(&fonts.family)
+            .str(&site.config.title);
         Ok(Drawer {
+            inputs,
             tera,
             origin,
             fonts,
@@ -692,6 +706,7 @@ pub fn generate(
     cache: Option<&Path>,
     output: &mut Output,
     ds: &mut Diagnostics,
+    memo: Option<&crate::incremental::Memo>,
 ) -> CardStats {
     let mut stats = CardStats::default();
     let mut jobs = Vec::new();
@@ -773,14 +788,27 @@ pub fn generate(
             ),
         ));
     }
-    // 1. Every card's SVG and cache key (cheap: layout and template).
-    let svgs: Vec<Result<(String, String), Diagnostic>> = drawn
+    // 1. Every card's SVG and cache key (cheap: layout and template). When
+    //    rebuilding, a card whose text and design are unchanged keeps the
+    //    key it had (no SVG is made) as long as its cached PNG is there.
+    let svgs: Vec<Result<(String, Option<String>), Diagnostic>> = drawn
         .par_iter()
         .map(|job| {
+            let memo_key = memo.map(|_| drawer.inputs.clone().debug(&job.text).finish());
+            if let (Some(memo), Some(k)) = (memo, memo_key)
+                && let Some(key) = memo.cards.get_if(k, |key| {
+                    drawer.cache_file(key).is_some_and(|f| f.is_file())
+                })
+            {
+                return Ok((key.to_string(), None));
+            }
             let what = format!(" (share card of {})", job.file.display());
             let svg = drawer.svg(&job.text, &what)?;
             let key = drawer.key(&svg);
-            Ok((key, svg))
+            if let (Some(memo), Some(k)) = (memo, memo_key) {
+                memo.cards.put(k, Arc::from(key.as_str()));
+            }
+            Ok((key, Some(svg)))
         })
         .collect();
     // 2. Draw each key that is not cached yet, once (identical cards share it).
@@ -791,10 +819,14 @@ pub fn generate(
         if !seen.insert(key.as_str()) {
             continue;
         }
-        if drawer.cache_file(key).is_some_and(|f| f.is_file()) {
-            cached_keys.insert(key.as_str());
-        } else {
-            to_draw.push((key, svg));
+        match svg {
+            None => {
+                cached_keys.insert(key.as_str());
+            }
+            Some(_) if drawer.cache_file(key).is_some_and(|f| f.is_file()) => {
+                cached_keys.insert(key.as_str());
+            }
+            Some(svg) => to_draw.push((key, svg)),
         }
     }
     let progress = progress::Progress::new(to_draw.len());
