@@ -10,8 +10,10 @@
 
 pub mod alt_text;
 pub mod description;
+pub mod headings;
 pub mod html;
 pub mod links;
+pub mod meaning_traps;
 pub mod origin;
 pub mod readability;
 pub mod unsafe_html;
@@ -84,6 +86,10 @@ pub struct Doc<'a> {
     pub tags: Vec<StartTag>,
     /// Plain text of each top-level paragraph and its offset.
     pub paragraphs: Vec<(String, usize)>,
+    /// Each heading's level (1–6) and offset.
+    pub headings: Vec<(u8, usize)>,
+    /// Places where Markdown changes what was written.
+    pub traps: Vec<meaning_traps::Trap>,
 }
 
 impl Doc<'_> {
@@ -126,7 +132,10 @@ pub fn parse<'a>(
         images: Vec::new(),
         tags: Vec::new(),
         paragraphs: Vec::new(),
+        headings: Vec::new(),
+        traps: Vec::new(),
     };
+    let mut traps = meaning_traps::Scanner::default();
     let dest_at = |url: &str, range: &std::ops::Range<usize>| {
         body_offset + range.start + body[range.clone()].find(url).unwrap_or(0)
     };
@@ -135,7 +144,11 @@ pub fn parse<'a>(
     let mut in_html_block = false;
     let mut depth = 0usize;
     for (event, range) in Parser::new_ext(body, options()).into_offset_iter() {
+        traps.event(&event, &range, body, body_offset);
         match &event {
+            Event::Start(Tag::Heading { level, .. }) => {
+                doc.headings.push((*level as u8, body_offset + range.start));
+            }
             Event::Start(Tag::Link { dest_url, .. }) => doc.links.push(Dest {
                 url: dest_url.to_string(),
                 offset: dest_at(dest_url, &range),
@@ -188,6 +201,7 @@ pub fn parse<'a>(
             _ => {}
         }
     }
+    doc.traps = traps.finish();
     doc
 }
 
@@ -256,11 +270,14 @@ pub fn run(site: &Site, md: &MarkdownOutput, output: &Output, ds: &mut Diagnosti
             origin::check(doc, site, &mut v);
             unsafe_html::check(doc, &mut v);
             readability::check(doc, &site.config.check, &mut v);
+            meaning_traps::check(doc, &mut v);
+            headings::check(doc, &mut v);
             v
         })
         .collect();
     ds.extend(found);
     description::check(site, ds);
+    headings::check_titles(site, ds);
     origin::check_output(site, output, &docs, ds);
     unused_refs::check(site, md, ds);
 }

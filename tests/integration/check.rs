@@ -49,7 +49,7 @@ fn messages(site: &TestSite, code: &str) -> Vec<String> {
 /// A page with a description (so only what a test adds is reported).
 fn page(path: &str, body: &str) -> String {
     format!(
-        "-- {path} --\n+++\ntitle = \"T\"\ndescription = \"D.\"\naudience = \"clinicians\"\n+++\n{body}"
+        "-- {path} --\n+++\ntitle = \"{path}\"\ndescription = \"D.\"\naudience = \"clinicians\"\n+++\n{body}"
     )
 }
 
