@@ -91,6 +91,8 @@ pub struct Built {
     /// Warnings (errors make the build fail instead).
     pub diagnostics: Diagnostics,
     pub stats: Stats,
+    /// The readability of every page, for `praxis check --format json`.
+    pub readability: Vec<crate::check::readability::ArticleScore>,
     /// Milliseconds per stage, for `--verbose`.
     pub timings: Vec<(&'static str, u128)>,
 }
@@ -177,7 +179,7 @@ pub fn build(opts: &BuildOptions) -> Result<Built, BuildError> {
     };
     lap("cards");
     let mut ds = stop_on_errors(ds)?;
-    crate::check::run(&site, &md, &output, &mut ds);
+    let readability = crate::check::run(&site, &md, &output, &mut ds);
     lap("check");
     let mut ds = stop_on_errors(ds)?;
     ds.sort();
@@ -192,6 +194,7 @@ pub fn build(opts: &BuildOptions) -> Result<Built, BuildError> {
         output,
         diagnostics: ds,
         stats,
+        readability,
         timings,
     })
 }

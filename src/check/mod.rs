@@ -240,6 +240,21 @@ pub fn documents(site: &Site) -> Vec<Doc<'_>> {
     pages.chain(sections).collect()
 }
 
+/// The readability of one page, parsed on its own (for `praxis review
+/// --readability`, which renders nothing).
+pub fn page_readability(site: &Site, page: &crate::content::Page) -> readability::ArticleScore {
+    let doc = parse(
+        &page.file,
+        &page.text,
+        page.body_offset,
+        &page.url,
+        &page.output,
+        &page.lang,
+        Some(page.audience),
+    );
+    readability::assess(&doc, page.audience, &site.config.check).0
+}
+
 /// `http://`, `https://` or `//`: a URL on another server (unless it is the site's own).
 pub fn is_remote(url: &str, site: &Site) -> bool {
     let lower = url.trim().to_ascii_lowercase();
@@ -257,29 +272,41 @@ fn same_origin(url: &str, base: &str) -> bool {
     origin_of(url) == origin_of(base)
 }
 
-/// Runs every check; findings go into `ds`.
-pub fn run(site: &Site, md: &MarkdownOutput, output: &Output, ds: &mut Diagnostics) {
+/// Runs every check; findings go into `ds`. Returns the readability of
+/// every page, sorted by file.
+pub fn run(
+    site: &Site,
+    md: &MarkdownOutput,
+    output: &Output,
+    ds: &mut Diagnostics,
+) -> Vec<readability::ArticleScore> {
     let docs = documents(site);
     let index = links::OutputIndex::new(site, output);
-    let found: Vec<Diagnostic> = docs
+    let found: Vec<(Vec<Diagnostic>, Option<readability::ArticleScore>)> = docs
         .par_iter()
-        .flat_map_iter(|doc| {
+        .map(|doc| {
             let mut v = Vec::new();
             links::check(doc, &index, &mut v);
             alt_text::check(doc, &mut v);
             origin::check(doc, site, &mut v);
             unsafe_html::check(doc, &mut v);
-            readability::check(doc, &site.config.check, &mut v);
+            let score = readability::check(doc, &site.config.check, &mut v);
             meaning_traps::check(doc, &mut v);
             headings::check(doc, &mut v);
-            v
+            (v, score)
         })
         .collect();
-    ds.extend(found);
+    let mut scores = Vec::new();
+    for (v, score) in found {
+        ds.extend(v);
+        scores.extend(score);
+    }
+    scores.sort_by(|a, b| a.file.cmp(&b.file));
     description::check(site, ds);
     headings::check_titles(site, ds);
     origin::check_output(site, output, &docs, ds);
     unused_refs::check(site, md, ds);
+    scores
 }
 
 /// A document parsed from `text` as the page `/a/`, for the checks' tests.

@@ -24,7 +24,10 @@ use std::cell::RefCell;
 use std::collections::HashMap;
 use std::sync::OnceLock;
 
+use std::path::PathBuf;
+
 use hyphenation::{Hyphenator, Language, Load, Standard};
+use serde::Serialize;
 
 use super::{CheckConfig, Doc};
 use crate::content::front_matter::Audience;
@@ -287,36 +290,102 @@ pub fn counts(text: &str, lang: &str) -> Counts {
     c
 }
 
-pub fn check(doc: &Doc<'_>, cfg: &CheckConfig, out: &mut Vec<Diagnostic>) {
-    if !cfg.readability || doc.audience != Some(Audience::Patients) || doc.paragraphs.is_empty() {
-        return;
-    }
+/// One formula's value.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct FormulaValue {
+    pub formula: &'static str,
+    /// Rounded to one decimal.
+    pub value: f64,
+}
+
+/// The readability of one article, as `praxis check --format json` reports it.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ArticleScore {
+    pub file: PathBuf,
+    pub url: String,
+    pub lang: String,
+    pub audience: &'static str,
+    pub sentences: usize,
+    pub words: usize,
+    pub syllables: usize,
+    /// The language's formulas (English: Flesch–Kincaid grade, then Flesch
+    /// Reading Ease); empty for other languages.
+    pub scores: Vec<FormulaValue>,
+    /// The target the first score is judged by; `None` when not judged.
+    pub target: Option<String>,
+    /// Whether the article meets the target; `None` when it is not judged
+    /// (not for patients, fewer than [`MIN_WORDS`] words, another language,
+    /// or `readability = false`).
+    pub ok: Option<bool>,
+}
+
+fn round1(v: f64) -> f64 {
+    (v * 10.0).round() / 10.0
+}
+
+/// Scores a page (`None` for sections) and warns when an article for
+/// patients misses the target.
+pub fn check(doc: &Doc<'_>, cfg: &CheckConfig, out: &mut Vec<Diagnostic>) -> Option<ArticleScore> {
+    let (score, warning) = assess(doc, doc.audience?, cfg);
+    out.extend(warning);
+    Some(score)
+}
+
+/// The score of an article written for `audience`, and the warning when it
+/// is for patients and misses the target.
+pub fn assess(
+    doc: &Doc<'_>,
+    audience: Audience,
+    cfg: &CheckConfig,
+) -> (ArticleScore, Option<Diagnostic>) {
     let text: Vec<&str> = doc.paragraphs.iter().map(|(p, _)| p.as_str()).collect();
     let c = counts(&text.join("\n"), doc.lang);
-    if c.words < MIN_WORDS {
-        return;
+    let score = score_with(doc.lang, &c, cfg);
+    let mut scores: Vec<FormulaValue> = score
+        .iter()
+        .map(|s| FormulaValue {
+            formula: s.name,
+            value: round1(s.value),
+        })
+        .collect();
+    if primary(doc.lang) == "en" {
+        scores.push(FormulaValue {
+            formula: "Flesch Reading Ease",
+            value: round1(flesch_reading_ease(&c)),
+        });
     }
-    let Some(s) = score_with(doc.lang, &c, cfg) else {
-        return;
+    let judged = cfg.readability && audience == Audience::Patients && c.words >= MIN_WORDS;
+    let verdict = score.as_ref().filter(|_| judged);
+    let result = ArticleScore {
+        file: doc.file.to_path_buf(),
+        url: doc.url.to_owned(),
+        lang: doc.lang.to_owned(),
+        audience: audience.as_str(),
+        sentences: c.sentences,
+        words: c.words,
+        syllables: c.syllables,
+        scores,
+        target: verdict.map(|s| s.target.clone()),
+        ok: verdict.map(|s| s.ok),
     };
-    if s.ok {
-        return;
-    }
-    out.push(doc.locate(
-        Diagnostic::warning(
-            "readability",
-            format!(
-                "hard to read for patients: {} {:.1} (target: {}); {:.1} words per sentence, {:.2} syllables per word",
-                s.name,
-                s.value,
-                s.target,
-                c.asl(),
-                c.asw()
-            ),
+    let warning = verdict.filter(|s| !s.ok).map(|s| {
+        doc.locate(
+            Diagnostic::warning(
+                "readability",
+                format!(
+                    "hard to read for patients: {} {:.1} (target: {}); {:.1} words per sentence, {:.2} syllables per word",
+                    s.name,
+                    s.value,
+                    s.target,
+                    c.asl(),
+                    c.asw()
+                ),
+            )
+            .with_hint("use shorter sentences and everyday words; set audience = \"clinicians\" if the article is written for professionals"),
+            doc.paragraphs.first().map_or(0, |p| p.1),
         )
-        .with_hint("use shorter sentences and everyday words; set audience = \"clinicians\" if the article is written for professionals"),
-        doc.paragraphs[0].1,
-    ));
+    });
+    (result, warning)
 }
 
 #[cfg(test)]

@@ -10,6 +10,7 @@ use serde::Serialize;
 
 use super::{ColorChoice, Global, exit, find_root};
 use crate::build::{BuildError, BuildOptions, build};
+use crate::check::readability::ArticleScore;
 use crate::diagnostics::{Diagnostic, Diagnostics};
 
 /// How to print the report.
@@ -48,6 +49,8 @@ pub struct Report<'a> {
     pub warnings: usize,
     pub files: usize,
     pub diagnostics: &'a [Diagnostic],
+    /// The readability of every page (empty when the build stopped on errors).
+    pub readability: &'a [ArticleScore],
 }
 
 pub fn run(args: Args, g: &Global) -> u8 {
@@ -62,9 +65,9 @@ pub fn run(args: Args, g: &Global) -> u8 {
     if let Some(today) = args.today {
         opts.today = today;
     }
-    let (ds, pages) = match build(&opts) {
-        Ok(b) => (b.diagnostics, Some(b.stats.pages)),
-        Err(BuildError::Content(ds)) => (ds, None),
+    let (ds, pages, scores) = match build(&opts) {
+        Ok(b) => (b.diagnostics, Some(b.stats.pages), b.readability),
+        Err(BuildError::Content(ds)) => (ds, None, Vec::new()),
         Err(BuildError::Write(e)) => {
             eprintln!("error: {e}");
             return exit::IO;
@@ -86,6 +89,7 @@ pub fn run(args: Args, g: &Global) -> u8 {
                 warnings,
                 files,
                 diagnostics: &items,
+                readability: &scores,
             };
             let mut s = serde_json::to_string_pretty(&r).unwrap_or_default();
             s.push('\n');

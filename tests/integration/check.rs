@@ -436,3 +436,87 @@ fn a_missing_image_beside_a_plain_page_points_at_the_built_file() {
         d.hint
     );
 }
+
+#[test]
+fn check_json_reports_the_readability_of_every_article() {
+    let site = TestSite::new(&format!(
+        "-- content/easy.md --\n+++\ntitle = \"Easy\"\ndescription = \"D.\"\n+++\n{}\n-- content/hard.md --\n+++\ntitle = \"Hard\"\ndescription = \"D.\"\naudience = \"clinicians\"\n+++\n{}\n-- content/kurz.de.md --\n+++\ntitle = \"Kurz\"\ndescription = \"D.\"\n+++\nDer Arzt misst den Blutdruck. Die Tabletten helfen sehr.\n",
+        EASY_EN.repeat(8),
+        HARD_EN.repeat(8)
+    ));
+    let o = site.praxis(&["check", "--format", "json"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).expect("JSON");
+    let r = v["readability"].as_array().expect("readability");
+    let files: Vec<&str> = r.iter().filter_map(|a| a["file"].as_str()).collect();
+    assert_eq!(
+        files,
+        ["content/easy.md", "content/hard.md", "content/kurz.de.md"]
+    );
+    let easy = &r[0];
+    assert_eq!(easy["audience"], "patients");
+    assert_eq!(easy["scores"][0]["formula"], "Flesch–Kincaid grade");
+    assert_eq!(easy["scores"][1]["formula"], "Flesch Reading Ease");
+    assert_eq!(easy["target"], "8 or below");
+    assert_eq!(easy["ok"], true);
+    assert_eq!(easy["words"], 8 * 20);
+    // Written for clinicians: scored, not judged.
+    let hard = &r[1];
+    assert!(hard["scores"][0]["value"].as_f64().expect("value") > 15.0);
+    assert!(hard["ok"].is_null() && hard["target"].is_null(), "{hard}");
+    // Too short to judge, but scored: 180 − 4.5 − 58.5·13/9 = 91.
+    let kurz = &r[2];
+    assert_eq!(kurz["scores"][0]["formula"], "Flesch–Amstad reading ease");
+    assert_eq!(kurz["scores"][0]["value"], 91.0);
+    assert!(kurz["ok"].is_null());
+}
+
+#[test]
+fn review_shows_readability_on_request() {
+    let site = TestSite::new(&format!(
+        "-- content/easy.md --\n+++\ntitle = \"Easy\"\ndescription = \"D.\"\n+++\n{}\n-- content/hard.md --\n+++\ntitle = \"Hard\"\ndescription = \"D.\"\n+++\n{}\n",
+        EASY_EN.repeat(8),
+        HARD_EN.repeat(8)
+    ));
+    let o = site.praxis(&["review"]);
+    let out = String::from_utf8_lossy(&o.stdout).into_owned();
+    assert!(!out.contains("READABILITY"), "{out}");
+    let o = site.praxis(&["review", "--readability"]);
+    let out = String::from_utf8_lossy(&o.stdout).into_owned();
+    assert_eq!(o.status.code(), Some(0), "{out}{}", stderr(&o));
+    assert!(
+        out.lines()
+            .next()
+            .is_some_and(|l| l.contains("READABILITY")),
+        "{out}"
+    );
+    let hard = out
+        .lines()
+        .find(|l| l.contains("content/hard.md"))
+        .expect(&out);
+    assert!(
+        hard.contains(" (hard)") && hard.contains("grade "),
+        "{hard}"
+    );
+    let easy = out
+        .lines()
+        .find(|l| l.contains("content/easy.md"))
+        .expect(&out);
+    assert!(
+        easy.contains("grade ") && !easy.contains("(hard)"),
+        "{easy}"
+    );
+    let o = site.praxis(&["review", "--readability", "--format", "json"]);
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).expect("JSON");
+    for a in v["articles"].as_array().expect("articles") {
+        assert!(a["readability"]["scores"][0]["value"].is_number(), "{a}");
+    }
+    let o = site.praxis(&["review", "--readability", "--format", "csv"]);
+    let out = String::from_utf8_lossy(&o.stdout).into_owned();
+    assert!(
+        out.starts_with("status,")
+            && out.contains(",readability_formula,readability_score,readability_ok\r\n"),
+        "{out}"
+    );
+    assert!(out.contains(",Flesch–Kincaid grade,"), "{out}");
+}
