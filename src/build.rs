@@ -91,8 +91,8 @@ pub struct Built {
     /// Warnings (errors make the build fail instead).
     pub diagnostics: Diagnostics,
     pub stats: Stats,
-    /// The readability of every page, for `praxis check --format json`.
-    pub readability: Vec<crate::check::readability::ArticleScore>,
+    /// Readability of every page and links to other sites, for `praxis check`.
+    pub checked: crate::check::Findings,
     /// Milliseconds per stage, for `--verbose`.
     pub timings: Vec<(&'static str, u128)>,
 }
@@ -179,7 +179,7 @@ pub fn build(opts: &BuildOptions) -> Result<Built, BuildError> {
     };
     lap("cards");
     let mut ds = stop_on_errors(ds)?;
-    let readability = crate::check::run(&site, &md, &output, &mut ds);
+    let checked = crate::check::run(&site, &md, &output, &mut ds);
     lap("check");
     let mut ds = stop_on_errors(ds)?;
     ds.sort();
@@ -194,7 +194,7 @@ pub fn build(opts: &BuildOptions) -> Result<Built, BuildError> {
         output,
         diagnostics: ds,
         stats,
-        readability,
+        checked,
         timings,
     })
 }

@@ -10,6 +10,7 @@
 
 pub mod alt_text;
 pub mod description;
+pub mod external;
 pub mod headings;
 pub mod html;
 pub mod links;
@@ -272,20 +273,30 @@ fn same_origin(url: &str, base: &str) -> bool {
     origin_of(url) == origin_of(base)
 }
 
-/// Runs every check; findings go into `ds`. Returns the readability of
-/// every page, sorted by file.
-pub fn run(
-    site: &Site,
-    md: &MarkdownOutput,
-    output: &Output,
-    ds: &mut Diagnostics,
-) -> Vec<readability::ArticleScore> {
+/// What the checks found besides diagnostics.
+#[derive(Debug, Default)]
+pub struct Findings {
+    /// The readability of every page, sorted by file.
+    pub readability: Vec<readability::ArticleScore>,
+    /// Links to other sites, for `praxis check --external`.
+    pub external_links: Vec<external::LinkUse>,
+}
+
+/// Runs every check; problems go into `ds`.
+pub fn run(site: &Site, md: &MarkdownOutput, output: &Output, ds: &mut Diagnostics) -> Findings {
     let docs = documents(site);
     let index = links::OutputIndex::new(site, output);
-    let found: Vec<(Vec<Diagnostic>, Option<readability::ArticleScore>)> = docs
+    type Found = (
+        Vec<Diagnostic>,
+        Option<readability::ArticleScore>,
+        Vec<external::LinkUse>,
+    );
+    let found: Vec<Found> = docs
         .par_iter()
         .map(|doc| {
             let mut v = Vec::new();
+            let mut ext = Vec::new();
+            external::collect(doc, site, &mut ext);
             links::check(doc, &index, &mut v);
             alt_text::check(doc, &mut v);
             origin::check(doc, site, &mut v);
@@ -293,20 +304,21 @@ pub fn run(
             let score = readability::check(doc, &site.config.check, &mut v);
             meaning_traps::check(doc, &mut v);
             headings::check(doc, &mut v);
-            (v, score)
+            (v, score, ext)
         })
         .collect();
-    let mut scores = Vec::new();
-    for (v, score) in found {
+    let mut f = Findings::default();
+    for (v, score, ext) in found {
         ds.extend(v);
-        scores.extend(score);
+        f.readability.extend(score);
+        f.external_links.extend(ext);
     }
-    scores.sort_by(|a, b| a.file.cmp(&b.file));
+    f.readability.sort_by(|a, b| a.file.cmp(&b.file));
     description::check(site, ds);
     headings::check_titles(site, ds);
     origin::check_output(site, output, &docs, ds);
     unused_refs::check(site, md, ds);
-    scores
+    f
 }
 
 /// A document parsed from `text` as the page `/a/`, for the checks' tests.

@@ -520,3 +520,116 @@ fn review_shows_readability_on_request() {
     );
     assert!(out.contains(",Flesch–Kincaid grade,"), "{out}");
 }
+
+/// A local web server for `--external`: `/ok` 200, `/gone` 404, `/nohead`
+/// 405 to HEAD and 200 to GET, `/flaky` 503 once then 200. Counts requests
+/// per method and path; stops when dropped.
+struct LinkServer {
+    port: u16,
+    hits: std::sync::Arc<std::sync::Mutex<Vec<String>>>,
+    stop: std::sync::Arc<std::sync::atomic::AtomicBool>,
+    thread: Option<std::thread::JoinHandle<()>>,
+}
+
+impl LinkServer {
+    fn start() -> LinkServer {
+        use std::sync::atomic::Ordering;
+        let server = tiny_http::Server::http("127.0.0.1:0").expect("server");
+        let port = server.server_addr().to_ip().expect("ip").port();
+        let hits = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+        let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+        let (h, s) = (hits.clone(), stop.clone());
+        let thread = std::thread::spawn(move || {
+            // Bounded: stops when told, or after a minute whatever happens.
+            let until = std::time::Instant::now() + std::time::Duration::from_secs(60);
+            while !s.load(Ordering::Relaxed) && std::time::Instant::now() < until {
+                let Ok(Some(req)) = server.recv_timeout(std::time::Duration::from_millis(50))
+                else {
+                    continue;
+                };
+                let (method, path) = (req.method().to_string(), req.url().to_owned());
+                let seen = {
+                    let mut hits = h.lock().expect("lock");
+                    hits.push(format!("{method} {path}"));
+                    hits.iter().filter(|x| x.ends_with(&path)).count()
+                };
+                let code = match (method.as_str(), path.as_str()) {
+                    (_, "/ok") => 200,
+                    ("HEAD", "/nohead") => 405,
+                    (_, "/nohead") => 200,
+                    (_, "/flaky") if seen == 1 => 503,
+                    (_, "/flaky") => 200,
+                    _ => 404,
+                };
+                let _ = req.respond(tiny_http::Response::empty(code));
+            }
+        });
+        LinkServer {
+            port,
+            hits,
+            stop,
+            thread: Some(thread),
+        }
+    }
+
+    fn hits(&self, what: &str) -> usize {
+        let hits = self.hits.lock().expect("lock");
+        hits.iter().filter(|h| *h == what).count()
+    }
+}
+
+impl Drop for LinkServer {
+    fn drop(&mut self) {
+        self.stop.store(true, std::sync::atomic::Ordering::Relaxed);
+        if let Some(t) = self.thread.take() {
+            let _ = t.join();
+        }
+    }
+}
+
+#[test]
+fn external_links_are_checked_on_request_against_a_local_server() {
+    let server = LinkServer::start();
+    let base = format!("http://127.0.0.1:{}", server.port);
+    let site = TestSite::new(&page(
+        "content/a.md",
+        &format!(
+            "[ok]({base}/ok#part) [gone]({base}/gone)\n\n<a href=\"{base}/nohead\">x</a> [flaky]({base}/flaky) [ok again]({base}/ok)\n"
+        ),
+    ));
+    // Off by default: nothing is asked for.
+    let o = site.praxis(&["check"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert!(server.hits.lock().expect("lock").is_empty());
+
+    let o = site.praxis(&["check", "--external", "--external-timeout", "5"]);
+    let out = String::from_utf8_lossy(&o.stdout).into_owned();
+    assert_eq!(o.status.code(), Some(0), "warnings only: {out}");
+    let col = "[ok](".len() + base.len() + "/ok#part) [gone](".len() + 1;
+    let want =
+        format!("warning: content/a.md:6:{col}: broken external link `{base}/gone`: HTTP 404");
+    assert!(out.contains(&want), "{want}\n{out}");
+    assert_eq!(out.matches("broken external link").count(), 1, "{out}");
+    assert!(out.ends_with("0 errors, 1 warning in 1 file\n"), "{out}");
+    // One HEAD per distinct URL; GET after 405; a retry after 503.
+    assert_eq!(server.hits("HEAD /ok"), 1);
+    assert_eq!(server.hits("HEAD /nohead"), 1);
+    assert_eq!(server.hits("GET /nohead"), 1);
+    assert_eq!(server.hits("HEAD /flaky"), 2);
+    let cache = site.root().join(".praxis-cache/external-links.json");
+    let cached = std::fs::read_to_string(&cache).expect("cache");
+    assert!(cached.contains(&format!("{base}/ok\"")), "{cached}");
+    assert!(
+        !cached.contains("/gone"),
+        "broken links are not cached: {cached}"
+    );
+
+    // The second run asks only for what is not cached: the broken link.
+    let o = site.praxis(&["check", "--external", "--strict", "--format", "json"]);
+    assert_eq!(o.status.code(), Some(1), "--strict fails on the warning");
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).expect("JSON");
+    assert_eq!(v["diagnostics"][0]["code"], "external-link");
+    assert_eq!(server.hits("HEAD /ok"), 1);
+    assert_eq!(server.hits("HEAD /flaky"), 2);
+    assert_eq!(server.hits("HEAD /gone"), 2);
+}
