@@ -39,7 +39,7 @@ pub enum Kind {
 pub struct Trap {
     pub kind: Kind,
     pub offset: usize,
-    /// The source text at the trap (up to the end of its line, shortened).
+    /// What was written: `>7.0`, `~10 mg~`, `+ 2`, `2015.` (empty for tables).
     pub written: String,
 }
 
@@ -60,14 +60,18 @@ pub struct Scanner {
     traps: Vec<Trap>,
 }
 
-/// The rest of the line from `at`, at most 24 characters.
-fn written(body: &str, at: usize) -> String {
-    let line = body[at..].lines().next().unwrap_or("");
-    let mut s: String = line.chars().take(24).collect();
-    if line.chars().count() > 24 {
-        s.push('…');
+/// `s` up to its first whitespace after `skip` bytes, at most 24 characters.
+fn token(s: &str, skip: usize) -> String {
+    let end = s
+        .get(skip..)
+        .and_then(|rest| rest.find(char::is_whitespace))
+        .map_or(s.len(), |i| skip + i);
+    let t = s.get(..end).unwrap_or(s);
+    let mut out: String = t.chars().take(24).collect();
+    if t.chars().count() > 24 {
+        out.push('…');
     }
-    s
+    out
 }
 
 /// Leading spaces, then `-`, `+` or `*`, then the text: the text's start.
@@ -124,7 +128,8 @@ impl Scanner {
                 let after = src[lead..].strip_prefix('>').unwrap_or("");
                 let after = after.strip_prefix('=').unwrap_or(after);
                 if src[lead..].starts_with('>') && after.starts_with(|c: char| c.is_ascii_digit()) {
-                    self.push(Kind::Quote, range.start + lead, body, base);
+                    let w = token(&src[lead..], 0);
+                    self.push(Kind::Quote, range.start + lead, w, base);
                 }
             }
             Event::Start(Tag::Subscript | Tag::Strikethrough)
@@ -134,7 +139,7 @@ impl Scanner {
                 if inner.starts_with(|c: char| c.is_ascii_digit())
                     && inner.contains(char::is_whitespace)
                 {
-                    self.push(Kind::Tilde, range.start, body, base);
+                    self.push(Kind::Tilde, range.start, token(src, src.len()), base);
                 }
             }
             Event::Start(Tag::List(first)) => self.lists.push(List {
@@ -166,7 +171,7 @@ impl Scanner {
                         cells,
                         header: self.header_cells,
                     };
-                    self.push(kind, range.start + at, body, base);
+                    self.push(kind, range.start + at, String::new(), base);
                 }
             }
             _ => {}
@@ -179,9 +184,10 @@ impl Scanner {
         };
         if !list.ordered {
             if list.items.len() == 1 && first_digit {
-                let s = body[first_at..].trim_start();
+                let s = &body[first_at..];
                 if s.starts_with(['-', '+']) {
-                    self.push(Kind::Sign, first_at, body, base);
+                    let skip = s.len() - s[1..].trim_start().len();
+                    self.push(Kind::Sign, first_at, token(s, skip), base);
                 }
             }
             return;
@@ -189,7 +195,7 @@ impl Scanner {
         let Some(start) = first_n else { return };
         if list.items.len() == 1 {
             if start != 1 {
-                self.push(Kind::Number, first_at, body, base);
+                self.push_number(first_at, body, base);
             }
             return;
         }
@@ -202,15 +208,23 @@ impl Scanner {
             .zip(start..)
             .find(|((_, n, _), shown)| *n != Some(*shown));
         if let Some(((at, _, _), _)) = renumbered {
-            self.push(Kind::Number, *at, body, base);
+            self.push_number(*at, body, base);
         }
     }
 
-    fn push(&mut self, kind: Kind, at: usize, body: &str, base: usize) {
+    /// A number and its `.` or `)` at `at`.
+    fn push_number(&mut self, at: usize, body: &str, base: usize) {
+        let s = &body[at..];
+        let digits = s.len() - s.trim_start_matches(|c: char| c.is_ascii_digit()).len();
+        let w = s.get(..digits + 1).unwrap_or(s).to_owned();
+        self.push(Kind::Number, at, w, base);
+    }
+
+    fn push(&mut self, kind: Kind, at: usize, written: String, base: usize) {
         self.traps.push(Trap {
             kind,
             offset: base + at,
-            written: written(body, at),
+            written,
         });
     }
 
@@ -243,7 +257,7 @@ pub fn check(doc: &Doc<'_>, out: &mut Vec<Diagnostic>) {
                 "trap-tilde",
                 format!("`{w}`: text between single `~` becomes subscript and the tildes disappear"),
             )
-            .with_hint(format!("write `\\{w}` (or “about …”) to keep the tilde")),
+            .with_hint(format!("write `\\{w}` (or “about …”) to keep the tildes")),
             Kind::Sign => Diagnostic::warning(
                 "trap-sign",
                 format!("`{w}` at the start of a line becomes a list item and the sign disappears"),
@@ -293,7 +307,7 @@ mod tests {
         let t = traps("Fasting glucose\n>7.0 mmol/L means diabetes.\n");
         assert_eq!(t.len(), 1, "{t:?}");
         assert_eq!((t[0].0, t[0].1, t[0].2), ("trap-quote", 2, 1));
-        assert!(t[0].3.contains("`\\>7.0 mmol/L means diabet"), "{}", t[0].3);
+        assert!(t[0].3.contains("write `\\>7.0` "), "{}", t[0].3);
         assert_eq!(codes(">=5 tablets a day\n"), [("trap-quote", 1, 1)]);
         assert_eq!(codes("- >5.5 mmol/L\n- ok\n"), [("trap-quote", 1, 3)]);
         // A real quote, an escaped sign, a sign inside a line, code.
@@ -307,7 +321,7 @@ mod tests {
         let t = traps("Take ~10 mg~ a day.\n");
         assert_eq!(t.len(), 1, "{t:?}");
         assert_eq!((t[0].0, t[0].1, t[0].2), ("trap-tilde", 1, 6));
-        assert!(t[0].3.contains("`\\~10 mg~ a day.`"), "{}", t[0].3);
+        assert!(t[0].3.contains("write `\\~10 mg~` "), "{}", t[0].3);
         assert!(codes("CO ~2~ and ~~10 mg~~ and \\~10 mg~ and `~10 mg~`\n").is_empty());
     }
 
@@ -325,7 +339,8 @@ mod tests {
     fn a_number_that_starts_or_renumbers_a_list() {
         let t = traps("2015. was the year the guideline changed.\n");
         assert_eq!((t[0].0, t[0].1, t[0].2), ("trap-number", 1, 1));
-        assert!(t[0].3.contains("`2015\\. was the year"), "{}", t[0].3);
+        assert!(t[0].3.contains("write `2015\\.` "), "{}", t[0].3);
+        assert_eq!(traps("+ 2 mmol/L\n")[0].3, "write `\\+ 2` to keep the sign");
         // Written 1, 3: shown 1, 2.
         assert_eq!(codes("1. One\n3. Three\n"), [("trap-number", 2, 1)]);
         // Intended lists.

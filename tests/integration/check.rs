@@ -633,3 +633,99 @@ fn external_links_are_checked_on_request_against_a_local_server() {
     assert_eq!(server.hits("HEAD /flaky"), 2);
     assert_eq!(server.hits("HEAD /gone"), 2);
 }
+
+fn fixture(name: &str) -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures/check")
+        .join(name)
+}
+
+/// `tests/fixtures/check/problems` has one instance of every problem the
+/// checks find once the site renders; each is reported exactly once, where it is.
+#[test]
+fn the_problem_fixture_reports_each_problem_once_where_it_is() {
+    let root = fixture("problems");
+    let o = praxis_in(
+        &root,
+        &["check", "--format", "json", "--today", "2026-11-24"],
+    );
+    assert_eq!(o.status.code(), Some(1), "errors fail: {}", stderr(&o));
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).expect("JSON");
+    let mut got: Vec<(String, String, String, u64, u64)> = v["diagnostics"]
+        .as_array()
+        .expect("diagnostics")
+        .iter()
+        .map(|d| {
+            assert!(d["hint"].is_string(), "a hint: {d}");
+            (
+                d["severity"].as_str().unwrap_or_default().to_owned(),
+                d["code"].as_str().unwrap_or_default().to_owned(),
+                d["file"].as_str().unwrap_or_default().to_owned(),
+                d["line"].as_u64().unwrap_or_default(),
+                d["column"].as_u64().unwrap_or_default(),
+            )
+        })
+        .collect();
+    got.sort();
+    let mut want: Vec<(String, String, String, u64, u64)> = [
+        ("error", "link", "content/links.md", 8, 17),
+        ("error", "image", "content/links.md", 10, 10),
+        ("error", "anchor", "content/links.md", 12, 24),
+        ("warning", "alt-text", "content/links.md", 14, 1),
+        ("warning", "origin", "content/links.md", 16, 1),
+        ("warning", "script", "content/links.md", 18, 1),
+        ("warning", "readability", "content/hard.md", 6, 1),
+        ("warning", "description", "content/no-description.md", 1, 1),
+        ("warning", "review", "content/overdue.md", 5, 1),
+        ("warning", "duplicate-title", "content/same-b.md", 2, 1),
+        ("warning", "trap-quote", "content/traps.md", 7, 1),
+        ("warning", "trap-tilde", "content/traps.md", 9, 6),
+        ("warning", "trap-sign", "content/traps.md", 13, 1),
+        ("warning", "trap-number", "content/traps.md", 15, 1),
+        ("warning", "trap-table", "content/traps.md", 19, 12),
+        ("warning", "heading-skip", "content/traps.md", 23, 1),
+        ("warning", "unused-reference", "refs.bib", 7, 0),
+    ]
+    .iter()
+    .map(|(s, c, f, l, col)| ((*s).to_owned(), (*c).to_owned(), (*f).to_owned(), *l, *col))
+    .collect();
+    want.sort();
+    assert_eq!(got, want);
+    assert_eq!(
+        (v["errors"].as_u64(), v["warnings"].as_u64()),
+        (Some(3), Some(14))
+    );
+    // The text report names the same places.
+    let o = praxis_in(&root, &["check", "--today", "2026-11-24"]);
+    let out = String::from_utf8_lossy(&o.stdout).into_owned();
+    for line in [
+        "warning: content/traps.md:7:1: `>7.0` at the start of a line becomes a block quote",
+        "  = hint: write `\\>7.0` (or “more than …”) to keep the sign",
+        "  = hint: write `\\~10 mg~` (or “about …”) to keep the tildes",
+        "  = hint: write `\\+ 2` to keep the sign",
+        "  = hint: write `2015\\.` to keep the number as text",
+        "warning: content/traps.md:23:1: heading level skips from h2 to h4",
+        "warning: content/same-b.md:2:1: the title “Same title” is also the title of content/same-a.md (en)",
+    ] {
+        assert!(out.contains(line), "{line}\n{out}");
+    }
+    assert!(out.ends_with("3 errors, 14 warnings in 7 files\n"), "{out}");
+}
+
+#[test]
+fn the_clean_fixture_reports_nothing() {
+    let root = fixture("clean");
+    let o = praxis_in(&root, &["check", "--strict", "--today", "2026-11-24"]);
+    assert_eq!(
+        String::from_utf8_lossy(&o.stdout),
+        "no problems found in 2 pages\n"
+    );
+    assert_eq!(o.status.code(), Some(0));
+    let o = praxis_in(
+        &root,
+        &["check", "--format", "json", "--today", "2026-11-24"],
+    );
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).expect("JSON");
+    assert_eq!(v["diagnostics"].as_array().map(Vec::len), Some(0));
+    assert_eq!(v["readability"][0]["ok"], true, "{v}");
+}
