@@ -729,3 +729,54 @@ fn the_clean_fixture_reports_nothing() {
     assert_eq!(v["diagnostics"].as_array().map(Vec::len), Some(0));
     assert_eq!(v["readability"][0]["ok"], true, "{v}");
 }
+
+/// `(severity, code, file, line, column)` of every diagnostic `check --format json` prints.
+fn json_locations(root: &std::path::Path) -> Vec<(String, String, String, u64, u64)> {
+    let o = praxis_in(
+        root,
+        &["check", "--format", "json", "--today", "2026-11-24"],
+    );
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).expect("JSON");
+    v["diagnostics"]
+        .as_array()
+        .expect("diagnostics")
+        .iter()
+        .map(|d| {
+            (
+                d["severity"].as_str().unwrap_or_default().to_owned(),
+                d["code"].as_str().unwrap_or_default().to_owned(),
+                d["file"].as_str().unwrap_or_default().to_owned(),
+                d["line"].as_u64().unwrap_or_default(),
+                d["column"].as_u64().unwrap_or_default(),
+            )
+        })
+        .collect()
+}
+
+fn owned(v: &[(&str, &str, &str, u64, u64)]) -> Vec<(String, String, String, u64, u64)> {
+    v.iter()
+        .map(|(s, c, f, l, col)| ((*s).to_owned(), (*c).to_owned(), (*f).to_owned(), *l, *col))
+        .collect()
+}
+
+/// Errors that stop the build before the checks run (while loading, while
+/// rendering) have fixtures of their own; each is reported once.
+#[test]
+fn the_error_fixtures_report_each_error_once() {
+    assert_eq!(
+        json_locations(&fixture("errors-load")),
+        owned(&[
+            ("error", "front-matter", "content/bad-front-matter.md", 3, 1),
+            ("error", "duplicate-path", "content/two.md", 0, 0),
+            ("error", "author", "content/unknown-author.md", 4, 1),
+        ])
+    );
+    assert_eq!(
+        json_locations(&fixture("errors-render")),
+        owned(&[
+            ("error", "citation", "content/a.md", 6, 11),
+            ("error", "link", "content/a.md", 8, 25),
+        ])
+    );
+}
