@@ -1,12 +1,15 @@
 //! Checks beyond what a build needs: links and images that resolve to
 //! nothing, missing alt text, resources from other origins, scripts in
-//! content, missing descriptions, unused references and readability.
+//! content, missing descriptions, unused references, readability, clinical
+//! meaning traps, skipped heading levels and duplicate titles; links to other
+//! sites only on request (`praxis check --external`).
 //!
 //! They run after the site is built in memory, by `praxis build` (so
 //! `build --strict` agrees with `check`) and by `praxis check`. Each Markdown
 //! file is parsed once more here (cheap next to rendering) into a [`Doc`]: its
-//! links, images, raw HTML start tags and paragraph text, each with its byte
-//! offset in the file, so every finding points at a line and column.
+//! links, images, raw HTML start tags, paragraph text, headings and meaning
+//! traps, each with its byte offset in the file, so every finding points at a
+//! line and column.
 
 pub mod alt_text;
 pub mod description;
