@@ -8,13 +8,14 @@
 //! | `trap-quote` | `>5.5 mmol/L` (`>` then a digit or `=`) | a block quote; the `>` is gone | `\>5.5` |
 //! | `trap-tilde` | `~10 mg~` (single tildes around text that starts with a number and has a space) | subscript; the tildes are gone | `\~10 mg` |
 //! | `trap-sign` | `+ 2` / `- 2` alone (a one-item list starting with a number) | a bullet; the sign is gone | `\+ 2` |
-//! | `trap-number` | `2015. was the year` (a one-item numbered list not starting at 1, or a list whose written numbers are not consecutive) | a numbered list, renumbered | `2015\.` |
+//! | `trap-number` | `2015. was the year` (a one-item numbered list whose number is 100 or more or whose text goes on in lower case, or a list whose written numbers are not consecutive) | a numbered list, renumbered | `2015\.` |
 //! | `trap-table` | a table row with more cells than the header | the extra cells are dropped | `\|`, or a header cell more |
 //!
 //! What is taken as intended and not reported: a list of two or more bullet
 //! items (`- 2 tablets` / `- 1 tablet`), a numbered list starting at 1 or
 //! whose items are numbered consecutively (`3.`, `4.`, `5.`) or all alike
-//! (`1.`, `1.`, `1.`), `~~struck~~` text, and a pure subscript like `CO ~2~`
+//! (`1.`, `1.`, `1.`), a lone `2. Breathe out.` (steps continued after a
+//! paragraph), `~~struck~~` text, and a pure subscript like `CO ~2~`
 //! (no space inside).
 
 use std::ops::Range;
@@ -194,7 +195,13 @@ impl Scanner {
         }
         let Some(start) = first_n else { return };
         if list.items.len() == 1 {
-            if start != 1 {
+            // `2. Breathe out` after a paragraph continues steps on purpose;
+            // a year or a value (100 or more), or text going on in lower
+            // case (`2. weeks later`), reads as a sentence.
+            let s = body[first_at..].trim_start_matches(|c: char| c.is_ascii_digit());
+            let text = s.get(1..).unwrap_or("").trim_start();
+            let sentence = start >= 100 || text.starts_with(char::is_lowercase);
+            if start != 1 && sentence {
                 self.push_number(first_at, body, base);
             }
             return;
@@ -265,7 +272,7 @@ pub fn check(doc: &Doc<'_>, out: &mut Vec<Diagnostic>) {
             .with_hint(format!("write `\\{w}` to keep the sign")),
             Kind::Number => Diagnostic::warning(
                 "trap-number",
-                format!("`{w}` at the start of a line becomes a numbered list, which may show another number"),
+                format!("`{w}` at the start of a line becomes a numbered list item (indented, and renumbered when the numbers are not consecutive)"),
             )
             .with_hint(format!(
                 "write `{}` to keep the number as text (or number the list consecutively)",
@@ -349,6 +356,10 @@ mod tests {
         assert!(codes("1. One\n1. Two\n1. Three\n").is_empty());
         assert!(codes("3. Three\n4. Four\n").is_empty());
         assert!(codes("2015\\. was the year.\n").is_empty());
+        assert_eq!(codes("Since\n\n2. weeks later\n"), [("trap-number", 3, 1)]);
+        assert_eq!(codes("2015. Das Jahr\n"), [("trap-number", 1, 1)]);
+        // Steps continued after a paragraph.
+        assert!(codes("1. Shake.\n\nThen:\n\n2. Breathe out.\n").is_empty());
         // Inside a paragraph a number cannot start a list.
         assert!(codes("In\n2015. it changed.\n").is_empty());
     }
