@@ -94,6 +94,8 @@ pub struct Built {
     /// Warnings (errors make the build fail instead).
     pub diagnostics: Diagnostics,
     pub stats: Stats,
+    /// Readability of every page and links to other sites, for `praxis check`.
+    pub checked: crate::check::Findings,
     /// Milliseconds per stage, for `--verbose`.
     pub timings: Vec<(&'static str, u128)>,
 }
@@ -198,7 +200,7 @@ fn build_stages(opts: &BuildOptions, memo: Option<&Memo>) -> Result<Built, Build
     };
     lap("cards");
     let mut ds = stop_on_errors(ds)?;
-    crate::check::run(&site, &md, &output, &mut ds);
+    let checked = crate::check::run(&site, &md, &output, &mut ds);
     lap("check");
     let mut ds = stop_on_errors(ds)?;
     ds.sort();
@@ -214,6 +216,7 @@ fn build_stages(opts: &BuildOptions, memo: Option<&Memo>) -> Result<Built, Build
         output,
         diagnostics: ds,
         stats,
+        checked,
         timings,
     })
 }

@@ -165,6 +165,9 @@ pub struct Entry {
     pub reviewers: Vec<String>,
     /// Days from today to the next review (negative when overdue).
     pub days_until_due: Option<i64>,
+    /// Readability, with `praxis review --readability` only.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub readability: Option<crate::check::readability::ArticleScore>,
 }
 
 /// Every article of `site`, never reviewed first, then by next review date
@@ -194,6 +197,7 @@ pub fn register(site: &Site) -> Vec<Entry> {
                     })
                     .collect(),
                 days_until_due: r.next_due.map(|d| site.today.days_until(d)),
+                readability: None,
             }
         })
         .collect();

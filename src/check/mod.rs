@@ -1,17 +1,23 @@
 //! Checks beyond what a build needs: links and images that resolve to
 //! nothing, missing alt text, resources from other origins, scripts in
-//! content, missing descriptions, unused references and readability.
+//! content, missing descriptions, unused references, readability, clinical
+//! meaning traps, skipped heading levels and duplicate titles; links to other
+//! sites only on request (`praxis check --external`).
 //!
 //! They run after the site is built in memory, by `praxis build` (so
 //! `build --strict` agrees with `check`) and by `praxis check`. Each Markdown
 //! file is parsed once more here (cheap next to rendering) into a [`Doc`]: its
-//! links, images, raw HTML start tags and paragraph text, each with its byte
-//! offset in the file, so every finding points at a line and column.
+//! links, images, raw HTML start tags, paragraph text, headings and meaning
+//! traps, each with its byte offset in the file, so every finding points at a
+//! line and column.
 
 pub mod alt_text;
 pub mod description;
+pub mod external;
+pub mod headings;
 pub mod html;
 pub mod links;
+pub mod meaning_traps;
 pub mod origin;
 pub mod readability;
 pub mod unsafe_html;
@@ -84,6 +90,10 @@ pub struct Doc<'a> {
     pub tags: Vec<StartTag>,
     /// Plain text of each top-level paragraph and its offset.
     pub paragraphs: Vec<(String, usize)>,
+    /// Each heading's level (1–6) and offset.
+    pub headings: Vec<(u8, usize)>,
+    /// Places where Markdown changes what was written.
+    pub traps: Vec<meaning_traps::Trap>,
 }
 
 impl Doc<'_> {
@@ -126,7 +136,10 @@ pub fn parse<'a>(
         images: Vec::new(),
         tags: Vec::new(),
         paragraphs: Vec::new(),
+        headings: Vec::new(),
+        traps: Vec::new(),
     };
+    let mut traps = meaning_traps::Scanner::default();
     let dest_at = |url: &str, range: &std::ops::Range<usize>| {
         body_offset + range.start + body[range.clone()].find(url).unwrap_or(0)
     };
@@ -135,7 +148,11 @@ pub fn parse<'a>(
     let mut in_html_block = false;
     let mut depth = 0usize;
     for (event, range) in Parser::new_ext(body, options()).into_offset_iter() {
+        traps.event(&event, &range, body, body_offset);
         match &event {
+            Event::Start(Tag::Heading { level, .. }) => {
+                doc.headings.push((*level as u8, body_offset + range.start));
+            }
             Event::Start(Tag::Link { dest_url, .. }) => doc.links.push(Dest {
                 url: dest_url.to_string(),
                 offset: dest_at(dest_url, &range),
@@ -188,6 +205,7 @@ pub fn parse<'a>(
             _ => {}
         }
     }
+    doc.traps = traps.finish();
     doc
 }
 
@@ -226,6 +244,21 @@ pub fn documents(site: &Site) -> Vec<Doc<'_>> {
     pages.chain(sections).collect()
 }
 
+/// The readability of one page, parsed on its own (for `praxis review
+/// --readability`, which renders nothing).
+pub fn page_readability(site: &Site, page: &crate::content::Page) -> readability::ArticleScore {
+    let doc = parse(
+        &page.file,
+        &page.text,
+        page.body_offset,
+        &page.url,
+        &page.output,
+        &page.lang,
+        Some(page.audience),
+    );
+    readability::assess(&doc, page.audience, &site.config.check).0
+}
+
 /// `http://`, `https://` or `//`: a URL on another server (unless it is the site's own).
 pub fn is_remote(url: &str, site: &Site) -> bool {
     let lower = url.trim().to_ascii_lowercase();
@@ -243,26 +276,52 @@ fn same_origin(url: &str, base: &str) -> bool {
     origin_of(url) == origin_of(base)
 }
 
-/// Runs every check; findings go into `ds`.
-pub fn run(site: &Site, md: &MarkdownOutput, output: &Output, ds: &mut Diagnostics) {
+/// What the checks found besides diagnostics.
+#[derive(Debug, Default)]
+pub struct Findings {
+    /// The readability of every page, sorted by file.
+    pub readability: Vec<readability::ArticleScore>,
+    /// Links to other sites, for `praxis check --external`.
+    pub external_links: Vec<external::LinkUse>,
+}
+
+/// Runs every check; problems go into `ds`.
+pub fn run(site: &Site, md: &MarkdownOutput, output: &Output, ds: &mut Diagnostics) -> Findings {
     let docs = documents(site);
     let index = links::OutputIndex::new(site, output);
-    let found: Vec<Diagnostic> = docs
+    type Found = (
+        Vec<Diagnostic>,
+        Option<readability::ArticleScore>,
+        Vec<external::LinkUse>,
+    );
+    let found: Vec<Found> = docs
         .par_iter()
-        .flat_map_iter(|doc| {
+        .map(|doc| {
             let mut v = Vec::new();
+            let mut ext = Vec::new();
+            external::collect(doc, site, &mut ext);
             links::check(doc, &index, &mut v);
             alt_text::check(doc, &mut v);
             origin::check(doc, site, &mut v);
             unsafe_html::check(doc, &mut v);
-            readability::check(doc, &site.config.check, &mut v);
-            v
+            let score = readability::check(doc, &site.config.check, &mut v);
+            meaning_traps::check(doc, &mut v);
+            headings::check(doc, &mut v);
+            (v, score, ext)
         })
         .collect();
-    ds.extend(found);
+    let mut f = Findings::default();
+    for (v, score, ext) in found {
+        ds.extend(v);
+        f.readability.extend(score);
+        f.external_links.extend(ext);
+    }
+    f.readability.sort_by(|a, b| a.file.cmp(&b.file));
     description::check(site, ds);
+    headings::check_titles(site, ds);
     origin::check_output(site, output, &docs, ds);
     unused_refs::check(site, md, ds);
+    f
 }
 
 /// A document parsed from `text` as the page `/a/`, for the checks' tests.

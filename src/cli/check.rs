@@ -5,11 +5,16 @@ use std::collections::BTreeSet;
 use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
 
+use std::time::Duration;
+
 use clap::ValueEnum;
 use serde::Serialize;
 
 use super::{ColorChoice, Global, exit, find_root};
 use crate::build::{BuildError, BuildOptions, build};
+use crate::check::Findings;
+use crate::check::external::Options;
+use crate::check::readability::ArticleScore;
 use crate::diagnostics::{Diagnostic, Diagnostics};
 
 /// How to print the report.
@@ -36,6 +41,12 @@ pub struct Args {
     /// Include drafts.
     #[arg(long)]
     pub drafts: bool,
+    /// Also check links to other sites (HTTP HEAD; results cached in .praxis-cache/).
+    #[arg(long)]
+    pub external: bool,
+    /// Seconds to wait for one external link.
+    #[arg(long, value_name = "SECONDS", default_value_t = 10.0, value_parser = parse_seconds)]
+    pub external_timeout: f64,
     /// For tests: judge review dates as of this day (YYYY-MM-DD) instead of today.
     #[arg(long, hide = true, value_name = "YYYY-MM-DD", value_parser = super::review::parse_date)]
     pub today: Option<crate::date::Date>,
@@ -48,10 +59,16 @@ pub struct Report<'a> {
     pub warnings: usize,
     pub files: usize,
     pub diagnostics: &'a [Diagnostic],
+    /// The readability of every page (empty when the build stopped on errors).
+    pub readability: &'a [ArticleScore],
 }
 
 pub fn run(args: Args, g: &Global) -> u8 {
     let root = find_root(args.root);
+    let external = args.external.then(|| Options {
+        timeout: Duration::from_secs_f64(args.external_timeout),
+        ..Options::new(&root)
+    });
     let mut opts = BuildOptions {
         drafts: args.drafts,
         // check writes nothing: no share cards, no card cache.
@@ -62,14 +79,18 @@ pub fn run(args: Args, g: &Global) -> u8 {
     if let Some(today) = args.today {
         opts.today = today;
     }
-    let (ds, pages) = match build(&opts) {
-        Ok(b) => (b.diagnostics, Some(b.stats.pages)),
-        Err(BuildError::Content(ds)) => (ds, None),
+    let (mut ds, pages, checked) = match build(&opts) {
+        Ok(b) => (b.diagnostics, Some(b.stats.pages), b.checked),
+        Err(BuildError::Content(ds)) => (ds, None, Findings::default()),
         Err(BuildError::Write(e)) => {
             eprintln!("error: {e}");
             return exit::IO;
         }
     };
+    if let Some(o) = &external {
+        ds.extend(crate::check::external::check(&checked.external_links, o));
+    }
+    let scores = checked.readability;
     let mut items = ds.into_vec();
     if g.quiet {
         items.retain(Diagnostic::is_error);
@@ -86,6 +107,7 @@ pub fn run(args: Args, g: &Global) -> u8 {
                 warnings,
                 files,
                 diagnostics: &items,
+                readability: &scores,
             };
             let mut s = serde_json::to_string_pretty(&r).unwrap_or_default();
             s.push('\n');
@@ -113,6 +135,14 @@ pub fn run(args: Args, g: &Global) -> u8 {
         exit::CONTENT
     } else {
         exit::OK
+    }
+}
+
+/// A positive number of seconds, at most a day.
+fn parse_seconds(s: &str) -> Result<f64, String> {
+    match s.parse::<f64>() {
+        Ok(v) if v > 0.0 && v <= 86_400.0 => Ok(v),
+        _ => Err(format!("`{s}` is not a number of seconds like 10 or 2.5")),
     }
 }
 

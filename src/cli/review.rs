@@ -11,6 +11,7 @@ use clap::ValueEnum;
 use serde::Serialize;
 
 use super::{Global, exit, find_root};
+use crate::check::readability::ArticleScore;
 use crate::config::Config;
 use crate::content::{self, LoadOptions};
 use crate::date::{Date, Interval};
@@ -43,6 +44,9 @@ pub struct Args {
     /// Include drafts.
     #[arg(long)]
     pub drafts: bool,
+    /// Add each article's readability score (the formula of its language).
+    #[arg(long)]
+    pub readability: bool,
     /// For tests: judge review dates as of this day (YYYY-MM-DD) instead of today.
     #[arg(long, hide = true, value_name = "YYYY-MM-DD", value_parser = parse_date)]
     pub today: Option<Date>,
@@ -87,6 +91,17 @@ pub fn run(args: Args, g: &Global) -> u8 {
     g.report(&ds);
 
     let mut entries = register(&site);
+    if args.readability {
+        for e in &mut entries {
+            if let Some(p) = site
+                .pages
+                .iter()
+                .find(|p| p.file.to_string_lossy().replace('\\', "/") == e.file)
+            {
+                e.readability = Some(crate::check::page_readability(&site, p));
+            }
+        }
+    }
     if let Some(window) = args.due_within {
         let limit = today.plus(window);
         entries.retain(|e| {
@@ -111,7 +126,7 @@ pub fn run(args: Args, g: &Global) -> u8 {
             s.push('\n');
             s
         }
-        Format::Csv => csv(&entries),
+        Format::Csv => csv(&entries, args.readability),
     };
     let mut out = std::io::stdout().lock();
     match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
@@ -140,19 +155,23 @@ fn date_or_dash(d: Option<Date>) -> String {
 
 /// An aligned table, then a summary line.
 pub fn text(entries: &[Entry], total: usize, today: Date, window: Option<Interval>) -> String {
-    let header = [
+    let with_score = entries.iter().any(|e| e.readability.is_some());
+    let mut header = vec![
         "STATUS",
         "NEXT DUE",
         "LAST REVIEWED",
         "REVIEWED BY",
         "LANG",
         "FILE",
-        "TITLE",
     ];
-    let rows: Vec<[String; 7]> = entries
+    if with_score {
+        header.push("READABILITY");
+    }
+    header.push("TITLE");
+    let rows: Vec<Vec<String>> = entries
         .iter()
         .map(|e| {
-            [
+            let mut r = vec![
                 status_text(e.status).to_owned(),
                 date_or_dash(e.next_review),
                 date_or_dash(e.last_reviewed),
@@ -163,11 +182,19 @@ pub fn text(entries: &[Entry], total: usize, today: Date, window: Option<Interva
                 },
                 e.lang.clone(),
                 e.file.clone(),
-                e.title.clone(),
-            ]
+            ];
+            if with_score {
+                r.push(
+                    e.readability
+                        .as_ref()
+                        .map_or_else(|| "-".to_owned(), score_text),
+                );
+            }
+            r.push(e.title.clone());
+            r
         })
         .collect();
-    let mut widths = header.map(|h| h.chars().count());
+    let mut widths: Vec<usize> = header.iter().map(|h| h.chars().count()).collect();
     for r in &rows {
         for (w, cell) in widths.iter_mut().zip(r.iter()) {
             *w = (*w).max(cell.chars().count());
@@ -209,6 +236,21 @@ pub fn text(entries: &[Entry], total: usize, today: Date, window: Option<Interva
     out
 }
 
+/// `grade 7.4`, `ease 49.3 (hard)`: the first formula's value, and whether
+/// it misses the target; `-` for languages without a formula.
+fn score_text(a: &ArticleScore) -> String {
+    let Some(first) = a.scores.first() else {
+        return "-".to_owned();
+    };
+    let kind = if first.formula.contains("grade") {
+        "grade"
+    } else {
+        "ease"
+    };
+    let hard = if a.ok == Some(false) { " (hard)" } else { "" };
+    format!("{kind} {:.1}{hard}", first.value)
+}
+
 /// One CSV field, quoted when it must be (RFC 4180).
 fn csv_field(s: &str) -> String {
     if s.contains([',', '"', '\r', '\n']) {
@@ -218,13 +260,18 @@ fn csv_field(s: &str) -> String {
     }
 }
 
-/// RFC 4180 CSV with a header row and CRLF line ends.
-pub fn csv(entries: &[Entry]) -> String {
+/// RFC 4180 CSV with a header row and CRLF line ends; with `readability`,
+/// three columns more.
+pub fn csv(entries: &[Entry], readability: bool) -> String {
     let mut out = String::from(
-        "status,next_review,last_reviewed,reviewers,lang,file,title,url,days_until_due\r\n",
+        "status,next_review,last_reviewed,reviewers,lang,file,title,url,days_until_due",
     );
+    if readability {
+        out.push_str(",readability_formula,readability_score,readability_ok");
+    }
+    out.push_str("\r\n");
     for e in entries {
-        let fields = [
+        let mut fields = vec![
             e.status.as_str().to_owned(),
             e.next_review.map(|d| d.iso()).unwrap_or_default(),
             e.last_reviewed.map(|d| d.iso()).unwrap_or_default(),
@@ -235,6 +282,18 @@ pub fn csv(entries: &[Entry]) -> String {
             e.url.clone(),
             e.days_until_due.map(|d| d.to_string()).unwrap_or_default(),
         ];
+        if readability {
+            let first = e.readability.as_ref().and_then(|a| a.scores.first());
+            fields.push(first.map(|f| f.formula.to_owned()).unwrap_or_default());
+            fields.push(first.map(|f| f.value.to_string()).unwrap_or_default());
+            fields.push(
+                e.readability
+                    .as_ref()
+                    .and_then(|a| a.ok)
+                    .map(|ok| ok.to_string())
+                    .unwrap_or_default(),
+            );
+        }
         let row: Vec<String> = fields.iter().map(|f| csv_field(f)).collect();
         out.push_str(&row.join(","));
         out.push_str("\r\n");
