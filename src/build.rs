@@ -200,7 +200,7 @@ fn build_stages(opts: &BuildOptions, memo: Option<&Memo>) -> Result<Built, Build
     };
     lap("cards");
     let mut ds = stop_on_errors(ds)?;
-    let checked = crate::check::run(&site, &md, &output, &mut ds);
+    let checked = crate::check::run_with(&site, &md, &output, &mut ds, memo);
     lap("check");
     let mut ds = stop_on_errors(ds)?;
     ds.sort();

@@ -20,7 +20,6 @@
 //! are dropped at its end, so the memo never grows beyond one site's worth.
 
 use std::collections::HashMap;
-use std::hash::Hasher as _;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Mutex, PoisonError};
@@ -31,7 +30,7 @@ pub type Key = u64;
 /// Hashes the inputs of a step. Implements `io::Write`, so serde_json can
 /// serialise a value straight into it.
 #[derive(Clone, Default)]
-pub struct KeyHasher(std::collections::hash_map::DefaultHasher);
+pub struct KeyHasher(xxhash_rust::xxh3::Xxh3Default);
 
 impl KeyHasher {
     pub fn new() -> KeyHasher {
@@ -40,8 +39,8 @@ impl KeyHasher {
 
     /// Adds a field; fields are length-prefixed so ("ab", "c") ≠ ("a", "bc").
     pub fn bytes(&mut self, b: &[u8]) -> &mut Self {
-        self.0.write_usize(b.len());
-        self.0.write(b);
+        self.0.update(&(b.len() as u64).to_le_bytes());
+        self.0.update(b);
         self
     }
 
@@ -50,7 +49,7 @@ impl KeyHasher {
     }
 
     pub fn num(&mut self, n: u64) -> &mut Self {
-        self.0.write_u64(n);
+        self.0.update(&n.to_le_bytes());
         self
     }
 
@@ -64,7 +63,7 @@ impl KeyHasher {
         if r.is_err() {
             self.num(rand_like());
         }
-        self.0.write_u8(0xff);
+        self.0.update(&[0xff]);
         self
     }
 
@@ -72,18 +71,24 @@ impl KeyHasher {
     pub fn debug<T: std::fmt::Debug + ?Sized>(&mut self, v: &T) -> &mut Self {
         use std::io::Write as _;
         let _ = write!(self, "{v:?}");
-        self.0.write_u8(0xfe);
+        self.0.update(&[0xfe]);
         self
     }
 
     pub fn finish(&self) -> Key {
-        self.0.finish()
+        self.0.digest()
     }
 }
 
 thread_local! {
     /// Set while a value is serialised into a key (see [`Derived`]).
     static FINGERPRINTING: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+/// True while a value is being serialised into a key: values that are a
+/// function of others already in the key may then skip their work.
+pub fn fingerprinting() -> bool {
+    FINGERPRINTING.with(std::cell::Cell::get)
 }
 
 /// A large value derived from one file's rendered Markdown (its HTML, summary,
@@ -98,7 +103,7 @@ pub struct Derived<'a, T: ?Sized> {
 
 impl<T: serde::Serialize + ?Sized> serde::Serialize for Derived<'_, T> {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        if FINGERPRINTING.with(std::cell::Cell::get) {
+        if fingerprinting() {
             s.serialize_u64(self.fingerprint)
         } else {
             self.value.serialize(s)
@@ -114,7 +119,7 @@ fn rand_like() -> u64 {
 
 impl std::io::Write for KeyHasher {
     fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        self.0.write(buf);
+        self.0.update(buf);
         Ok(buf.len())
     }
     fn flush(&mut self) -> std::io::Result<()> {
@@ -239,6 +244,10 @@ pub struct Memo {
     pub(crate) templates: Table<std::sync::Arc<str>>,
     /// Share cards: the cache key of each card's PNG, by its text and design.
     pub(crate) cards: Table<std::sync::Arc<str>>,
+    /// What each page's own checks found, by its text.
+    pub(crate) checks: Table<std::sync::Arc<crate::check::PageFindings>>,
+    /// The remote URLs of each built page, by its (shared) HTML.
+    pub(crate) scans: Table<std::sync::Arc<crate::check::origin::ScannedPage>>,
 }
 
 /// How much of the last build was reused.
@@ -247,6 +256,8 @@ pub struct MemoStats {
     pub markdown: Reuse,
     pub templates: Reuse,
     pub cards: Reuse,
+    /// The checks of each page and the scans of built pages together.
+    pub checks: Reuse,
 }
 
 impl Memo {
@@ -277,6 +288,8 @@ impl Memo {
         self.markdown.clear();
         self.templates.clear();
         self.cards.clear();
+        self.checks.clear();
+        self.scans.clear();
     }
 
     /// Ends a failed build: the memo stays as the last good build left it.
@@ -284,6 +297,8 @@ impl Memo {
         self.markdown.abandon();
         self.templates.abandon();
         self.cards.abandon();
+        self.checks.abandon();
+        self.scans.abandon();
     }
 
     /// Ends a build: keeps what it used, drops the rest.
@@ -292,7 +307,17 @@ impl Memo {
             markdown: self.markdown.turn(),
             templates: self.templates.turn(),
             cards: self.cards.turn(),
+            checks: self.checks.turn(),
         }
+        .with_scans(self.scans.turn())
+    }
+}
+
+impl MemoStats {
+    fn with_scans(mut self, scans: Reuse) -> MemoStats {
+        self.checks.reused += scans.reused;
+        self.checks.computed += scans.computed;
+        self
     }
 }
 

@@ -67,6 +67,18 @@ impl Output {
         })
     }
 
+    /// Every text file with its path and, when it is shared with the rebuild
+    /// memo, the shared text itself (for checks).
+    pub fn text_entries(
+        &self,
+    ) -> impl Iterator<Item = (&Path, &str, Option<&std::sync::Arc<str>>)> {
+        self.files.iter().filter_map(|(p, c)| match c {
+            Content::Text(t) => Some((p.as_path(), t.as_str(), None)),
+            Content::Shared(t) => Some((p.as_path(), &**t, Some(t))),
+            _ => None,
+        })
+    }
+
     /// Every file once (later entries win, as when writing), for serving from
     /// memory.
     pub fn into_files(self) -> Vec<(PathBuf, Content)> {

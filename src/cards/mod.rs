@@ -23,8 +23,8 @@ pub mod text;
 pub mod typography;
 
 use std::collections::{HashMap, HashSet};
-use std::sync::Arc;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use rayon::prelude::*;
 use resvg::{tiny_skia, usvg};
@@ -796,9 +796,9 @@ pub fn generate(
         .map(|job| {
             let memo_key = memo.map(|_| drawer.inputs.clone().debug(&job.text).finish());
             if let (Some(memo), Some(k)) = (memo, memo_key)
-                && let Some(key) = memo.cards.get_if(k, |key| {
-                    drawer.cache_file(key).is_some_and(|f| f.is_file())
-                })
+                && let Some(key) = memo
+                    .cards
+                    .get_if(k, |key| drawer.cache_file(key).is_some_and(|f| f.is_file()))
             {
                 return Ok((key.to_string(), None));
             }

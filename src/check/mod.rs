@@ -23,6 +23,7 @@ pub mod readability;
 pub mod unsafe_html;
 pub mod unused_refs;
 
+use std::collections::HashSet;
 use std::path::Path;
 
 use pulldown_cmark::{Event, Options, Parser, Tag, TagEnd};
@@ -216,34 +217,6 @@ fn scan_html(tags: &mut Vec<StartTag>, html: &str, base: usize) {
     }));
 }
 
-/// Every page and section with a file, parsed.
-pub fn documents(site: &Site) -> Vec<Doc<'_>> {
-    let pages = site.pages.par_iter().map(|p| {
-        parse(
-            &p.file,
-            &p.text,
-            p.body_offset,
-            &p.url,
-            &p.output,
-            &p.lang,
-            Some(p.audience),
-        )
-    });
-    let sections = site.sections.par_iter().filter_map(|s| {
-        let file = s.file.as_ref()?;
-        Some(parse(
-            file,
-            &s.text,
-            s.body_offset,
-            &s.url,
-            &s.output,
-            &s.lang,
-            None,
-        ))
-    });
-    pages.chain(sections).collect()
-}
-
 /// The readability of one page, parsed on its own (for `praxis review
 /// --readability`, which renders nothing).
 pub fn page_readability(site: &Site, page: &crate::content::Page) -> readability::ArticleScore {
@@ -285,43 +258,186 @@ pub struct Findings {
     pub external_links: Vec<external::LinkUse>,
 }
 
+/// What the checks of one page found on their own (all but its links, which
+/// depend on the other pages), with what the site-wide checks need of it.
+/// Kept by the rebuild memo of `praxis serve`, by the page's text.
+#[derive(Debug)]
+pub struct PageFindings {
+    diagnostics: Vec<Diagnostic>,
+    score: Option<readability::ArticleScore>,
+    external: Vec<external::LinkUse>,
+    links: Vec<Dest>,
+    images: Vec<Image>,
+    tags: Vec<StartTag>,
+    /// URLs the content itself loads (images, raw HTML).
+    loaded: Vec<String>,
+}
+
+fn page_findings(doc: Doc<'_>, site: &Site) -> PageFindings {
+    let mut v = Vec::new();
+    let mut ext = Vec::new();
+    external::collect(&doc, site, &mut ext);
+    alt_text::check(&doc, &mut v);
+    origin::check(&doc, site, &mut v);
+    unsafe_html::check(&doc, &mut v);
+    let score = readability::check(&doc, &site.config.check, &mut v);
+    meaning_traps::check(&doc, &mut v);
+    headings::check(&doc, &mut v);
+    let loaded = doc
+        .images
+        .iter()
+        .map(|i| i.dest.url.clone())
+        .chain(
+            doc.tags
+                .iter()
+                .flat_map(|t| origin::loaded_urls(t).into_iter().map(str::to_owned)),
+        )
+        .collect();
+    PageFindings {
+        diagnostics: v,
+        score,
+        external: ext,
+        links: doc.links,
+        images: doc.images,
+        tags: doc.tags,
+        loaded,
+    }
+}
+
 /// Runs every check; problems go into `ds`.
 pub fn run(site: &Site, md: &MarkdownOutput, output: &Output, ds: &mut Diagnostics) -> Findings {
-    let docs = documents(site);
+    run_with(site, md, output, ds, None)
+}
+
+/// [`run`], taking from `memo` the findings of pages whose text is unchanged.
+pub fn run_with(
+    site: &Site,
+    md: &MarkdownOutput,
+    output: &Output,
+    ds: &mut Diagnostics,
+    memo: Option<&crate::incremental::Memo>,
+) -> Findings {
     let index = links::OutputIndex::new(site, output);
-    type Found = (
-        Vec<Diagnostic>,
-        Option<readability::ArticleScore>,
-        Vec<external::LinkUse>,
-    );
-    let found: Vec<Found> = docs
+    let shared_key = memo.map(|_| {
+        let mut h = crate::incremental::KeyHasher::new();
+        h.debug(&site.config);
+        h
+    });
+    let per_page: Vec<(std::sync::Arc<PageFindings>, Vec<Diagnostic>)> = sources(site)
         .par_iter()
-        .map(|doc| {
+        .map(|src| {
+            let key = shared_key.as_ref().map(|h| {
+                let mut h = h.clone();
+                h.debug(src.file)
+                    .str(src.text)
+                    .num(src.body_offset as u64)
+                    .str(src.url)
+                    .debug(src.output)
+                    .str(src.lang)
+                    .debug(&src.audience);
+                h.finish()
+            });
+            let found = match (memo, key) {
+                (Some(m), Some(k)) => m
+                    .checks
+                    .get_or(k, || std::sync::Arc::new(page_findings(src.parse(), site))),
+                _ => std::sync::Arc::new(page_findings(src.parse(), site)),
+            };
+            // Links are checked against this build's pages every time.
+            let doc = Doc {
+                links: found.links.clone(),
+                images: found.images.clone(),
+                tags: found.tags.clone(),
+                ..src.empty_doc()
+            };
             let mut v = Vec::new();
-            let mut ext = Vec::new();
-            external::collect(doc, site, &mut ext);
-            links::check(doc, &index, &mut v);
-            alt_text::check(doc, &mut v);
-            origin::check(doc, site, &mut v);
-            unsafe_html::check(doc, &mut v);
-            let score = readability::check(doc, &site.config.check, &mut v);
-            meaning_traps::check(doc, &mut v);
-            headings::check(doc, &mut v);
-            (v, score, ext)
+            links::check(&doc, &index, &mut v);
+            (found, v)
         })
         .collect();
     let mut f = Findings::default();
-    for (v, score, ext) in found {
-        ds.extend(v);
-        f.readability.extend(score);
-        f.external_links.extend(ext);
+    for (found, links) in &per_page {
+        ds.extend(found.diagnostics.iter().cloned());
+        ds.extend(links.iter().cloned());
+        f.readability.extend(found.score.clone());
+        f.external_links.extend(found.external.iter().cloned());
     }
     f.readability.sort_by(|a, b| a.file.cmp(&b.file));
     description::check(site, ds);
     headings::check_titles(site, ds);
-    origin::check_output(site, output, &docs, ds);
+    let loaded: HashSet<&str> = per_page
+        .iter()
+        .flat_map(|(found, _)| found.loaded.iter().map(String::as_str))
+        .collect();
+    origin::check_output(site, output, &loaded, ds, memo);
     unused_refs::check(site, md, ds);
     f
+}
+
+/// One page or section file to check.
+struct Source<'a> {
+    file: &'a Path,
+    text: &'a str,
+    body_offset: usize,
+    url: &'a str,
+    output: &'a Path,
+    lang: &'a str,
+    audience: Option<Audience>,
+}
+
+impl<'a> Source<'a> {
+    fn parse(&self) -> Doc<'a> {
+        parse(
+            self.file,
+            self.text,
+            self.body_offset,
+            self.url,
+            self.output,
+            self.lang,
+            self.audience,
+        )
+    }
+
+    fn empty_doc(&self) -> Doc<'a> {
+        Doc {
+            file: self.file,
+            text: self.text,
+            url: self.url,
+            output: self.output,
+            lang: self.lang,
+            audience: self.audience,
+            links: Vec::new(),
+            images: Vec::new(),
+            tags: Vec::new(),
+            paragraphs: Vec::new(),
+            headings: Vec::new(),
+            traps: Vec::new(),
+        }
+    }
+}
+
+fn sources(site: &Site) -> Vec<Source<'_>> {
+    let pages = site.pages.iter().map(|p| Source {
+        file: &p.file,
+        text: &p.text,
+        body_offset: p.body_offset,
+        url: &p.url,
+        output: &p.output,
+        lang: &p.lang,
+        audience: Some(p.audience),
+    });
+    let sections = site.sections.iter().filter_map(|s| {
+        Some(Source {
+            file: s.file.as_ref()?,
+            text: &s.text,
+            body_offset: s.body_offset,
+            url: &s.url,
+            output: &s.output,
+            lang: &s.lang,
+            audience: None,
+        })
+    });
+    pages.chain(sections).collect()
 }
 
 /// A document parsed from `text` as the page `/a/`, for the checks' tests.

@@ -17,7 +17,7 @@ const MESSAGE: &str =
 const HINT: &str = "download it into static/ or the page bundle and link it with a local path";
 
 /// The URLs a tag loads without a click.
-fn loaded_urls(t: &StartTag) -> Vec<&str> {
+pub(crate) fn loaded_urls(t: &StartTag) -> Vec<&str> {
     let attrs: &[&str] = match t.name.as_str() {
         "script" | "iframe" | "frame" | "embed" | "track" => &["src"],
         "img" => &["src", "srcset"],
@@ -87,39 +87,87 @@ pub fn check(doc: &Doc<'_>, site: &Site, out: &mut Vec<Diagnostic>) {
 
 /// The same in every built HTML page, for what templates add; each URL once,
 /// and none that content already loads (those are reported at their line).
-pub fn check_output(site: &Site, output: &Output, docs: &[Doc<'_>], ds: &mut Diagnostics) {
-    let from_content: HashSet<&str> = docs
-        .iter()
-        .flat_map(|d| {
-            d.images
-                .iter()
-                .map(|i| i.dest.url.as_str())
-                .chain(d.tags.iter().flat_map(loaded_urls))
-        })
-        .collect();
-    // Scan every built page in parallel: per page, its remote URLs with their tag.
+/// The remote URLs one built page loads, with the page (kept by the memo).
+#[derive(Debug)]
+pub struct ScannedPage {
+    html: std::sync::Arc<str>,
+    urls: Vec<(String, String)>,
+}
+
+pub fn check_output(
+    site: &Site,
+    output: &Output,
+    from_content: &HashSet<&str>,
+    ds: &mut Diagnostics,
+    memo: Option<&crate::incremental::Memo>,
+) {
+    // Scan every built page in parallel: per page, its remote URLs with their
+    // tag. A rebuild takes the scan of a page whose HTML is the very same
+    // (shared with the template memo) from the memo.
     let texts: Vec<_> = output
-        .texts()
-        .filter(|(path, _)| path.extension().is_some_and(|e| e == "html"))
+        .text_entries()
+        .filter(|(path, _, _)| path.extension().is_some_and(|e| e == "html"))
         .collect();
-    let per_page: Vec<(String, Vec<(String, String)>)> = texts
-        .par_iter()
-        .map(|(path, text)| {
-            let mut seen_here = HashSet::new();
-            let mut urls = Vec::new();
-            for t in start_tags(text) {
-                for url in loaded_urls(&t) {
-                    if is_remote(url, site)
-                        && !from_content.contains(url)
-                        && seen_here.insert(url.to_owned())
-                    {
-                        urls.push((url.to_owned(), t.name.clone()));
-                    }
+    let scan = |text: &str| -> Vec<(String, String)> {
+        let mut seen_here = HashSet::new();
+        let mut urls = Vec::new();
+        for t in start_tags(text) {
+            for url in loaded_urls(&t) {
+                if is_remote(url, site) && seen_here.insert(url.to_owned()) {
+                    urls.push((url.to_owned(), t.name.clone()));
                 }
             }
-            (path.display().to_string(), urls)
+        }
+        urls
+    };
+    let config_key = memo.map(|_| {
+        crate::incremental::KeyHasher::new()
+            .str(&site.config.base_url)
+            .finish()
+    });
+    let per_page: Vec<(String, std::sync::Arc<ScannedPage>)> = texts
+        .par_iter()
+        .map(|(path, text, shared)| {
+            let scanned = match (memo, shared, config_key) {
+                (Some(m), Some(html), Some(k)) => {
+                    // The memo holds the HTML, so its address names it.
+                    let key = crate::incremental::KeyHasher::new()
+                        .num(k)
+                        .num(html.as_ptr() as usize as u64)
+                        .num(html.len() as u64)
+                        .finish();
+                    match m
+                        .scans
+                        .get_if(key, |s| std::sync::Arc::ptr_eq(&s.html, html))
+                    {
+                        Some(s) => s,
+                        None => {
+                            let s = std::sync::Arc::new(ScannedPage {
+                                html: (*html).clone(),
+                                urls: scan(text),
+                            });
+                            m.scans.put(key, s.clone());
+                            s
+                        }
+                    }
+                }
+                _ => std::sync::Arc::new(ScannedPage {
+                    html: std::sync::Arc::from(""),
+                    urls: scan(text),
+                }),
+            };
+            (path.display().to_string(), scanned)
         })
         .collect();
+    let per_page = per_page.into_iter().map(|(page, s)| {
+        let urls: Vec<(String, String)> = s
+            .urls
+            .iter()
+            .filter(|(url, _)| !from_content.contains(url.as_str()))
+            .cloned()
+            .collect();
+        (page, urls)
+    });
     // url → (tag, first page, number of pages)
     let mut found: BTreeMap<String, (String, String, usize)> = BTreeMap::new();
     for (page, urls) in per_page {

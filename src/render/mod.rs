@@ -635,7 +635,10 @@ impl<'m> Renderer<'m> {
             for t in theme.templates.values() {
                 h.str(&t.name).str(&t.text);
             }
-            h.value(&config_view)
+            // The whole configuration: values made while rendering (JSON-LD)
+            // read it beyond what the contexts hold.
+            h.debug(config)
+                .value(&config_view)
                 .str(&config.root_path)
                 .value(&config.theme_css())
                 .num(u64::from(has_code))

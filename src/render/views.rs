@@ -107,10 +107,31 @@ pub struct PageView<'a> {
     /// schema.org JSON-LD (`MedicalWebPage`), safe to print inside
     /// `<script type="application/ld+json">` with `| safe`; full pages only.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub jsonld: Option<String>,
+    pub jsonld: Option<PageJsonLd<'a>>,
     /// The share card (`og:image`): `{ url, width, height, type, alt }`; null
     /// with `card = false`, with `[cards] enabled = false`, and in listings.
     pub card: Option<crate::cards::CardView>,
+}
+
+/// A page's JSON-LD, made when the template is rendered. Into a rebuild key it
+/// adds nothing: it is made from the page, its rendering and the
+/// configuration, which the key holds already.
+#[derive(Debug, Clone, Copy)]
+pub struct PageJsonLd<'a> {
+    site: &'a Site,
+    taxonomy: &'a Taxonomy,
+    page: &'a crate::content::Page,
+    cited: &'a [String],
+}
+
+impl Serialize for PageJsonLd<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        if crate::incremental::fingerprinting() {
+            return s.serialize_unit();
+        }
+        let v = crate::jsonld::page(self.site, self.taxonomy, self.page, self.cited);
+        s.serialize_str(&crate::jsonld::script_safe(&v))
+    }
 }
 
 /// `page.review`.
@@ -357,8 +378,11 @@ pub fn page_view<'a>(
         },
         modified: crate::outputs::last_changed(p).map(|d| DateView::new(d, lang)),
         og_locale: crate::jsonld::og_locale(lang),
-        jsonld: full.then(|| {
-            crate::jsonld::script_safe(&crate::jsonld::page(site, rendered.taxonomy, p, &r.cited))
+        jsonld: full.then_some(PageJsonLd {
+            site,
+            taxonomy: rendered.taxonomy,
+            page: p,
+            cited: &r.cited,
         }),
         card: full
             .then(|| crate::cards::page_card(site, p))
