@@ -7,9 +7,11 @@
 //! citation and of the reference list, numbered by first citation as the
 //! style says. No style is formatted by hand.
 
+pub mod casing;
 pub mod load;
 pub mod style;
 pub mod syntax;
+pub mod tidy;
 
 use std::collections::HashMap;
 use std::fmt::Write as _;
@@ -39,6 +41,9 @@ pub struct Origin {
 #[derive(Debug, Default, Clone)]
 pub struct Bibliography {
     entries: Vec<Entry>,
+    /// The entries as English pages show them, where that differs
+    /// (sentence-cased BibLaTeX titles, see [`casing`]).
+    english: HashMap<usize, Entry>,
     origins: Vec<Origin>,
     by_key: HashMap<String, usize>,
     by_doi: HashMap<String, usize>,
@@ -81,13 +86,16 @@ impl Bibliography {
             };
             match load::load(text.strip_prefix('\u{feff}').unwrap_or(&text), rel) {
                 Ok(loaded) => {
+                    let mut english: HashMap<String, Entry> = loaded.english.into_iter().collect();
                     for (entry, line) in loaded.entries {
+                        let en = english.remove(entry.key());
                         bib.add(
                             entry,
                             Origin {
                                 file: rel.clone(),
                                 line,
                             },
+                            en,
                             ds,
                         );
                     }
@@ -98,7 +106,7 @@ impl Bibliography {
         bib
     }
 
-    fn add(&mut self, entry: Entry, origin: Origin, ds: &mut Diagnostics) {
+    fn add(&mut self, entry: Entry, origin: Origin, english: Option<Entry>, ds: &mut Diagnostics) {
         let key = entry.key().to_owned();
         if let Some(&i) = self.by_key.get(&key) {
             let first = &self.origins[i];
@@ -125,6 +133,9 @@ impl Bibliography {
             self.by_pmid.entry(pmid.trim().to_owned()).or_insert(i);
         }
         self.by_key.insert(key, i);
+        if let Some(en) = english {
+            self.english.insert(i, en);
+        }
         self.entries.push(entry);
         self.origins.push(origin);
     }
@@ -148,15 +159,27 @@ impl Bibliography {
 
     /// The entry a citation key means: the key itself, `doi:…` or `pmid:…`.
     pub fn resolve(&self, key: &str) -> Option<&Entry> {
-        let i = self.by_key.get(key).copied().or_else(|| {
+        self.position(key).and_then(|i| self.entries.get(i))
+    }
+
+    /// The entry at `i` as a page in `english` or another language shows it.
+    fn entry_for(&self, i: usize, english: bool) -> Option<&Entry> {
+        english
+            .then(|| self.english.get(&i))
+            .flatten()
+            .or_else(|| self.entries.get(i))
+    }
+
+    /// Where the entry a citation key means is.
+    fn position(&self, key: &str) -> Option<usize> {
+        self.by_key.get(key).copied().or_else(|| {
             if let Some(doi) = key.strip_prefix("doi:") {
                 self.by_doi.get(&doi.to_lowercase()).copied()
             } else {
                 key.strip_prefix("pmid:")
                     .and_then(|p| self.by_pmid.get(p).copied())
             }
-        })?;
-        self.entries.get(i)
+        })
     }
 }
 
@@ -300,13 +323,13 @@ fn locator(text: &str) -> Option<SpecificLocator<'_>> {
 fn html_of(children: &hayagriva::ElemChildren) -> String {
     let mut s = String::new();
     let _ = children.write_buf(&mut s, BufWriteFormat::Html);
-    s
+    tidy::engine_text(s)
 }
 
 fn plain_of(children: &hayagriva::ElemChildren) -> String {
     let mut s = String::new();
     let _ = children.write_buf(&mut s, BufWriteFormat::Plain);
-    s
+    tidy::engine_text(s)
 }
 
 /// An id-safe form of a key.
@@ -323,10 +346,18 @@ pub fn anchor(key: &str) -> String {
 }
 
 impl Citer<'_> {
+    /// The entry `key` means, as a page in this language shows it.
     fn resolve(&self, key: &str) -> Option<&Entry> {
+        let english = self.is_english();
         self.page
-            .and_then(|p| p.resolve(key))
-            .or_else(|| self.site.resolve(key))
+            .and_then(|p| p.entry_for(p.position(key)?, english))
+            .or_else(|| self.site.entry_for(self.site.position(key)?, english))
+    }
+
+    /// Whether the page is in English (then English titles are sentence-cased,
+    /// as Pandoc does).
+    fn is_english(&self) -> bool {
+        self.locale.0 == "en" || self.locale.0.starts_with("en-")
     }
 
     /// Whether the style numbers its citations ([1]) rather than naming authors.
@@ -493,10 +524,15 @@ impl Citer<'_> {
                 .enumerate()
                 .filter_map(|(n, key)| {
                     let i = self.site.index_of(key)?;
-                    let e = sh
-                        .cache
-                        .get(i)?
-                        .get_or_init(|| self.format_alone(&self.site.entries[i]));
+                    let e = sh.cache.get(i)?.get_or_init(|| {
+                        let e = self.site.entry_for(i, self.is_english());
+                        e.map(|e| self.format_alone(e))
+                            .unwrap_or_else(|| FormattedEntry {
+                                label_html: None,
+                                html: String::new(),
+                                plain: String::new(),
+                            })
+                    });
                     Some((key.clone(), e.numbered(n + 1)))
                 })
                 .collect(),
