@@ -262,6 +262,18 @@ pub struct SharedEntries<'a> {
     pub marker_style: &'a IndependentStyle,
     /// One slot per entry of the site bibliography, in its order.
     pub cache: &'a [std::sync::OnceLock<FormattedEntry>],
+    /// For styles whose markers show only numbers and locators (the
+    /// built-in Vancouver and AMA, see [`markers_show_only_numbers`]): the
+    /// markers formatted so far, so a marker is formatted once per build.
+    pub markers: Option<&'a MarkerCache>,
+}
+
+/// Whether the markers of `style` show nothing but citation numbers and
+/// locators, so that a marker can be reused on every page where it has the
+/// same numbers: true for the built-in Vancouver and AMA styles, whose
+/// `<citation>` is known; a style from a file is formatted page by page.
+pub fn markers_show_only_numbers(style: &crate::config::CitationStyle) -> bool {
+    matches!(style, crate::config::CitationStyle::Builtin(name) if name == "vancouver" || name == "ama")
 }
 
 impl Bibliography {
@@ -435,15 +447,15 @@ impl Citer<'_> {
     /// Formats `groups` in order; unknown keys are reported and left out.
     pub fn format(&self, groups: &[CiteGroup]) -> Formatted {
         let mut out = Formatted::default();
-        let mut driver: BibliographyDriver<'_, Entry> = BibliographyDriver::new();
-        // Per group: (request index of the author part, request index of the marker)
-        let mut plan: Vec<(Option<String>, Option<usize>, &CiteGroup)> = Vec::new();
+        // Per group: the author part, the items for the engine, and what the
+        // marker shows (numbers and locators, for the marker cache).
+        let mut plan: Vec<PlanRow<'_, '_>> = Vec::new();
         let mut first_cite: HashMap<String, usize> = HashMap::new();
         let mut order: Vec<String> = Vec::new();
-        let mut requests = 0usize;
         for (gi, g) in groups.iter().enumerate() {
             let mut items = Vec::new();
             let mut author = None;
+            let mut shown = Vec::new();
             for it in &g.items {
                 match self.resolve(&it.key) {
                     Some(e) => {
@@ -451,6 +463,8 @@ impl Citer<'_> {
                             first_cite.insert(e.key().to_owned(), gi);
                             order.push(e.key().to_owned());
                         }
+                        let number = order.iter().position(|k| k == e.key()).unwrap_or(0) + 1;
+                        shown.push((number, it.locator.clone()));
                         if g.in_text {
                             author = Some(author_phrase(e, &self.locale.0));
                         }
@@ -467,26 +481,11 @@ impl Citer<'_> {
                     }
                 }
             }
-            let marker_req = (!items.is_empty()).then(|| {
-                driver.citation(CitationRequest::new(
-                    items,
-                    self.style,
-                    Some(self.locale.clone()),
-                    self.locales,
-                    None,
-                ));
-                requests += 1;
-                requests - 1
-            });
-            plan.push((author, marker_req, g));
+            plan.push((author, items, shown, g));
         }
         let shared = self.shared.filter(|_| self.page.is_none());
-        let rendered = driver.finish(BibliographyRequest::new(
-            shared.map_or(self.style, |sh| sh.marker_style),
-            Some(self.locale.clone()),
-            self.locales,
-        ));
-        for (gi, (author, marker_req, g)) in plan.into_iter().enumerate() {
+        let (markers, rendered) = self.markers(&mut plan, shared);
+        for (gi, (author, _, _, g)) in plan.into_iter().enumerate() {
             let mut html = String::new();
             let prefix: Vec<&str> = g
                 .items
@@ -502,7 +501,7 @@ impl Citer<'_> {
                 escape_html(&prefix.join(" "), &mut html);
                 html.push(' ');
             }
-            if let Some(m) = marker_req.and_then(|i| rendered.citations.get(i)) {
+            if let Some(m) = markers.get(gi).and_then(Option::as_ref) {
                 let target = g
                     .items
                     .iter()
@@ -513,7 +512,7 @@ impl Citer<'_> {
                     html,
                     "<a class=\"citation\" id=\"cite-{}\" href=\"#{target}\">{}</a>",
                     gi + 1,
-                    html_of(&m.citation)
+                    m
                 );
             }
             out.citations.push(html);
@@ -537,7 +536,7 @@ impl Citer<'_> {
                 })
                 .collect(),
             None => rendered
-                .bibliography
+                .and_then(|r| r.bibliography)
                 .map(|b| {
                     b.items
                         .iter()
@@ -585,6 +584,95 @@ impl Citer<'_> {
             out.references = Some(list);
         }
         out
+    }
+}
+
+/// What a citation marker of a numbered style shows: the number and the
+/// locator of each work cited.
+pub type MarkerKey = Vec<(usize, String)>;
+
+/// Formatted citation markers by what they show, shared by the pages of one
+/// language (see [`SharedEntries::markers`]).
+pub type MarkerCache = std::sync::RwLock<HashMap<MarkerKey, String>>;
+
+type PlanRow<'e, 'g> = (
+    Option<String>,
+    Vec<CitationItem<'e, Entry>>,
+    MarkerKey,
+    &'g CiteGroup,
+);
+
+impl<'a> Citer<'a> {
+    /// The HTML of each group's marker, and (unless entries are shared) what
+    /// the engine rendered for the reference list. With a marker cache, a
+    /// page whose markers have all been formatted before (on another page,
+    /// with the same numbers and locators) needs no engine run at all.
+    fn markers<'e>(
+        &self,
+        plan: &mut [PlanRow<'e, '_>],
+        shared: Option<SharedEntries<'a>>,
+    ) -> (Vec<Option<String>>, Option<hayagriva::Rendered>)
+    where
+        'a: 'e,
+    {
+        let cache = shared.and_then(|sh| sh.markers);
+        if let Some(cache) = cache
+            && let Ok(known) = cache.read()
+        {
+            let hits: Option<Vec<Option<String>>> = plan
+                .iter()
+                .map(|(_, items, key, _)| {
+                    if items.is_empty() {
+                        Some(None)
+                    } else {
+                        known.get(key).cloned().map(Some)
+                    }
+                })
+                .collect();
+            if let Some(hits) = hits {
+                return (hits, None);
+            }
+        }
+        let mut driver: BibliographyDriver<'e, Entry> = BibliographyDriver::new();
+        let mut requests = Vec::with_capacity(plan.len());
+        let mut n = 0usize;
+        for (_, items, _, _) in plan.iter_mut() {
+            if items.is_empty() {
+                requests.push(None);
+                continue;
+            }
+            driver.citation(CitationRequest::new(
+                std::mem::take(items),
+                self.style,
+                Some(self.locale.clone()),
+                self.locales,
+                None,
+            ));
+            requests.push(Some(n));
+            n += 1;
+        }
+        let rendered = driver.finish(BibliographyRequest::new(
+            shared.map_or(self.style, |sh| sh.marker_style),
+            Some(self.locale.clone()),
+            self.locales,
+        ));
+        let markers: Vec<Option<String>> = requests
+            .iter()
+            .map(|r| {
+                r.and_then(|i| rendered.citations.get(i))
+                    .map(|m| html_of(&m.citation))
+            })
+            .collect();
+        if let Some(cache) = cache
+            && let Ok(mut known) = cache.write()
+        {
+            for ((_, _, key, _), m) in plan.iter().zip(&markers) {
+                if let Some(m) = m {
+                    known.entry(key.clone()).or_insert_with(|| m.clone());
+                }
+            }
+        }
+        (markers, Some(rendered))
     }
 }
 
