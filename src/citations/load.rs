@@ -15,6 +15,9 @@ use crate::diagnostics::{Diagnostic, line_col};
 /// The entries of one file, with the line each key is defined on.
 pub struct Loaded {
     pub entries: Vec<(Entry, usize)>,
+    /// For BibLaTeX entries in English: the entry as English pages show it
+    /// (sentence-cased titles, localised thesis types), by key.
+    pub english: Vec<(String, Entry)>,
 }
 
 /// Reads `text` from `file` according to its ending.
@@ -89,10 +92,12 @@ fn bibtex(text: &str, file: &Path) -> Result<Loaded, Vec<Diagnostic>> {
             })
             .collect::<Vec<_>>()
     })?;
+    let mut english = Vec::new();
     let entries = lib
         .into_iter()
         .map(|mut e| {
             mark_truncated_authors(&mut e);
+            smarten_names(&mut e);
             // PubMed and Zotero exports write `pmid` and `pmcid` fields, which
             // the BibLaTeX data model has no place for: keep them.
             if let Some(r) = raw.get(e.key()) {
@@ -102,15 +107,21 @@ fn bibtex(text: &str, file: &Path) -> Result<Loaded, Vec<Diagnostic>> {
                     }
                 }
                 // Report and issue numbers are identifiers, not arithmetic:
-                // keep "053-002" (an AWMF register number) as written.
+                // keep "053-002" (an AWMF register number) and issue "5-6"
+                // as written.
                 if let Some(num) = r.fields.get("number").map(|v| v.format_verbatim()) {
                     let num = num.trim().to_owned();
                     if e.keyed_serial_number("serial").is_some() {
-                        // The engine reads "053-002" as the range 53–2; a
-                        // non-breaking hyphen (U+2011) keeps it an identifier.
-                        e.set_keyed_serial_number("serial", num.replace('-', "\u{2011}"));
-                    } else if e.issue().is_some() && !num.chars().all(|c| c.is_ascii_digit()) {
-                        e.set_issue(hayagriva::types::MaybeTyped::String(num.clone()));
+                        // The engine reads "053-002" as the range 53–2 even
+                        // from a string; a non-breaking hyphen (U+2011) keeps
+                        // it an identifier, and the formatted text gets the
+                        // hyphen back (see `tidy`).
+                        e.set_keyed_serial_number(
+                            "serial",
+                            num.replace('-', super::tidy::NUMBER_HYPHEN),
+                        );
+                    } else if !num.chars().all(|c| c.is_ascii_digit()) {
+                        set_issue_text(&mut e, &num);
                     }
                     if let Some((kind, id)) = super::guideline_id(&num) {
                         e.set_keyed_serial_number(kind, id);
@@ -120,12 +131,178 @@ fn bibtex(text: &str, file: &Path) -> Result<Loaded, Vec<Diagnostic>> {
                 if let Some(short) = r.fields.get("shortjournal") {
                     set_short_container(&mut e, short.format_verbatim().trim());
                 }
+                publisher_from_organization(&mut e);
+                let parts = TitleParts::of(&e, r);
+                parts.apply(&mut e, false);
+                if is_english(&e) {
+                    let mut en = e.clone();
+                    parts.apply(&mut en, true);
+                    localise_genre_en(&mut en);
+                    english.push((en.key().to_owned(), en));
+                }
             }
             let line = bib_key_line(text, e.key());
             (e, line)
         })
         .collect();
-    Ok(Loaded { entries })
+    Ok(Loaded { entries, english })
+}
+
+/// An issue like "5-6" as text: on the journal for articles, else on the entry.
+fn set_issue_text(e: &mut Entry, num: &str) {
+    let issue = hayagriva::types::MaybeTyped::String(num.to_owned());
+    let mut parents = e.parents().to_vec();
+    match parents.first_mut() {
+        Some(p) if p.issue().is_some() => {
+            p.set_issue(issue);
+            e.set_parents(parents);
+        }
+        _ if e.issue().is_some() => e.set_issue(issue),
+        _ => {}
+    }
+}
+
+/// Whether Pandoc treats the entry as English: `langid` english, british,
+/// american…, or none at all.
+fn is_english(e: &Entry) -> bool {
+    e.language().is_none_or(|l| l.language.as_str() == "en")
+}
+
+/// BibLaTeX's localisation keys for thesis types, as Pandoc prints them on
+/// English pages (other pages show the key as written, as Pandoc does).
+fn localise_genre_en(e: &mut Entry) {
+    let genre = e.genre().map(|g| g.value.to_str().into_owned());
+    let name = match genre.as_deref() {
+        Some("phdthesis") => "PhD thesis",
+        Some("mathesis") => "Master’s thesis",
+        _ => return,
+    };
+    e.set_genre(hayagriva::types::FormatString::with_value(name));
+}
+
+/// Theses, reports and web pages name their publisher in `institution` or
+/// `organization` (a university, the WHO, medRxiv); Pandoc prints it as the
+/// publisher, so it goes there when there is no `publisher`.
+fn publisher_from_organization(e: &mut Entry) {
+    let Some(org) = e.organization().cloned() else {
+        return;
+    };
+    if e.publisher().and_then(|p| p.name()).is_some() {
+        return;
+    }
+    let location = e.publisher().and_then(|p| p.location()).cloned();
+    e.set_publisher(hayagriva::types::Publisher::new(Some(org), location));
+}
+
+/// `'` as ’ in names and publisher (Pandoc reads BibTeX with smart quotes).
+fn smarten_names(e: &mut Entry) {
+    use super::casing::smart_apostrophes;
+    let fix = |people: &[hayagriva::types::Person]| -> Option<Vec<hayagriva::types::Person>> {
+        let mut changed = false;
+        let out = people
+            .iter()
+            .cloned()
+            .map(|mut p| {
+                for part in [Some(&mut p.name), p.given_name.as_mut(), p.prefix.as_mut()]
+                    .into_iter()
+                    .flatten()
+                {
+                    if let Some(v) = smart_apostrophes(part) {
+                        *part = v;
+                        changed = true;
+                    }
+                }
+                p
+            })
+            .collect();
+        changed.then_some(out)
+    };
+    if let Some(a) = e.authors().and_then(fix) {
+        e.set_authors(a);
+    }
+    if let Some(ed) = e.editors().and_then(fix) {
+        e.set_editors(ed);
+    }
+    if let Some(p) = e.publisher().cloned() {
+        let mut name = p.name().cloned();
+        if let Some(n) = name.as_mut() {
+            super::casing::smart_chunks(&mut n.value);
+        }
+        e.set_publisher(hayagriva::types::Publisher::new(
+            name,
+            p.location().cloned(),
+        ));
+    }
+}
+
+/// The parts of an entry's title as BibLaTeX has them.
+struct TitleParts {
+    title: Option<hayagriva::types::FormatString>,
+    subtitle: hayagriva::types::ChunkedString,
+    addon: hayagriva::types::ChunkedString,
+}
+
+impl TitleParts {
+    fn of(e: &Entry, r: &biblatex::Entry) -> TitleParts {
+        let field = |name: &str| {
+            r.get(name)
+                .map(hayagriva::types::ChunkedString::from)
+                .unwrap_or_default()
+        };
+        TitleParts {
+            title: e.title().cloned(),
+            subtitle: field("subtitle"),
+            addon: field("titleaddon"),
+        }
+    }
+
+    /// Sets the title as "title: subtitle. addon" (as Pandoc joins them),
+    /// sentence-cased for English pages, and tidies the parents' titles.
+    fn apply(&self, e: &mut Entry, english: bool) {
+        use super::casing::{join, sentence_case, smart_chunks};
+        let prepare = |s: &hayagriva::types::ChunkedString| {
+            let mut s = s.clone();
+            smart_chunks(&mut s);
+            if english { sentence_case(&s) } else { s }
+        };
+        if let Some(t) = &self.title {
+            let main = prepare(&t.value);
+            let full = join(
+                &join(&main, ": ", &prepare(&self.subtitle)),
+                ". ",
+                &prepare(&self.addon),
+            );
+            e.set_title(hayagriva::types::FormatString {
+                value: full,
+                short: t.short.clone(),
+            });
+        }
+        let mut parents = e.parents().to_vec();
+        let mut changed = false;
+        for p in &mut parents {
+            let Some(t) = p.title().cloned() else {
+                continue;
+            };
+            // Pandoc sentence-cases book titles, not journal names.
+            let periodical = matches!(
+                p.entry_type(),
+                hayagriva::types::EntryType::Periodical | hayagriva::types::EntryType::Newspaper
+            );
+            let mut value = t.value.clone();
+            smart_chunks(&mut value);
+            if english && !periodical {
+                value = sentence_case(&value);
+            }
+            p.set_title(hayagriva::types::FormatString {
+                value,
+                short: t.short.clone(),
+            });
+            changed = true;
+        }
+        if changed {
+            e.set_parents(parents);
+        }
+    }
 }
 
 /// BibTeX's `and others` becomes a person called "others"; show it as the
@@ -385,7 +562,10 @@ fn csl_json(text: &str, file: &Path) -> Result<Loaded, Vec<Diagnostic>> {
         }
     }
     if errors.is_empty() {
-        Ok(Loaded { entries })
+        Ok(Loaded {
+            entries,
+            english: Vec::new(),
+        })
     } else {
         Err(errors)
     }
@@ -526,7 +706,10 @@ fn records(text: &str, file: &Path, format: Format) -> Result<Loaded, Vec<Diagno
         }
     }
     if errors.is_empty() {
-        Ok(Loaded { entries })
+        Ok(Loaded {
+            entries,
+            english: Vec::new(),
+        })
     } else {
         Err(errors)
     }

@@ -7,9 +7,11 @@
 //! citation and of the reference list, numbered by first citation as the
 //! style says. No style is formatted by hand.
 
+pub mod casing;
 pub mod load;
 pub mod style;
 pub mod syntax;
+pub mod tidy;
 
 use std::collections::HashMap;
 use std::fmt::Write as _;
@@ -39,6 +41,9 @@ pub struct Origin {
 #[derive(Debug, Default, Clone)]
 pub struct Bibliography {
     entries: Vec<Entry>,
+    /// The entries as English pages show them, where that differs
+    /// (sentence-cased BibLaTeX titles, see [`casing`]).
+    english: HashMap<usize, Entry>,
     origins: Vec<Origin>,
     by_key: HashMap<String, usize>,
     by_doi: HashMap<String, usize>,
@@ -81,13 +86,16 @@ impl Bibliography {
             };
             match load::load(text.strip_prefix('\u{feff}').unwrap_or(&text), rel) {
                 Ok(loaded) => {
+                    let mut english: HashMap<String, Entry> = loaded.english.into_iter().collect();
                     for (entry, line) in loaded.entries {
+                        let en = english.remove(entry.key());
                         bib.add(
                             entry,
                             Origin {
                                 file: rel.clone(),
                                 line,
                             },
+                            en,
                             ds,
                         );
                     }
@@ -98,7 +106,7 @@ impl Bibliography {
         bib
     }
 
-    fn add(&mut self, entry: Entry, origin: Origin, ds: &mut Diagnostics) {
+    fn add(&mut self, entry: Entry, origin: Origin, english: Option<Entry>, ds: &mut Diagnostics) {
         let key = entry.key().to_owned();
         if let Some(&i) = self.by_key.get(&key) {
             let first = &self.origins[i];
@@ -125,6 +133,9 @@ impl Bibliography {
             self.by_pmid.entry(pmid.trim().to_owned()).or_insert(i);
         }
         self.by_key.insert(key, i);
+        if let Some(en) = english {
+            self.english.insert(i, en);
+        }
         self.entries.push(entry);
         self.origins.push(origin);
     }
@@ -148,15 +159,27 @@ impl Bibliography {
 
     /// The entry a citation key means: the key itself, `doi:…` or `pmid:…`.
     pub fn resolve(&self, key: &str) -> Option<&Entry> {
-        let i = self.by_key.get(key).copied().or_else(|| {
+        self.position(key).and_then(|i| self.entries.get(i))
+    }
+
+    /// The entry at `i` as a page in `english` or another language shows it.
+    fn entry_for(&self, i: usize, english: bool) -> Option<&Entry> {
+        english
+            .then(|| self.english.get(&i))
+            .flatten()
+            .or_else(|| self.entries.get(i))
+    }
+
+    /// Where the entry a citation key means is.
+    fn position(&self, key: &str) -> Option<usize> {
+        self.by_key.get(key).copied().or_else(|| {
             if let Some(doi) = key.strip_prefix("doi:") {
                 self.by_doi.get(&doi.to_lowercase()).copied()
             } else {
                 key.strip_prefix("pmid:")
                     .and_then(|p| self.by_pmid.get(p).copied())
             }
-        })?;
-        self.entries.get(i)
+        })
     }
 }
 
@@ -239,6 +262,18 @@ pub struct SharedEntries<'a> {
     pub marker_style: &'a IndependentStyle,
     /// One slot per entry of the site bibliography, in its order.
     pub cache: &'a [std::sync::OnceLock<FormattedEntry>],
+    /// For styles whose markers show only numbers and locators (the
+    /// built-in Vancouver and AMA, see [`markers_show_only_numbers`]): the
+    /// markers formatted so far, so a marker is formatted once per build.
+    pub markers: Option<&'a MarkerCache>,
+}
+
+/// Whether the markers of `style` show nothing but citation numbers and
+/// locators, so that a marker can be reused on every page where it has the
+/// same numbers: true for the built-in Vancouver and AMA styles, whose
+/// `<citation>` is known; a style from a file is formatted page by page.
+pub fn markers_show_only_numbers(style: &crate::config::CitationStyle) -> bool {
+    matches!(style, crate::config::CitationStyle::Builtin(name) if name == "vancouver" || name == "ama")
 }
 
 impl Bibliography {
@@ -300,13 +335,13 @@ fn locator(text: &str) -> Option<SpecificLocator<'_>> {
 fn html_of(children: &hayagriva::ElemChildren) -> String {
     let mut s = String::new();
     let _ = children.write_buf(&mut s, BufWriteFormat::Html);
-    s
+    tidy::engine_text(s)
 }
 
 fn plain_of(children: &hayagriva::ElemChildren) -> String {
     let mut s = String::new();
     let _ = children.write_buf(&mut s, BufWriteFormat::Plain);
-    s
+    tidy::engine_text(s)
 }
 
 /// An id-safe form of a key.
@@ -323,10 +358,18 @@ pub fn anchor(key: &str) -> String {
 }
 
 impl Citer<'_> {
+    /// The entry `key` means, as a page in this language shows it.
     fn resolve(&self, key: &str) -> Option<&Entry> {
+        let english = self.is_english();
         self.page
-            .and_then(|p| p.resolve(key))
-            .or_else(|| self.site.resolve(key))
+            .and_then(|p| p.entry_for(p.position(key)?, english))
+            .or_else(|| self.site.entry_for(self.site.position(key)?, english))
+    }
+
+    /// Whether the page is in English (then English titles are sentence-cased,
+    /// as Pandoc does).
+    fn is_english(&self) -> bool {
+        self.locale.0 == "en" || self.locale.0.starts_with("en-")
     }
 
     /// Whether the style numbers its citations ([1]) rather than naming authors.
@@ -404,15 +447,15 @@ impl Citer<'_> {
     /// Formats `groups` in order; unknown keys are reported and left out.
     pub fn format(&self, groups: &[CiteGroup]) -> Formatted {
         let mut out = Formatted::default();
-        let mut driver: BibliographyDriver<'_, Entry> = BibliographyDriver::new();
-        // Per group: (request index of the author part, request index of the marker)
-        let mut plan: Vec<(Option<String>, Option<usize>, &CiteGroup)> = Vec::new();
+        // Per group: the author part, the items for the engine, and what the
+        // marker shows (numbers and locators, for the marker cache).
+        let mut plan: Vec<PlanRow<'_, '_>> = Vec::new();
         let mut first_cite: HashMap<String, usize> = HashMap::new();
         let mut order: Vec<String> = Vec::new();
-        let mut requests = 0usize;
         for (gi, g) in groups.iter().enumerate() {
             let mut items = Vec::new();
             let mut author = None;
+            let mut shown = Vec::new();
             for it in &g.items {
                 match self.resolve(&it.key) {
                     Some(e) => {
@@ -420,6 +463,8 @@ impl Citer<'_> {
                             first_cite.insert(e.key().to_owned(), gi);
                             order.push(e.key().to_owned());
                         }
+                        let number = order.iter().position(|k| k == e.key()).unwrap_or(0) + 1;
+                        shown.push((number, it.locator.clone()));
                         if g.in_text {
                             author = Some(author_phrase(e, &self.locale.0));
                         }
@@ -436,26 +481,11 @@ impl Citer<'_> {
                     }
                 }
             }
-            let marker_req = (!items.is_empty()).then(|| {
-                driver.citation(CitationRequest::new(
-                    items,
-                    self.style,
-                    Some(self.locale.clone()),
-                    self.locales,
-                    None,
-                ));
-                requests += 1;
-                requests - 1
-            });
-            plan.push((author, marker_req, g));
+            plan.push((author, items, shown, g));
         }
         let shared = self.shared.filter(|_| self.page.is_none());
-        let rendered = driver.finish(BibliographyRequest::new(
-            shared.map_or(self.style, |sh| sh.marker_style),
-            Some(self.locale.clone()),
-            self.locales,
-        ));
-        for (gi, (author, marker_req, g)) in plan.into_iter().enumerate() {
+        let (markers, rendered) = self.markers(&mut plan, shared);
+        for (gi, (author, _, _, g)) in plan.into_iter().enumerate() {
             let mut html = String::new();
             let prefix: Vec<&str> = g
                 .items
@@ -471,7 +501,7 @@ impl Citer<'_> {
                 escape_html(&prefix.join(" "), &mut html);
                 html.push(' ');
             }
-            if let Some(m) = marker_req.and_then(|i| rendered.citations.get(i)) {
+            if let Some(m) = markers.get(gi).and_then(Option::as_ref) {
                 let target = g
                     .items
                     .iter()
@@ -482,7 +512,7 @@ impl Citer<'_> {
                     html,
                     "<a class=\"citation\" id=\"cite-{}\" href=\"#{target}\">{}</a>",
                     gi + 1,
-                    html_of(&m.citation)
+                    m
                 );
             }
             out.citations.push(html);
@@ -493,15 +523,20 @@ impl Citer<'_> {
                 .enumerate()
                 .filter_map(|(n, key)| {
                     let i = self.site.index_of(key)?;
-                    let e = sh
-                        .cache
-                        .get(i)?
-                        .get_or_init(|| self.format_alone(&self.site.entries[i]));
+                    let e = sh.cache.get(i)?.get_or_init(|| {
+                        let e = self.site.entry_for(i, self.is_english());
+                        e.map(|e| self.format_alone(e))
+                            .unwrap_or_else(|| FormattedEntry {
+                                label_html: None,
+                                html: String::new(),
+                                plain: String::new(),
+                            })
+                    });
                     Some((key.clone(), e.numbered(n + 1)))
                 })
                 .collect(),
             None => rendered
-                .bibliography
+                .and_then(|r| r.bibliography)
                 .map(|b| {
                     b.items
                         .iter()
@@ -549,6 +584,95 @@ impl Citer<'_> {
             out.references = Some(list);
         }
         out
+    }
+}
+
+/// What a citation marker of a numbered style shows: the number and the
+/// locator of each work cited.
+pub type MarkerKey = Vec<(usize, String)>;
+
+/// Formatted citation markers by what they show, shared by the pages of one
+/// language (see [`SharedEntries::markers`]).
+pub type MarkerCache = std::sync::RwLock<HashMap<MarkerKey, String>>;
+
+type PlanRow<'e, 'g> = (
+    Option<String>,
+    Vec<CitationItem<'e, Entry>>,
+    MarkerKey,
+    &'g CiteGroup,
+);
+
+impl<'a> Citer<'a> {
+    /// The HTML of each group's marker, and (unless entries are shared) what
+    /// the engine rendered for the reference list. With a marker cache, a
+    /// page whose markers have all been formatted before (on another page,
+    /// with the same numbers and locators) needs no engine run at all.
+    fn markers<'e>(
+        &self,
+        plan: &mut [PlanRow<'e, '_>],
+        shared: Option<SharedEntries<'a>>,
+    ) -> (Vec<Option<String>>, Option<hayagriva::Rendered>)
+    where
+        'a: 'e,
+    {
+        let cache = shared.and_then(|sh| sh.markers);
+        if let Some(cache) = cache
+            && let Ok(known) = cache.read()
+        {
+            let hits: Option<Vec<Option<String>>> = plan
+                .iter()
+                .map(|(_, items, key, _)| {
+                    if items.is_empty() {
+                        Some(None)
+                    } else {
+                        known.get(key).cloned().map(Some)
+                    }
+                })
+                .collect();
+            if let Some(hits) = hits {
+                return (hits, None);
+            }
+        }
+        let mut driver: BibliographyDriver<'e, Entry> = BibliographyDriver::new();
+        let mut requests = Vec::with_capacity(plan.len());
+        let mut n = 0usize;
+        for (_, items, _, _) in plan.iter_mut() {
+            if items.is_empty() {
+                requests.push(None);
+                continue;
+            }
+            driver.citation(CitationRequest::new(
+                std::mem::take(items),
+                self.style,
+                Some(self.locale.clone()),
+                self.locales,
+                None,
+            ));
+            requests.push(Some(n));
+            n += 1;
+        }
+        let rendered = driver.finish(BibliographyRequest::new(
+            shared.map_or(self.style, |sh| sh.marker_style),
+            Some(self.locale.clone()),
+            self.locales,
+        ));
+        let markers: Vec<Option<String>> = requests
+            .iter()
+            .map(|r| {
+                r.and_then(|i| rendered.citations.get(i))
+                    .map(|m| html_of(&m.citation))
+            })
+            .collect();
+        if let Some(cache) = cache
+            && let Ok(mut known) = cache.write()
+        {
+            for ((_, _, key, _), m) in plan.iter().zip(&markers) {
+                if let Some(m) = m {
+                    known.entry(key.clone()).or_insert_with(|| m.clone());
+                }
+            }
+        }
+        (markers, Some(rendered))
     }
 }
 

@@ -83,8 +83,15 @@ fn resolve_link(site: &Site, path: &str) -> LinkResult {
     }
 }
 
-/// Per language, one slot per bibliography entry for its formatted text.
-type EntrySlots = BTreeMap<String, Vec<std::sync::OnceLock<citations::FormattedEntry>>>;
+/// Per language, one slot per bibliography entry for its formatted text, and
+/// the citation markers formatted so far.
+type EntrySlots = BTreeMap<
+    String,
+    (
+        Vec<std::sync::OnceLock<citations::FormattedEntry>>,
+        citations::MarkerCache,
+    ),
+>;
 
 /// The citation engine's inputs for a build: read once, shared by every page.
 struct CiteSetup {
@@ -94,6 +101,8 @@ struct CiteSetup {
     /// For styles numbered by first citation: the style without bibliography,
     /// and per language one slot per entry for its formatted text.
     shared: Option<(hayagriva::citationberg::IndependentStyle, EntrySlots)>,
+    /// Whether citation markers can be reused between pages.
+    reuse_markers: bool,
 }
 
 impl CiteSetup {
@@ -119,9 +128,12 @@ impl CiteSetup {
                 .map(|l| {
                     (
                         l.clone(),
-                        (0..bibliography.len())
-                            .map(|_| std::sync::OnceLock::new())
-                            .collect(),
+                        (
+                            (0..bibliography.len())
+                                .map(|_| std::sync::OnceLock::new())
+                                .collect(),
+                            citations::MarkerCache::default(),
+                        ),
                     )
                 })
                 .collect();
@@ -132,6 +144,7 @@ impl CiteSetup {
             style,
             locales: citations::style::locales(&site.config.languages),
             shared,
+            reuse_markers: citations::markers_show_only_numbers(&site.config.citation_style),
         })
     }
 
@@ -143,9 +156,11 @@ impl CiteSetup {
             locales: &self.locales,
             locale: citations::locale_for(lang),
             shared: self.shared.as_ref().and_then(|(marker_style, slots)| {
+                let (cache, markers) = slots.get(lang)?;
                 Some(citations::SharedEntries {
                     marker_style,
-                    cache: slots.get(lang)?,
+                    cache,
+                    markers: self.reuse_markers.then_some(markers),
                 })
             }),
         }

@@ -301,7 +301,7 @@ fn guideline_numbers_link_to_awmf_and_nice() {
     let built = s.build();
     let html = file(&built, "a/index.html");
     assert!(
-        html.contains("Report No.: 053\u{2011}002"),
+        html.contains("Report No.: 053-002"),
         "the register number stays as written: {html}"
     );
     assert!(!html.contains("053–2"), "{html}");

@@ -173,7 +173,11 @@ fn shared_entries_give_the_same_page_as_formatting_it_whole() {
                 .map(|&i| CiteItem {
                     key: keys[i % keys.len()].clone(),
                     prefix: String::new(),
-                    locator: String::new(),
+                    locator: if i % 3 == 0 {
+                        "p. 33".into()
+                    } else {
+                        String::new()
+                    },
                     suppress_author: false,
                     offset: 0,
                 })
@@ -190,6 +194,7 @@ fn shared_entries_give_the_same_page_as_formatting_it_whole() {
             let locales = style::locales(&[lang.to_owned()]);
             let slots: Vec<std::sync::OnceLock<_>> =
                 (0..bib.len()).map(|_| std::sync::OnceLock::new()).collect();
+            let markers = praxis::citations::MarkerCache::default();
             let whole = Citer {
                 site: &bib,
                 page: None,
@@ -202,6 +207,7 @@ fn shared_entries_give_the_same_page_as_formatting_it_whole() {
                 shared: Some(praxis::citations::SharedEntries {
                     marker_style: &marker,
                     cache: &slots,
+                    markers: Some(&markers),
                 }),
                 ..Citer {
                     site: &bib,
@@ -216,8 +222,18 @@ fn shared_entries_give_the_same_page_as_formatting_it_whole() {
             assert_eq!(a.citations, b.citations, "{name}-{lang} markers");
             assert_eq!(a.references, b.references, "{name}-{lang} list");
             assert_eq!(a.cited, b.cited);
-            // a second page reuses the formatted entries
-            assert_eq!(shared.format(&groups).references, a.references);
+            // a second page reuses the formatted entries and markers
+            let again = shared.format(&groups);
+            assert_eq!(again.references, a.references);
+            assert_eq!(again.citations, a.citations);
+            // a page with the same works cited in another order (other
+            // numbers), partly known markers
+            let mut other = groups.clone();
+            other.reverse();
+            other.push(groups[0].clone());
+            let (a, b) = (whole.format(&other), shared.format(&other));
+            assert_eq!(a.citations, b.citations, "{name}-{lang} markers, page 2");
+            assert_eq!(a.references, b.references, "{name}-{lang} list, page 2");
         }
     }
 }
