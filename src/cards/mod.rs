@@ -143,6 +143,17 @@ pub fn page_card(site: &Site, p: &Page) -> Option<CardTarget> {
     }
 }
 
+/// The square (`suffix` "square") or portrait card of a page when `on` (from
+/// `[social]`): `cards/<page path>-square.png`, beside the link card. Pages
+/// with `card = false`, and sites with `[cards] enabled = false`, get none.
+pub fn social_card(site: &Site, p: &Page, suffix: &str, on: bool) -> Option<CardTarget> {
+    if !on || !site.config.cards.enabled || p.fm.card == Some(CardSetting::Enabled(false)) {
+        return None;
+    }
+    let stem = format!("{}-{suffix}", url_stem(site, &p.url));
+    Some(target(site, &stem, "png", CardSource::Drawn))
+}
+
 /// The card of a language's home page (the root section).
 pub fn home_card(site: &Site, s: &Section) -> Option<CardTarget> {
     if !s.is_root() || !site.config.cards.enabled {

@@ -46,7 +46,9 @@ pub fn run(args: Args, g: &Global) -> u8 {
         let g = g.clone();
         let shown = std::sync::Mutex::new(std::collections::HashSet::new());
         Arc::new(move |e: Event<'_>| {
-            let mut shown = shown.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+            let mut shown = shown
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner);
             report(&g, &e, &mut shown)
         })
     };
