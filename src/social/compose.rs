@@ -282,3 +282,186 @@ mod tests {
         );
     }
 }
+
+/// Random articles against the limits: a small deterministic xorshift
+/// generator (no crate), many titles, descriptions, summaries and tags with
+/// long words, links, bare domains, umlauts and wide characters.
+#[cfg(test)]
+mod properties {
+    use super::*;
+    use crate::social::hashtag::camel_case;
+    use std::collections::HashSet;
+
+    struct XorShift(u64);
+
+    impl XorShift {
+        fn next(&mut self) -> u64 {
+            let mut x = self.0;
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            self.0 = x;
+            x
+        }
+        fn below(&mut self, n: usize) -> usize {
+            (self.next() % n as u64) as usize
+        }
+    }
+
+    const WORDS: [&str; 24] = [
+        "Blutdruck",
+        "messen",
+        "Größe",
+        "über",
+        "and",
+        "the",
+        "HbA1c-Wert",
+        "z. B.",
+        "–",
+        "Schilddrüsenunterfunktion",
+        "a",
+        "Ärztin",
+        "value,",
+        "(mmHg)",
+        "ß",
+        "naïve",
+        "«citation»",
+        "漢字",
+        "e.g.",
+        "10:30",
+        "5 mg",
+        "1.",
+        "&",
+        "ĳs",
+    ];
+
+    fn word(r: &mut XorShift) -> String {
+        match r.below(20) {
+            0 => "Donaudampfschifffahrtsgesellschaftskapitänsmütze".repeat(1 + r.below(4)),
+            1 => format!("https://example.org/{}", "pfad/".repeat(r.below(30))),
+            2 => "www.praxis-meier.de".to_owned(),
+            3 => "a.de".to_owned(),
+            _ => WORDS[r.below(WORDS.len())].to_owned(),
+        }
+    }
+
+    fn words(r: &mut XorShift, max: usize) -> String {
+        let n = r.below(max + 1);
+        (0..n).map(|_| word(r)).collect::<Vec<_>>().join(" ")
+    }
+
+    /// An independent count of X's length: links 23, bare domains at least
+    /// 23, characters beyond U+10FF twice.
+    fn x_length(text: &str) -> usize {
+        let mut n = 0;
+        for (i, tok) in text.split([' ', '\n']).enumerate() {
+            if i > 0 {
+                n += 1;
+            }
+            let own: usize = tok
+                .chars()
+                .map(|c| {
+                    if (c as u32) <= 4351 || ('\u{2000}'..='\u{2037}').contains(&c) {
+                        1
+                    } else {
+                        2
+                    }
+                })
+                .sum();
+            n += if tok.starts_with("http://") || tok.starts_with("https://") {
+                23
+            } else if tok.contains('.')
+                && tok
+                    .rsplit('.')
+                    .next()
+                    .is_some_and(|t| t.len() >= 2 && t.chars().all(|c| c.is_ascii_alphabetic()))
+            {
+                own.max(23)
+            } else {
+                own
+            };
+        }
+        n
+    }
+
+    #[test]
+    fn no_post_exceeds_its_limit_or_cuts_a_word() {
+        let mut r = XorShift(0x9e37_79b9_7f4a_7c15);
+        for case in 0..600 {
+            let tags: Vec<String> = (0..r.below(45)).map(|_| words(&mut r, 3)).collect();
+            let a = Article {
+                file: "content/a.md".into(),
+                lang: ["de", "en", "fr", "nl"][r.below(4)].into(),
+                title: words(&mut r, 40),
+                description: words(&mut r, 150),
+                summary: words(&mut r, 700),
+                reviewed: (r.below(2) == 0).then(|| words(&mut r, 12)),
+                url: format!(
+                    "https://praxis.example/{}",
+                    "abschnitt/".repeat(r.below(12))
+                ),
+                link_in_bio: "Link in der Bio.".into(),
+                hashtags: tags.iter().filter_map(|t| camel_case(t)).collect(),
+                card: Some("public/cards/a.png".into()),
+                square: None,
+                portrait: None,
+                date: None,
+            };
+            let source: HashSet<String> =
+                [&a.title, &a.description, &a.summary, &a.link_in_bio, &a.url]
+                    .into_iter()
+                    .chain(a.reviewed.as_ref())
+                    .flat_map(|s| s.split_whitespace())
+                    .map(|w| w.to_owned())
+                    .collect();
+            for p in Platform::ALL {
+                for utm in [false, true] {
+                    let post = post(&a, p, utm);
+                    let ctx = format!("case {case}, {p:?}:\n{}", post.text);
+                    assert!(
+                        post.length <= p.limit(),
+                        "{} > {}: {ctx}",
+                        post.length,
+                        p.limit()
+                    );
+                    if p == Platform::X {
+                        assert!(x_length(&post.text) <= 280, "{ctx}");
+                    }
+                    if p == Platform::Instagram {
+                        assert!(!post.text.contains("http"), "{ctx}");
+                        assert!(
+                            post.text
+                                .split_whitespace()
+                                .filter(|w| w.starts_with('#'))
+                                .count()
+                                <= 30,
+                            "{ctx}"
+                        );
+                    }
+                    // Every word is a whole word of the input (a shortened
+                    // text ends in "…" after a whole word).
+                    for w in post.text.split_whitespace() {
+                        let w = w.trim_matches('*');
+                        let bare = w.strip_suffix('…').unwrap_or(w);
+                        let ok = w.is_empty()
+                            || source.contains(w)
+                            || post.hashtags.iter().any(|h| h == w)
+                            || post.url.as_deref() == Some(w)
+                            || (w.ends_with('…')
+                                && source.iter().any(|s| {
+                                    s.starts_with(bare)
+                                        && s[bare.len()..].chars().all(|c| {
+                                            matches!(
+                                                c,
+                                                ',' | ';' | ':' | '–' | '—' | '-' | '(' | '/'
+                                            )
+                                        })
+                                }))
+                            || source.contains(bare);
+                        assert!(ok, "`{w}` is not a word of the input: {ctx}");
+                    }
+                }
+            }
+        }
+    }
+}

@@ -214,6 +214,9 @@ pub fn reviewer_line(site: &Site, p: &Page) -> Option<String> {
     Some(line)
 }
 
+/// Marks a paragraph's end while other whitespace is collapsed.
+const BREAK: char = '\u{1}';
+
 /// Plain text of rendered HTML: tags dropped, entities decoded, citation
 /// markers (`[1]`, `[1,2]`, `[1–3]`) left out, paragraphs on their own lines.
 pub fn plain_text(html: &str) -> String {
@@ -227,7 +230,21 @@ pub fn plain_text(html: &str) -> String {
         };
         let tag = &rest[i + 1..i + j];
         if tag.starts_with("/p") || tag.starts_with("br") || tag.starts_with("/li") {
-            out.push('\n');
+            out.push(BREAK);
+        } else if [
+            "/h",
+            "/div",
+            "/td",
+            "/th",
+            "/tr",
+            "/blockquote",
+            "/dd",
+            "/dt",
+        ]
+        .iter()
+        .any(|b| tag.starts_with(b))
+        {
+            out.push(' ');
         }
         rest = &rest[i + j + 1..];
     }
@@ -263,7 +280,7 @@ pub fn plain_text(html: &str) -> String {
         }
         text.push(c);
     }
-    text.split('\n')
+    text.split(BREAK)
         .map(|l| l.split_whitespace().collect::<Vec<_>>().join(" "))
         .filter(|l| !l.is_empty())
         .collect::<Vec<_>>()

@@ -11,5 +11,6 @@ mod incremental;
 mod pandoc_compare;
 mod serve;
 mod site_outputs;
+mod social;
 mod trust;
 mod util;
