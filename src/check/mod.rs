@@ -9,6 +9,7 @@
 //! offset in the file, so every finding points at a line and column.
 
 pub mod alt_text;
+pub mod confidentiality;
 pub mod description;
 pub mod html;
 pub mod links;
@@ -263,6 +264,7 @@ pub fn run(site: &Site, md: &MarkdownOutput, output: &Output, ds: &mut Diagnosti
     description::check(site, ds);
     origin::check_output(site, output, &docs, ds);
     unused_refs::check(site, md, ds);
+    confidentiality::check(site, ds);
 }
 
 /// A document parsed from `text` as the page `/a/`, for the checks' tests.

@@ -6,6 +6,7 @@ mod cards;
 mod check;
 mod citations;
 mod cli;
+mod confidentiality;
 mod example_site;
 mod incremental;
 mod pandoc_compare;
