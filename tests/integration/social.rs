@@ -183,3 +183,128 @@ fn unknown_pages_and_platforms_are_usage_errors() {
     assert_eq!(out.status.code(), Some(2));
     assert!(stderr(&out).contains("unknown platform `myspace`"));
 }
+
+fn decode(path: &Path) -> (u32, u32, usize) {
+    let bytes = std::fs::read(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    let size = bytes.len();
+    let mut reader = png::Decoder::new(std::io::Cursor::new(bytes))
+        .read_info()
+        .expect("a PNG");
+    let mut buf = vec![0; reader.output_buffer_size().expect("size")];
+    let info = reader.next_frame(&mut buf).expect("a frame");
+    (info.width, info.height, size)
+}
+
+const CARDS: &str = r#"-- praxis.toml --
+title = "Hausarztpraxis Dr. Beispiel"
+base_url = "https://praxis.example"
+default_language = "de"
+default_authors = ["b"]
+
+[authors.b]
+name = "Dr. med. Eva Beispiel"
+credentials = "Fachärztin für Allgemeinmedizin"
+
+[social]
+square = true
+portrait = true
+
+-- content/artikel/schilddruese.md --
++++
+title = "Schilddrüsenunterfunktion: Wann Tabletten helfen und wann nicht – und was Sie selbst tun können"
+description = "Müdigkeit, Frieren, Gewichtszunahme: Woran Sie eine Unterfunktion erkennen, welche Blutwerte zählen und wie Sie L-Thyroxin richtig einnehmen."
+last_reviewed = 2026-06-01
+tags = ["Schilddrüse", "Laborwerte"]
++++
+Text.
+-- content/artikel/ohne-karte.md --
++++
+title = "Ohne Karte"
+description = "Kein Bild."
+card = false
++++
+Text.
+"#;
+
+#[test]
+fn square_and_portrait_cards_decode_at_their_sizes_under_300_kb() {
+    let site = TestSite::new(CARDS);
+    let out = site.praxis(&["build"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let cards = site.public().join("cards/artikel");
+    for (name, w, h) in [
+        ("schilddruese.png", 1200, 630),
+        ("schilddruese-square.png", 1080, 1080),
+        ("schilddruese-portrait.png", 1080, 1350),
+    ] {
+        let (width, height, bytes) = decode(&cards.join(name));
+        assert_eq!((width, height), (w, h), "{name}");
+        assert!(bytes < 300 * 1024, "{name}: {bytes} bytes");
+    }
+    assert!(
+        !cards.join("ohne-karte-square.png").exists(),
+        "card = false: no square card"
+    );
+    assert!(!cards.join("ohne-karte-portrait.png").exists());
+    // Cached like the link cards: a second build draws nothing.
+    let out = site.praxis(&["build", "-v"]);
+    assert!(
+        stderr(&out).contains("0 drawn") || stderr(&out).contains("drawn 0"),
+        "{}",
+        stderr(&out)
+    );
+
+    // praxis social names the square card for Instagram.
+    let md = social(
+        site.root(),
+        &[
+            "--platform",
+            "instagram,x",
+            "--page",
+            "artikel/schilddruese.md",
+        ],
+    );
+    assert!(
+        md.contains("Image: `public/cards/artikel/schilddruese-square.png`"),
+        "{md}"
+    );
+    assert!(
+        md.contains("Image: `public/cards/artikel/schilddruese.png`"),
+        "{md}"
+    );
+}
+
+#[test]
+fn a_site_template_overrides_the_square_card() {
+    let site = TestSite::new(CARDS);
+    site.write(
+        "templates/card-square.svg",
+        "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{{ width }}\" height=\"{{ height }}\"><rect width=\"{{ width }}\" height=\"{{ height }}\" fill=\"#ff0000\"/></svg>",
+    );
+    site.write("templates/card-portrait.svg", "<svg>{{ nope(</svg>");
+    let out = site.praxis(&["build"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        stderr(&out).contains("templates/card-portrait.svg"),
+        "{}",
+        stderr(&out)
+    );
+    site.write(
+        "templates/card-portrait.svg",
+        "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{{ width }}\" height=\"{{ height }}\"><rect width=\"{{ width }}\" height=\"{{ height }}\" fill=\"#00ff00\"/></svg>",
+    );
+    let out = site.praxis(&["build"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let bytes =
+        std::fs::read(site.public().join("cards/artikel/schilddruese-square.png")).expect("square");
+    let mut reader = png::Decoder::new(std::io::Cursor::new(bytes))
+        .read_info()
+        .expect("png");
+    let mut buf = vec![0; reader.output_buffer_size().expect("size")];
+    reader.next_frame(&mut buf).expect("frame");
+    assert_eq!(
+        &buf[..3],
+        &[255, 0, 0],
+        "the site's square template is used"
+    );
+}
