@@ -13,6 +13,9 @@
 //!                 output::write_atomic      (temp folder, then swap into public/)
 //! ```
 //!
+//! `praxis social` stops after Markdown: [`social::kits`] composes a post per
+//! platform from the loaded site, and nothing is written.
+//!
 //! Every stage reports problems as [`diagnostics::Diagnostic`]s with file, line
 //! and column; [`build::build`] collects them and stops between stages once
 //! there are errors. `src/main.rs` is a thin shell over [`cli`].
@@ -40,5 +43,6 @@ pub mod outputs;
 pub mod render;
 pub mod review;
 pub mod serve;
+pub mod social;
 pub mod source_errors;
 pub mod theme;

@@ -48,7 +48,8 @@ pub const CACHE_DIR: &str = ".praxis-cache/cards";
 const CACHE_VERSION: &str = "praxis-card-1";
 
 const BUILTIN_TEMPLATE: &str = include_str!("../../themes/clinic/card.svg");
-const TEMPLATE_NAME: &str = "card.svg";
+const BUILTIN_SQUARE: &str = include_str!("../../themes/clinic/card-square.svg");
+const BUILTIN_PORTRAIT: &str = include_str!("../../themes/clinic/card-portrait.svg");
 
 /// Left and right margin, and the usable width between them.
 const MARGIN: f32 = 80.0;
@@ -58,20 +59,96 @@ const TITLE_LINE: f32 = 1.12;
 const DESCRIPTION_LINE: f32 = 1.35;
 const DESCRIPTION_GAP: f32 = 28.0;
 
-const TITLE_BOX: TextBox = TextBox {
-    width: INNER,
-    max_lines: 3,
-    max_size: 68.0,
-    min_size: 40.0,
-    step: 2.0,
-};
-const DESCRIPTION_BOX: TextBox = TextBox {
-    width: INNER,
-    max_lines: 3,
-    max_size: 32.0,
-    min_size: 24.0,
-    step: 2.0,
-};
+/// The three card formats: the link card for previews, and the square and
+/// portrait cards for image-first platforms (`[social] square`/`portrait`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Format {
+    /// 1200×630, `card.svg`.
+    Link,
+    /// 1080×1080, `card-square.svg`.
+    Square,
+    /// 1080×1350, `card-portrait.svg`.
+    Portrait,
+}
+
+/// Where the text goes on a card of one format.
+#[derive(Debug, Clone, Copy)]
+pub struct Geometry {
+    pub width: u32,
+    pub height: u32,
+    /// Usable width between the margins.
+    pub inner: f32,
+    /// Top of the title block.
+    pub title_top: f32,
+    pub title: TextBox,
+    pub description: TextBox,
+    /// Tags and reviewer line on lines of their own (tall cards) rather
+    /// than beside the site title and the credentials (the link card).
+    pub stacked: bool,
+}
+
+impl Format {
+    pub fn template(self) -> &'static str {
+        match self {
+            Format::Link => "card.svg",
+            Format::Square => "card-square.svg",
+            Format::Portrait => "card-portrait.svg",
+        }
+    }
+
+    fn builtin(self) -> &'static str {
+        match self {
+            Format::Link => BUILTIN_TEMPLATE,
+            Format::Square => BUILTIN_SQUARE,
+            Format::Portrait => BUILTIN_PORTRAIT,
+        }
+    }
+
+    pub fn geometry(self) -> Geometry {
+        let text = |width: f32, max_lines, max_size, min_size| TextBox {
+            width,
+            max_lines,
+            max_size,
+            min_size,
+            step: 2.0,
+        };
+        match self {
+            Format::Link => Geometry {
+                width: WIDTH,
+                height: HEIGHT,
+                inner: INNER,
+                title_top: TITLE_TOP,
+                title: text(INNER, 3, 68.0, 40.0),
+                description: text(INNER, 3, 32.0, 24.0),
+                stacked: false,
+            },
+            Format::Square => {
+                let inner = 1080.0 - 2.0 * MARGIN;
+                Geometry {
+                    width: 1080,
+                    height: 1080,
+                    inner,
+                    title_top: 250.0,
+                    title: text(inner, 4, 72.0, 44.0),
+                    description: text(inner, 4, 34.0, 26.0),
+                    stacked: true,
+                }
+            }
+            Format::Portrait => {
+                let inner = 1080.0 - 2.0 * MARGIN;
+                Geometry {
+                    width: 1080,
+                    height: 1350,
+                    inner,
+                    title_top: 290.0,
+                    title: text(inner, 5, 76.0, 44.0),
+                    description: text(inner, 6, 36.0, 26.0),
+                    stacked: true,
+                }
+            }
+        }
+    }
+}
 
 /// What a page or home page shows when shared.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -142,6 +219,17 @@ pub fn page_card(site: &Site, p: &Page) -> Option<CardTarget> {
         _ if !site.config.cards.enabled => None,
         _ => Some(target(site, stem, "png", CardSource::Drawn)),
     }
+}
+
+/// The square (`suffix` "square") or portrait card of a page when `on` (from
+/// `[social]`): `cards/<page path>-square.png`, beside the link card. Pages
+/// with `card = false`, and sites with `[cards] enabled = false`, get none.
+pub fn social_card(site: &Site, p: &Page, suffix: &str, on: bool) -> Option<CardTarget> {
+    if !on || !site.config.cards.enabled || p.fm.card == Some(CardSetting::Enabled(false)) {
+        return None;
+    }
+    let stem = format!("{}-{suffix}", url_stem(site, &p.url));
+    Some(target(site, &stem, "png", CardSource::Drawn))
 }
 
 /// The card of a language's home page (the root section).
@@ -269,8 +357,14 @@ pub struct CardText {
     pub tags: Vec<String>,
 }
 
-/// Lays out `t` for the built-in geometry.
-pub fn layout(fonts: &Fonts, site_title: &str, t: &CardText, has_logo: bool) -> CardData {
+/// Lays out `t` for the built-in geometry of a format.
+pub fn layout(
+    fonts: &Fonts,
+    site_title: &str,
+    t: &CardText,
+    has_logo: bool,
+    g: &Geometry,
+) -> CardData {
     // NFC and (on French pages) narrow no-break spaces, before measuring.
     let nbsp =
         if fonts.regular.has_glyph(typography::NNBSP) && fonts.bold.has_glyph(typography::NNBSP) {
@@ -289,25 +383,29 @@ pub fn layout(fonts: &Fonts, site_title: &str, t: &CardText, has_logo: bool) -> 
         tags: t.tags.iter().map(|s| prep(s)).collect(),
     };
     let site_title = &prep(site_title);
-    let title = fit(&fonts.bold, &t.title, &t.lang, TITLE_BOX);
+    let title = fit(&fonts.bold, &t.title, &t.lang, g.title);
     let description_box = TextBox {
-        max_lines: if title.lines.len() >= 3 { 2 } else { 3 },
-        ..DESCRIPTION_BOX
+        max_lines: if title.lines.len() >= g.title.max_lines {
+            g.description.max_lines - 1
+        } else {
+            g.description.max_lines
+        },
+        ..g.description
     };
     let description = fit(&fonts.regular, &t.description, &t.lang, description_box);
     let title_line_height = round1(title.size * TITLE_LINE);
     let description_line_height = round1(description.size * DESCRIPTION_LINE);
-    let title_y = round1(TITLE_TOP + title.size);
+    let title_y = round1(g.title_top + title.size);
     let description_y = round1(
-        TITLE_TOP
+        g.title_top
             + title.lines.len() as f32 * title_line_height
             + DESCRIPTION_GAP
             + description.size,
     );
-    let footer = if has_logo { INNER - 220.0 } else { INNER };
+    let footer = if has_logo { g.inner - 220.0 } else { g.inner };
     let one = |m: &Metrics, s: &str, size: f32, w: f32| ellipsize(m, s, w, size, false);
     let mut tags = Vec::new();
-    let tag_width = INNER * 0.45;
+    let tag_width = if g.stacked { g.inner } else { g.inner * 0.45 };
     for tag in t.tags.iter().take(3) {
         let mut with: Vec<String> = tags.clone();
         with.push(tag.clone());
@@ -316,10 +414,10 @@ pub fn layout(fonts: &Fonts, site_title: &str, t: &CardText, has_logo: bool) -> 
         }
         tags = with;
     }
-    let site_width = if tags.is_empty() {
-        INNER
+    let site_width = if tags.is_empty() || g.stacked {
+        g.inner
     } else {
-        INNER - fonts.regular.width(&tags.join(" · "), 24.0) - 40.0
+        g.inner - fonts.regular.width(&tags.join(" · "), 24.0) - 40.0
     };
     CardData {
         lang: t.lang.clone(),
@@ -337,7 +435,11 @@ pub fn layout(fonts: &Fonts, site_title: &str, t: &CardText, has_logo: bool) -> 
             &fonts.regular,
             &t.credentials,
             24.0,
-            footer - fonts.regular.width(&t.reviewed, 24.0) - 40.0,
+            if g.stacked {
+                footer
+            } else {
+                footer - fonts.regular.width(&t.reviewed, 24.0) - 40.0
+            },
         ),
         reviewed: t.reviewed.clone(),
         tags,
@@ -452,12 +554,17 @@ impl Default for Hasher {
 }
 
 /// Where card.svg comes from.
-fn template_source(site: &Site, theme: &ThemeFiles) -> Result<(String, Origin), Diagnostic> {
-    if let Some(t) = theme.templates.get(TEMPLATE_NAME) {
+fn template_source(
+    site: &Site,
+    theme: &ThemeFiles,
+    format: Format,
+) -> Result<(String, Origin), Diagnostic> {
+    let name = format.template();
+    if let Some(t) = theme.templates.get(name) {
         return Ok((t.text.clone(), t.origin.clone()));
     }
-    if let Some(name) = &site.config.theme_name {
-        let rel = PathBuf::from("themes").join(name).join(TEMPLATE_NAME);
+    if let Some(theme_name) = &site.config.theme_name {
+        let rel = PathBuf::from("themes").join(theme_name).join(name);
         let path = site.config.root.join(&rel);
         if path.is_file() {
             let text = std::fs::read_to_string(&path).map_err(|e| {
@@ -467,7 +574,7 @@ fn template_source(site: &Site, theme: &ThemeFiles) -> Result<(String, Origin), 
             return Ok((text, Origin::Site(rel)));
         }
     }
-    Ok((BUILTIN_TEMPLATE.to_owned(), Origin::Builtin("card.svg")))
+    Ok((format.builtin().to_owned(), Origin::Builtin(name)))
 }
 
 /// `data:` URI of the configured logo.
@@ -517,6 +624,8 @@ struct Colors<'a> {
 
 /// Everything shared by the cards of one build.
 pub struct Drawer {
+    format: Format,
+    geometry: Geometry,
     tera: Tera,
     origin: Origin,
     fonts: Fonts,
@@ -535,25 +644,28 @@ impl Drawer {
         site: &Site,
         theme: &ThemeFiles,
         cache: Option<&Path>,
+        format: Format,
     ) -> Result<Drawer, Diagnostics> {
+        let name = format.template();
+        let geometry = format.geometry();
         let mut ds = Diagnostics::new();
         let fonts = Fonts::load(&site.config).map_err(|d| ds.push(d));
         let logo = logo_uri(site).map_err(|d| ds.push(d));
-        let source = template_source(site, theme).map_err(|d| ds.push(d));
+        let source = template_source(site, theme, format).map_err(|d| ds.push(d));
         let (Ok(fonts), Ok(logo), Ok((text, origin))) = (fonts, logo, source) else {
             return Err(ds);
         };
-        let origins = HashMap::from([(TEMPLATE_NAME.to_owned(), origin.clone())]);
+        let origins = HashMap::from([(name.to_owned(), origin.clone())]);
         let mut tera = Tera::new();
         tera.autoescape_on(vec![".svg"]);
-        if let Err(e) = tera.add_raw_template(TEMPLATE_NAME, &text) {
+        if let Err(e) = tera.add_raw_template(name, &text) {
             ds.push(crate::render::template_error(&e, &origins, " (share card)"));
             return Err(ds);
         }
         let cards = &site.config.cards;
         let g = tera.global_context();
-        g.insert("width", &WIDTH);
-        g.insert("height", &HEIGHT);
+        g.insert("width", &geometry.width);
+        g.insert("height", &geometry.height);
         g.insert(
             "colors",
             &Colors {
@@ -577,9 +689,12 @@ impl Drawer {
             .debug(&logo)
             .num(fonts.fingerprint)
             .str(&fonts.family)
-            .str(&site.config.title);
+            .str(&site.config.title)
+            .debug(&format);
         Ok(Drawer {
             inputs,
+            format,
+            geometry,
             tera,
             origin,
             fonts,
@@ -592,7 +707,13 @@ impl Drawer {
 
     /// The SVG of one card.
     pub fn svg(&self, t: &CardText, what: &str) -> Result<String, Diagnostic> {
-        let data = layout(&self.fonts, &self.site_title, t, self.has_logo);
+        let data = layout(
+            &self.fonts,
+            &self.site_title,
+            t,
+            self.has_logo,
+            &self.geometry,
+        );
         let mut ctx = Context::new();
         for (k, v) in [
             ("lang", serde_json::to_value(&data.lang)),
@@ -624,8 +745,9 @@ impl Drawer {
         ] {
             ctx.insert(k, &v.unwrap_or_default());
         }
-        self.tera.render(TEMPLATE_NAME, &ctx).map_err(|e| {
-            let origins = HashMap::from([(TEMPLATE_NAME.to_owned(), self.origin.clone())]);
+        let name = self.format.template();
+        self.tera.render(name, &ctx).map_err(|e| {
+            let origins = HashMap::from([(name.to_owned(), self.origin.clone())]);
             crate::render::template_error(&e, &origins, what)
         })
     }
@@ -647,13 +769,12 @@ impl Drawer {
     /// Rasterises an SVG into a PNG.
     pub fn draw(&self, svg: &str) -> Result<Vec<u8>, String> {
         let tree = usvg::Tree::from_str(svg, &self.options).map_err(|e| e.to_string())?;
+        let (w, h) = (self.geometry.width, self.geometry.height);
         let mut pixmap =
-            tiny_skia::Pixmap::new(WIDTH, HEIGHT).ok_or_else(|| "cannot allocate".to_owned())?;
+            tiny_skia::Pixmap::new(w, h).ok_or_else(|| "cannot allocate".to_owned())?;
         let size = tree.size();
-        let transform = tiny_skia::Transform::from_scale(
-            WIDTH as f32 / size.width(),
-            HEIGHT as f32 / size.height(),
-        );
+        let transform =
+            tiny_skia::Transform::from_scale(w as f32 / size.width(), h as f32 / size.height());
         resvg::render(&tree, transform, &mut pixmap.as_mut());
         encode_png(&pixmap).map_err(|e| e.to_string())
     }
@@ -690,6 +811,7 @@ fn encode_png(p: &tiny_skia::Pixmap) -> Result<Vec<u8>, png::EncodingError> {
 
 /// One card to produce.
 struct Job<'a> {
+    format: Format,
     target: CardTarget,
     text: CardText,
     file: &'a Path,
@@ -713,6 +835,7 @@ pub fn generate(
     for p in &site.pages {
         if let Some(t) = page_card(site, p) {
             jobs.push(Job {
+                format: Format::Link,
                 target: t,
                 text: CardText::default(),
                 file: &p.file,
@@ -723,6 +846,7 @@ pub fn generate(
     for s in &site.sections {
         if let Some(t) = home_card(site, s) {
             jobs.push(Job {
+                format: Format::Link,
                 target: t,
                 text: home_text(site, s),
                 file: s
@@ -731,6 +855,23 @@ pub fn generate(
                     .unwrap_or(Path::new(crate::config::CONFIG_FILE)),
                 page: None,
             });
+        }
+    }
+    let social = &site.config.social;
+    for (format, on, suffix) in [
+        (Format::Square, social.square, "square"),
+        (Format::Portrait, social.portrait, "portrait"),
+    ] {
+        for p in &site.pages {
+            if let Some(t) = social_card(site, p, suffix, on) {
+                jobs.push(Job {
+                    format,
+                    target: t,
+                    text: CardText::default(),
+                    file: &p.file,
+                    page: Some(p),
+                });
+            }
         }
     }
     // Page images are copied; only drawn cards need the drawer.
@@ -767,16 +908,28 @@ pub fn generate(
             }
         }
     }
-    if drawn.is_empty() {
-        return stats;
-    }
-    let drawer = match Drawer::new(site, theme, cache) {
-        Ok(d) => d,
-        Err(e) => {
-            ds.extend(e);
-            return stats;
+    for format in [Format::Link, Format::Square, Format::Portrait] {
+        let jobs: Vec<&Job> = drawn.iter().filter(|j| j.format == format).collect();
+        if jobs.is_empty() {
+            continue;
         }
-    };
+        match Drawer::new(site, theme, cache, format) {
+            Ok(drawer) => draw_jobs(&drawer, &jobs, output, ds, &mut stats, memo),
+            Err(e) => ds.extend(e),
+        }
+    }
+    stats
+}
+
+/// Draws (or takes from the cache) the cards of one format.
+fn draw_jobs(
+    drawer: &Drawer,
+    drawn: &[&Job],
+    output: &mut Output,
+    ds: &mut Diagnostics,
+    stats: &mut CardStats,
+    memo: Option<&crate::incremental::Memo>,
+) {
     if let Some(dir) = &drawer.cache
         && let Err(e) = std::fs::create_dir_all(dir)
     {
@@ -860,7 +1013,7 @@ pub fn generate(
         })
         .collect();
     progress.finish();
-    stats.drawn = pngs.values().filter(|p| p.is_ok()).count();
+    stats.drawn += pngs.values().filter(|p| p.is_ok()).count();
     // 3. Hand out the files.
     let mut results: Vec<Result<(PathBuf, Content), Diagnostic>> = Vec::new();
     for (job, r) in drawn.iter().zip(&svgs) {
@@ -892,7 +1045,6 @@ pub fn generate(
             }
         }
     }
-    stats
 }
 
 #[cfg(test)]

@@ -12,6 +12,7 @@
 //! line and column.
 
 pub mod alt_text;
+pub mod confidentiality;
 pub mod description;
 pub mod external;
 pub mod headings;
@@ -371,6 +372,7 @@ pub fn run_with(
         .collect();
     origin::check_output(site, output, &loaded, ds, memo);
     unused_refs::check(site, md, ds);
+    confidentiality::check(site, ds);
     f
 }
 

@@ -11,6 +11,7 @@ pub mod init;
 pub mod new;
 pub mod review;
 pub mod serve;
+pub mod social;
 
 use std::io::IsTerminal;
 use std::path::PathBuf;
@@ -105,6 +106,8 @@ pub enum Command {
     Check(check::Args),
     /// Print the review register: last review, reviewer, next review due.
     Review(review::Args),
+    /// Print ready-to-post texts per platform for the site's articles.
+    Social(social::Args),
 }
 
 /// Runs the parsed command line; returns the exit code.
@@ -117,6 +120,7 @@ pub fn run(cli: Cli) -> u8 {
         Command::Serve(a) => serve::run(a, g),
         Command::Check(a) => check::run(a, g),
         Command::Review(a) => review::run(a, g),
+        Command::Social(a) => social::run(a, g),
     }
 }
 
@@ -149,7 +153,7 @@ mod tests {
             .get_subcommands()
             .map(|c| c.get_name().to_owned())
             .collect();
-        for n in ["init", "new", "build", "serve", "check", "review"] {
+        for n in ["init", "new", "build", "serve", "check", "review", "social"] {
             assert!(names.iter().any(|x| x == n), "missing {n}");
         }
     }

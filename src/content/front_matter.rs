@@ -190,6 +190,9 @@ pub struct PageFrontMatter {
     pub weight: Option<i64>,
     #[serde(default)]
     pub specialty: Option<String>,
+    /// Checks turned off for this page: `allow = ["confidentiality"]`.
+    #[serde(default)]
+    pub allow: Vec<String>,
     #[serde(default)]
     pub extra: BTreeMap<String, serde_json::Value>,
 }
@@ -228,6 +231,9 @@ pub struct SectionFrontMatter {
     pub aliases: Vec<String>,
     #[serde(default)]
     pub draft: bool,
+    /// Checks turned off for this page: `allow = ["confidentiality"]`.
+    #[serde(default)]
+    pub allow: Vec<String>,
     #[serde(default)]
     pub extra: BTreeMap<String, serde_json::Value>,
 }

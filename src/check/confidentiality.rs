@@ -1,0 +1,1320 @@
+//! Likely patient identifiers in articles (code `confidentiality`, warnings).
+//!
+//! Case stories are how doctors teach, and a name, a birth date or an
+//! insurance number left in one breaks medical confidentiality (§203 StGB)
+//! and the GDPR. This check reads every content file's Markdown body, line by
+//! line, and warns on what looks like it identifies a person:
+//!
+//! | rule | finds |
+//! |---|---|
+//! | `email` | e-mail addresses other than the practice's (`[legal] email`, its domain, the site's domain, reserved example domains) |
+//! | `phone` | phone numbers (starting with `0` or `+`, 7–15 digits) other than the practice's (`[legal] phone`, `[extra]` keys with phone/fax/telefon) and public service numbers (0800, 0180, 0900, 116…) |
+//! | `kvnr` | German health insurance numbers: a capital letter and 9 digits |
+//! | `iban` | IBANs whose check digits are valid (mod 97) |
+//! | `birth-date` | full dates next to a word for birth (geboren, geb., Geburtsdatum, born, date of birth, né/née, naissance, geboren op, geboortedatum) |
+//! | `name-age` | a name next to an age (`Frau Anna Schmidt, 54`, `Anna Schmidt (54)`, `die 54-jährige Anna Schmidt`) or, after a form of address, a diagnosis |
+//! | `address` | street addresses with house numbers (`Lindenstraße 23`, `221B Baker Street`, `12 rue de la Paix`, `Kalverstraat 92`) other than the practice's (`[legal] address`) |
+//!
+//! Links (`http…`, `www.…`, `mailto:`, `tel:`: published on purpose) and
+//! HTML comments (never published) are not read. A line is skipped when it or the line before carries
+//! `<!-- praxis:allow confidentiality -->`; a page with
+//! `allow = ["confidentiality"]` in its front matter is skipped whole.
+
+use std::path::Path;
+
+use rayon::prelude::*;
+
+use crate::config::Config;
+use crate::content::Site;
+use crate::diagnostics::{Diagnostic, Diagnostics};
+
+/// The name of this check in `allow = [...]` and in the line comment.
+pub const NAME: &str = "confidentiality";
+/// The comment that silences one line (on it or on the line before).
+pub const ALLOW_COMMENT: &str = "<!-- praxis:allow confidentiality -->";
+/// The names `allow` in front matter knows.
+pub const KNOWN_ALLOWS: &[&str] = &[NAME];
+
+/// One finding: the rule, where in the line (byte), the text and why.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Finding {
+    pub rule: &'static str,
+    pub start: usize,
+    pub text: String,
+    pub what: &'static str,
+}
+
+/// What the practice publishes about itself, which is never flagged.
+#[derive(Debug, Clone, Default)]
+pub struct Own {
+    emails: Vec<String>,
+    domains: Vec<String>,
+    phones: Vec<String>,
+    address: String,
+}
+
+impl Own {
+    pub fn from_config(c: &Config) -> Own {
+        let mut own = Own::default();
+        let host = |url: &str| {
+            let rest = url.split_once("//").map_or(url, |(_, r)| r);
+            rest.split(['/', ':', '?', '#'])
+                .next()
+                .unwrap_or_default()
+                .to_ascii_lowercase()
+        };
+        own.domains.push(host(&c.base_url));
+        if let Some(l) = &c.legal {
+            if !l.email.trim().is_empty() {
+                let e = l.email.trim().to_ascii_lowercase();
+                if let Some((_, d)) = e.split_once('@') {
+                    own.domains.push(d.to_owned());
+                }
+                own.emails.push(e);
+            }
+            own.phones.extend(phone_digits(&l.phone));
+            own.address = normalise_address(&l.address);
+        }
+        for (k, v) in &c.extra {
+            let k = k.to_ascii_lowercase();
+            if ["phone", "fax", "telefon", "tel", "mobile", "handy"]
+                .iter()
+                .any(|w| k.contains(w))
+            {
+                let values: Vec<&str> = match v {
+                    serde_json::Value::String(s) => vec![s],
+                    serde_json::Value::Array(a) => a.iter().filter_map(|x| x.as_str()).collect(),
+                    _ => Vec::new(),
+                };
+                own.phones
+                    .extend(values.into_iter().filter_map(phone_digits));
+            }
+        }
+        own.domains.retain(|d| !d.is_empty());
+        own
+    }
+}
+
+/// A phone number as national digits (`+49 30 123` → `030123`), for comparing.
+fn phone_digits(s: &str) -> Option<String> {
+    let s = s.replace("(0)", "");
+    let plus = s.trim_start().starts_with('+');
+    let digits: String = s.chars().filter(char::is_ascii_digit).collect();
+    if digits.len() < 5 {
+        return None;
+    }
+    let intl = if plus {
+        Some(digits.clone())
+    } else {
+        digits.strip_prefix("00").map(str::to_owned)
+    };
+    Some(match intl {
+        Some(d) => match d.strip_prefix("49") {
+            Some(rest) => format!("0{rest}"),
+            None => format!("+{d}"),
+        },
+        None => digits,
+    })
+}
+
+fn normalise_address(s: &str) -> String {
+    s.to_lowercase()
+        .replace("strasse", "straße")
+        .replace("str.", "straße")
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// Blanks out links and HTML comments (byte for byte, so offsets stay).
+fn mask(text: &str) -> String {
+    let mut bytes = text.as_bytes().to_vec();
+    let blank = |bytes: &mut Vec<u8>, from: usize, to: usize| {
+        for b in &mut bytes[from..to] {
+            if *b != b'\n' {
+                *b = b' ';
+            }
+        }
+    };
+    let lower = text.to_ascii_lowercase();
+    let mut from = 0;
+    while let Some(i) = lower[from..].find("<!--") {
+        let start = from + i;
+        let end = lower[start..]
+            .find("-->")
+            .map_or(text.len(), |j| start + j + 3);
+        blank(&mut bytes, start, end);
+        from = end;
+    }
+    for prefix in ["http://", "https://", "www.", "mailto:", "tel:"] {
+        let mut from = 0;
+        while let Some(i) = lower[from..].find(prefix) {
+            let start = from + i;
+            let end = text[start..]
+                .find(|c: char| c.is_whitespace() || matches!(c, ')' | '>' | '"' | '\'' | ']'))
+                .map_or(text.len(), |j| start + j);
+            blank(&mut bytes, start, end);
+            from = end.max(start + 1);
+        }
+    }
+    String::from_utf8(bytes).unwrap_or_else(|_| text.to_owned())
+}
+
+/// The nearest char boundary at or after `i` (at most the length).
+fn boundary(s: &str, i: usize) -> usize {
+    let mut i = i.min(s.len());
+    while !s.is_char_boundary(i) {
+        i += 1;
+    }
+    i
+}
+
+/// The character before byte `i` (inside a character: that character's letter-ness, `x`).
+fn char_before(s: &str, i: usize) -> Option<char> {
+    match s.get(..i) {
+        Some(head) => head.chars().next_back(),
+        None => Some('x'),
+    }
+}
+
+fn char_at(s: &str, i: usize) -> Option<char> {
+    if i < s.len() && !s.is_char_boundary(i) {
+        return Some('x');
+    }
+    s.get(i..).and_then(|r| r.chars().next())
+}
+
+/// No letter or digit right before `i`.
+fn starts_word(s: &str, i: usize) -> bool {
+    char_before(s, i).is_none_or(|c| !c.is_alphanumeric())
+}
+
+/// No letter or digit at `i`.
+fn ends_word(s: &str, i: usize) -> bool {
+    char_at(s, i).is_none_or(|c| !c.is_alphanumeric())
+}
+
+// ---------------------------------------------------------------- e-mail
+
+fn reserved_domain(d: &str) -> bool {
+    ["example.com", "example.org", "example.net"].contains(&d)
+        || [
+            ".example",
+            ".test",
+            ".invalid",
+            ".localhost",
+            ".example.com",
+            ".example.org",
+        ]
+        .iter()
+        .any(|s| d.ends_with(s))
+}
+
+fn emails(line: &str, own: &Own, out: &mut Vec<Finding>) {
+    let local = |c: char| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '%' | '+' | '-');
+    let domain = |c: char| c.is_ascii_alphanumeric() || matches!(c, '.' | '-');
+    for (at, _) in line.match_indices('@') {
+        let start = line[..at]
+            .char_indices()
+            .rev()
+            .take_while(|&(_, c)| local(c))
+            .last()
+            .map_or(at, |(i, _)| i);
+        let end = line[at + 1..]
+            .char_indices()
+            .find(|&(_, c)| !domain(c))
+            .map_or(line.len(), |(i, _)| at + 1 + i);
+        let dom = line[at + 1..end].trim_end_matches(['.', '-']);
+        let loc = line[start..at].trim_start_matches('.');
+        let Some((_, tld)) = dom.rsplit_once('.') else {
+            continue;
+        };
+        if loc.is_empty() || tld.len() < 2 || !tld.chars().all(|c| c.is_ascii_alphabetic()) {
+            continue;
+        }
+        let addr = format!("{loc}@{dom}").to_ascii_lowercase();
+        let d = dom.to_ascii_lowercase();
+        if own.emails.contains(&addr)
+            || own
+                .domains
+                .iter()
+                .any(|o| d == *o || d.ends_with(&format!(".{o}")))
+            || reserved_domain(&d)
+        {
+            continue;
+        }
+        out.push(Finding {
+            rule: "email",
+            start: at - (line[start..at].len() - loc.len()),
+            text: format!("{loc}@{dom}"),
+            what: "an e-mail address that is not the practice's",
+        });
+    }
+}
+
+// ---------------------------------------------------------------- phone
+
+fn phones(line: &str, own: &Own, out: &mut Vec<Finding>) {
+    let b = line.as_bytes();
+    let mut i = 0;
+    while i < b.len() {
+        let c = b[i];
+        let begins = (c == b'+' && b.get(i + 1).is_some_and(u8::is_ascii_digit))
+            || (c == b'(' && b.get(i + 1) == Some(&b'0'))
+            || c == b'0';
+        let prev_ok = char_before(line, i)
+            .is_none_or(|p| !(p.is_alphanumeric() || matches!(p, '.' | ',' | '/' | '-' | '+')));
+        if !begins || !prev_ok {
+            i += 1;
+            continue;
+        }
+        // Digits in groups joined by one separator; parentheses around a prefix.
+        let mut j = i;
+        let mut groups: Vec<usize> = Vec::new();
+        let mut cur = 0usize;
+        let mut seps = 0;
+        while j < b.len() {
+            let x = b[j];
+            if x.is_ascii_digit() {
+                cur += 1;
+                j += 1;
+            } else if x == b'+' && j == i {
+                j += 1;
+            } else if x == b'(' || (x == b')' && line[i..j].contains('(')) {
+                if cur > 0 {
+                    groups.push(cur);
+                    cur = 0;
+                }
+                j += 1;
+                if x == b')' && b.get(j) == Some(&b' ') {
+                    j += 1;
+                }
+            } else if matches!(x, b' ' | b'/' | b'-')
+                && cur > 0
+                && b.get(j + 1)
+                    .is_some_and(|n| n.is_ascii_digit() || *n == b'(')
+            {
+                groups.push(cur);
+                cur = 0;
+                seps += 1;
+                j += 1;
+            } else {
+                break;
+            }
+        }
+        if cur > 0 {
+            groups.push(cur);
+        }
+        let end = j;
+        let digits: usize = groups.iter().sum();
+        let first = groups.first().copied().unwrap_or(0);
+        let text = line[i..end].trim_end_matches([' ', '/', '-', '(']);
+        if (7..=15).contains(&digits)
+            && first >= 2
+            && seps <= 6
+            && ends_word(line, end)
+            && let Some(norm) = phone_digits(text)
+        {
+            let national = norm.trim_start_matches('0');
+            let public = ["800", "180", "900", "116", "137"]
+                .iter()
+                .any(|p| national.starts_with(p))
+                || norm.starts_with("+4980")
+                || norm.starts_with("+44800");
+            let mine = own.phones.iter().any(|p| norm.starts_with(p.as_str()));
+            if !public && !mine {
+                out.push(Finding {
+                    rule: "phone",
+                    start: i,
+                    text: text.to_owned(),
+                    what: "a phone number that is not the practice's",
+                });
+            }
+        }
+        i = end.max(i + 1);
+    }
+}
+
+// ---------------------------------------------------------------- KVNR, IBAN
+
+fn kvnrs(line: &str, out: &mut Vec<Finding>) {
+    let b = line.as_bytes();
+    for i in 0..b.len() {
+        if b[i].is_ascii_uppercase()
+            && starts_word(line, i)
+            && b.len() >= i + 10
+            && b[i + 1..i + 10].iter().all(u8::is_ascii_digit)
+            && ends_word(line, i + 10)
+        {
+            out.push(Finding {
+                rule: "kvnr",
+                start: i,
+                text: line[i..i + 10].to_owned(),
+                what: "a German health insurance number (KVNR)",
+            });
+        }
+    }
+}
+
+/// ISO 13616: move the first four characters to the end, letters to numbers, mod 97 = 1.
+pub fn iban_valid(compact: &str) -> bool {
+    let n = compact.len();
+    if !(15..=34).contains(&n) || !compact.is_ascii() {
+        return false;
+    }
+    let (head, tail) = compact.split_at(4);
+    let b = head.as_bytes();
+    if !(b[0].is_ascii_uppercase()
+        && b[1].is_ascii_uppercase()
+        && b[2].is_ascii_digit()
+        && b[3].is_ascii_digit())
+    {
+        return false;
+    }
+    let mut rem: u32 = 0;
+    for c in tail.chars().chain(head.chars()) {
+        let v = match c {
+            '0'..='9' => c as u32 - '0' as u32,
+            'A'..='Z' => c as u32 - 'A' as u32 + 10,
+            _ => return false,
+        };
+        rem = if v >= 10 {
+            (rem * 100 + v) % 97
+        } else {
+            (rem * 10 + v) % 97
+        };
+    }
+    rem == 1
+}
+
+fn ibans(line: &str, out: &mut Vec<Finding>) {
+    let b = line.as_bytes();
+    let mut i = 0;
+    while i + 4 <= b.len() {
+        let head = b[i].is_ascii_uppercase()
+            && b[i + 1].is_ascii_uppercase()
+            && b[i + 2].is_ascii_digit()
+            && b[i + 3].is_ascii_digit()
+            && starts_word(line, i);
+        if !head {
+            i += 1;
+            continue;
+        }
+        // Alphanumeric runs joined by single spaces; try the longest that validates.
+        let mut ends = Vec::new();
+        let mut j = i;
+        let mut compact = String::new();
+        while j < b.len() {
+            if b[j].is_ascii_uppercase() || b[j].is_ascii_digit() {
+                compact.push(b[j] as char);
+                j += 1;
+                if j == b.len() || !(b[j].is_ascii_uppercase() || b[j].is_ascii_digit()) {
+                    ends.push((j, compact.clone()));
+                }
+            } else if b[j] == b' '
+                && b.get(j + 1)
+                    .is_some_and(|n| n.is_ascii_uppercase() || n.is_ascii_digit())
+            {
+                j += 1;
+            } else {
+                break;
+            }
+            if compact.len() > 34 {
+                break;
+            }
+        }
+        let found = ends
+            .iter()
+            .rev()
+            .find(|(end, c)| ends_word(line, *end) && iban_valid(c));
+        if let Some((end, _)) = found {
+            out.push(Finding {
+                rule: "iban",
+                start: i,
+                text: line[i..*end].to_owned(),
+                what: "an IBAN (valid check digits)",
+            });
+            i = *end;
+        } else {
+            i += 1;
+        }
+    }
+}
+
+// ---------------------------------------------------------------- dates
+
+const MONTHS: &[&str] = &[
+    // de
+    "januar",
+    "jänner",
+    "februar",
+    "märz",
+    "april",
+    "mai",
+    "juni",
+    "juli",
+    "august",
+    "september",
+    "oktober",
+    "november",
+    "dezember",
+    // en
+    "january",
+    "february",
+    "march",
+    "may",
+    "june",
+    "july",
+    "october",
+    "december",
+    // fr
+    "janvier",
+    "février",
+    "mars",
+    "avril",
+    "juin",
+    "juillet",
+    "août",
+    "septembre",
+    "octobre",
+    "novembre",
+    "décembre",
+    // nl
+    "januari",
+    "februari",
+    "maart",
+    "mei",
+    "augustus",
+    "oktober",
+    // abbreviations
+    "jan",
+    "feb",
+    "mär",
+    "mar",
+    "apr",
+    "jun",
+    "jul",
+    "aug",
+    "sep",
+    "sept",
+    "okt",
+    "oct",
+    "nov",
+    "dez",
+    "dec",
+    "janv",
+    "févr",
+    "avr",
+    "juil",
+    "déc",
+    "mrt",
+    "jan.",
+    "feb.",
+];
+
+fn is_month(word: &str) -> bool {
+    let w = word.trim_end_matches('.').to_lowercase();
+    MONTHS.iter().any(|m| m.trim_end_matches('.') == w)
+}
+
+/// The words of a line with their byte spans.
+fn words(line: &str) -> Vec<(usize, usize, &str)> {
+    let mut out = Vec::new();
+    let mut start = None;
+    for (i, c) in line.char_indices() {
+        let part = c.is_alphanumeric() || matches!(c, '-' | '\'' | '’');
+        match (part, start) {
+            (true, None) => start = Some(i),
+            (false, Some(s)) => {
+                out.push((s, i, &line[s..i]));
+                start = None;
+            }
+            _ => {}
+        }
+    }
+    if let Some(s) = start {
+        out.push((s, line.len(), &line[s..]));
+    }
+    out
+}
+
+fn number(w: &str, min: usize, max: usize) -> Option<u32> {
+    let d = w.trim_end_matches('.');
+    if d.len() >= min && d.len() <= max && d.chars().all(|c| c.is_ascii_digit()) {
+        d.parse().ok()
+    } else {
+        None
+    }
+}
+
+/// Full dates (day, month and year) in a line: spans.
+fn full_dates(line: &str) -> Vec<(usize, usize)> {
+    let mut out = Vec::new();
+    // Numeric: 12.03.1971, 12/03/1971, 12-03-1971, 1971-03-12.
+    let b = line.as_bytes();
+    let mut i = 0;
+    while i < b.len() {
+        if !b[i].is_ascii_digit() || !starts_word(line, i) {
+            i += 1;
+            continue;
+        }
+        let end = line[i..]
+            .find(|c: char| !(c.is_ascii_digit() || matches!(c, '.' | '/' | '-')))
+            .map_or(line.len(), |j| i + j);
+        let tok = line[i..end].trim_end_matches(['.', '/', '-']);
+        let parts: Vec<&str> = tok.split(['.', '/', '-']).collect();
+        let ok = match parts.as_slice() {
+            [d, m, y] if d.len() <= 2 && m.len() <= 2 && y.len() == 4 => {
+                matches!(
+                    (d.parse::<u32>(), m.parse::<u32>()),
+                    (Ok(1..=31), Ok(1..=12))
+                )
+            }
+            [y, m, d] if y.len() == 4 && m.len() == 2 && d.len() == 2 => {
+                matches!(
+                    (d.parse::<u32>(), m.parse::<u32>()),
+                    (Ok(1..=31), Ok(1..=12))
+                )
+            }
+            _ => false,
+        };
+        if ok {
+            out.push((i, i + tok.len()));
+        }
+        i = end.max(i + 1);
+    }
+    // With a month name: 3. März 1971, 3 March 1971, 1er mars 1971, March 3, 1971.
+    let ws = words(line);
+    for k in 0..ws.len() {
+        let (s, _, w) = ws[k];
+        let day =
+            |w: &str| number(w.trim_end_matches("er"), 1, 2).is_some_and(|d| (1..=31).contains(&d));
+        if day(w)
+            && let (Some(m), Some(y)) = (ws.get(k + 1), ws.get(k + 2))
+            && is_month(m.2)
+            && number(y.2, 4, 4).is_some()
+        {
+            out.push((s, y.1));
+        }
+        if is_month(w)
+            && let (Some(d), Some(y)) = (ws.get(k + 1), ws.get(k + 2))
+            && day(d.2)
+            && number(y.2, 4, 4).is_some()
+        {
+            out.push((s, y.1));
+        }
+    }
+    out
+}
+
+const BIRTH_WORDS: &[&str] = &[
+    "geboren",
+    "geb.",
+    "geburtsdatum",
+    "geburtstag",
+    "born",
+    "birth",
+    "dob",
+    "d.o.b.",
+    "né",
+    "née",
+    "naissance",
+    "geboortedatum",
+    "gebürtig",
+    "geb",
+];
+
+/// A birth word as a whole word in `s`.
+fn has_birth_word(s: &str) -> bool {
+    let lower = s.to_lowercase();
+    BIRTH_WORDS.iter().any(|w| {
+        lower.match_indices(w).any(|(i, _)| {
+            let before = starts_word(&lower, i);
+            let end = i + w.len();
+            let after = w.ends_with('.') || ends_word(&lower, end);
+            before && after
+        })
+    })
+}
+
+fn birth_dates(line: &str, out: &mut Vec<Finding>) {
+    for (s, e) in full_dates(line) {
+        let before = &line[boundary(line, s.saturating_sub(40))..s];
+        let after = &line[e..boundary(line, e + 20)];
+        if has_birth_word(before) || has_birth_word(after) {
+            out.push(Finding {
+                rule: "birth-date",
+                start: s,
+                text: line[s..e].to_owned(),
+                what: "a date of birth",
+            });
+        }
+    }
+}
+
+// ---------------------------------------------------------------- names
+
+const HONORIFICS: &[&str] = &[
+    "frau",
+    "herr",
+    "herrn",
+    "fr",
+    "hr",
+    "mr",
+    "mrs",
+    "ms",
+    "miss",
+    "mme",
+    "madame",
+    "monsieur",
+    "mlle",
+    "mademoiselle",
+    "mevrouw",
+    "mevr",
+    "meneer",
+    "dhr",
+    "patientin",
+    "patient",
+    "patiënt",
+    "patiënte",
+    "patiente",
+    "m",
+];
+
+const PARTICLES: &[&str] = &[
+    "von", "van", "de", "der", "den", "ter", "ten", "du", "le", "la", "zu", "vom",
+];
+
+/// Capitalised words that start sentences or are common nouns, never names.
+const NOT_NAMES: &[&str] = &[
+    "Der", "Die", "Das", "Ein", "Eine", "Im", "In", "Mit", "Bei", "Nach", "Vor", "Von", "Für",
+    "Am", "An", "Auf", "Aus", "Zum", "Zur", "Und", "Oder", "The", "A", "An", "In", "At", "On",
+    "With", "For", "And", "Of", "Le", "La", "Les", "Un", "Une", "Des", "Du", "Het", "Een", "Bij",
+    "Met", "Voor", "Typ", "Type", "Studie", "Study", "Tabelle",
+];
+
+fn is_name_word(w: &str) -> bool {
+    let chars: Vec<char> = w.chars().collect();
+    chars.len() >= 2
+        && chars[0].is_uppercase()
+        && chars.iter().skip(1).any(|c| c.is_lowercase())
+        && chars.windows(2).all(|p| {
+            p[1].is_lowercase()
+                || matches!(p[1], '-' | '\'' | '’')
+                || (p[1].is_uppercase() && matches!(p[0], '-' | '\'' | '’'))
+        })
+        && !NOT_NAMES.contains(&w)
+}
+
+const AGE_UNITS: &[&str] = &[
+    "jahre", "jahren", "j", "jährig", "jährige", "years", "year", "yo", "y", "ans", "an", "jaar",
+];
+
+/// An age right after a name: `, 54`, `, 54,`, `(54)`, `, 54 Jahre`, `, 47 ans`.
+fn age_after(rest: &str) -> Option<u32> {
+    let t = rest.trim_start();
+    let (inner, paren) = if let Some(r) = t.strip_prefix('(') {
+        (r.trim_start(), true)
+    } else if let Some(r) = t.strip_prefix(',') {
+        (r.trim_start(), false)
+    } else {
+        return None;
+    };
+    let digits: String = inner.chars().take_while(char::is_ascii_digit).collect();
+    if digits.is_empty() || digits.len() > 3 {
+        return None;
+    }
+    let age: u32 = digits.parse().ok()?;
+    if age > 120 {
+        return None;
+    }
+    let after = &inner[digits.len()..];
+    let next = after.chars().next();
+    let ok = match next {
+        None => true,
+        Some(c) if paren => c == ')' || c == ' ' && unit_follows(after),
+        Some(',' | ';' | ':' | ')') => true,
+        Some('.') => !after[1..].starts_with(|c: char| c.is_ascii_digit()),
+        Some(' ' | '-') => unit_follows(after),
+        _ => false,
+    };
+    ok.then_some(age)
+}
+
+fn unit_follows(after: &str) -> bool {
+    let w: String = after
+        .trim_start_matches([' ', '-'])
+        .chars()
+        .take_while(|c| c.is_alphabetic())
+        .collect::<String>()
+        .to_lowercase();
+    AGE_UNITS.contains(&w.as_str()) || w.starts_with("jährig") || w == "year-old"
+}
+
+/// `54-jährige`, `54-year-old`, `54-jarige` right before the name.
+fn age_before(before: &str) -> bool {
+    let lower = before.trim_end().to_lowercase();
+    [
+        "-jährige",
+        "-jähriger",
+        "-jährigen",
+        "-year-old",
+        "-jarige",
+        " jarige",
+        "-jährig",
+        " ans",
+    ]
+    .iter()
+    .any(|suffix| {
+        lower.ends_with(suffix)
+            && lower[..lower.len() - suffix.len()]
+                .chars()
+                .next_back()
+                .is_some_and(|c| c.is_ascii_digit())
+    })
+}
+
+const DIAGNOSIS: &[&str] = &[
+    "diagnos",
+    "leidet an",
+    "leidet unter",
+    "erkrankt",
+    "suffers from",
+    "suffering from",
+    "was treated for",
+    "lijdt aan",
+    "souffre d",
+    "atteinte d",
+    "atteint d",
+    "hat diabetes",
+    "has diabetes",
+    "gediagnosticeerd",
+];
+
+fn names(line: &str, out: &mut Vec<Finding>) {
+    let ws = words(line);
+    let mut k = 0;
+    while k < ws.len() {
+        // An optional form of address (with or without a dot).
+        let honorific = HONORIFICS.contains(&ws[k].2.to_lowercase().as_str())
+            && (ws[k].2.chars().next().is_some_and(char::is_uppercase) || ws[k].2.len() > 3);
+        let first = if honorific { k + 1 } else { k };
+        let mut j = first;
+        let mut name_words = 0;
+        let mut last_end = 0;
+        while j < ws.len() {
+            let w = ws[j].2;
+            // Words must follow each other with only spaces (or a dot after an abbreviation) between.
+            let gap = if j > 0 {
+                &line[ws[j - 1].1..ws[j].0]
+            } else {
+                ""
+            };
+            if j > first && !gap.chars().all(|c| c == ' ') {
+                break;
+            }
+            if j == first && honorific && !matches!(gap.trim(), "" | ".") {
+                break;
+            }
+            if is_name_word(w) {
+                name_words += 1;
+                last_end = ws[j].1;
+                j += 1;
+            } else if name_words > 0
+                && PARTICLES.contains(&w)
+                && ws.get(j + 1).is_some_and(|n| is_name_word(n.2))
+            {
+                j += 1;
+            } else {
+                break;
+            }
+        }
+        let enough = if honorific {
+            name_words >= 1
+        } else {
+            name_words >= 2
+        };
+        if !enough {
+            k += 1;
+            continue;
+        }
+        let rest = &line[last_end..];
+        let with_age = age_after(rest).is_some() || age_before(&line[..ws[k].0]);
+        let with_diagnosis = honorific && {
+            let window = &rest[..boundary(rest, 80)];
+            let lower = window.to_lowercase();
+            DIAGNOSIS.iter().any(|d| lower.contains(d))
+        };
+        if with_age || with_diagnosis {
+            out.push(Finding {
+                rule: "name-age",
+                start: ws[k].0,
+                text: line[ws[k].0..last_end].to_owned(),
+                what: if with_age {
+                    "a name next to an age"
+                } else {
+                    "a name next to a diagnosis"
+                },
+            });
+        }
+        k = j.max(k + 1);
+    }
+}
+
+// ---------------------------------------------------------------- addresses
+
+const STREET_SUFFIXES: &[&str] = &[
+    "straße", "strasse", "str.", "gasse", "weg", "allee", "platz", "damm", "ufer", "chaussee",
+    "straat", "laan", "plein", "gracht", "kade", "steeg", "singel",
+];
+
+const STREET_TYPES_EN: &[&str] = &[
+    "Street",
+    "St",
+    "Road",
+    "Rd",
+    "Avenue",
+    "Ave",
+    "Lane",
+    "Drive",
+    "Close",
+    "Way",
+    "Court",
+    "Crescent",
+    "Place",
+    "Terrace",
+    "Boulevard",
+    "Gardens",
+];
+
+const STREET_TYPES_FR: &[&str] = &[
+    "rue",
+    "avenue",
+    "av",
+    "boulevard",
+    "bd",
+    "place",
+    "chemin",
+    "impasse",
+    "allée",
+    "quai",
+    "cours",
+];
+
+/// A house number: 1–3 digits and an optional letter, then the end of the
+/// line, punctuation or a postcode.
+fn house_number(s: &str) -> Option<usize> {
+    let t = s.strip_prefix(' ')?;
+    let digits = t.chars().take_while(char::is_ascii_digit).count();
+    if !(1..=3).contains(&digits) {
+        return None;
+    }
+    let mut n = digits;
+    if t[n..].starts_with(|c: char| c.is_ascii_lowercase()) && ends_word(t, n + 1) {
+        n += 1;
+    }
+    if t[n..].starts_with('-') && t[n + 1..].starts_with(|c: char| c.is_ascii_digit()) {
+        n += 1 + t[n + 1..].chars().take_while(char::is_ascii_digit).count();
+    }
+    let after = &t[n..];
+    let ok = after.is_empty()
+        || after.starts_with([',', ';', ')', ':'])
+        || (after.starts_with('.') && !after[1..].starts_with(|c: char| c.is_ascii_digit()))
+        || after
+            .trim_start()
+            .chars()
+            .take_while(char::is_ascii_digit)
+            .count()
+            == 5;
+    ok.then_some(1 + n)
+}
+
+fn addresses(line: &str, own: &Own, out: &mut Vec<Finding>) {
+    let ws = words(line);
+    let mut found: Vec<(usize, usize)> = Vec::new();
+    for (k, &(s, e, w)) in ws.iter().enumerate() {
+        // Lindenstraße 23, Berliner Straße 5, Kalverstraat 92 (a dot may end `Str.`).
+        let lower = w.to_lowercase();
+        let e_dot = if line[e..].starts_with('.') { e + 1 } else { e };
+        let word_dot = if e_dot > e {
+            format!("{lower}.")
+        } else {
+            lower.clone()
+        };
+        let suffix = STREET_SUFFIXES
+            .iter()
+            .find(|suf| word_dot.ends_with(*suf) || lower.ends_with(*suf));
+        if let Some(suf) = suffix
+            && w.chars().next().is_some_and(char::is_uppercase)
+        {
+            let end = if suf.ends_with('.') { e_dot } else { e };
+            let compound = lower.trim_end_matches('.').chars().count()
+                > suf.trim_end_matches('.').chars().count();
+            let after_name = k > 0
+                && ws[k - 1].2.chars().next().is_some_and(char::is_uppercase)
+                && line[ws[k - 1].1..s].chars().all(|c| c == ' ');
+            if (compound || after_name)
+                && let Some(n) = house_number(&line[end..])
+            {
+                let start = if compound { s } else { ws[k - 1].0 };
+                found.push((start, end + n));
+            }
+        }
+        // 221B Baker Street; 12 rue de la Paix.
+        let leading = w.chars().take_while(char::is_ascii_digit).count();
+        if (1..=4).contains(&leading)
+            && w[leading..].chars().all(|c| c.is_ascii_alphabetic())
+            && w.len() - leading <= 1
+            && starts_word(line, s)
+        {
+            let mut j = k + 1;
+            let mut capital = 0;
+            while j < ws.len()
+                && j <= k + 4
+                && line[ws[j - 1].1..ws[j].0]
+                    .chars()
+                    .all(|c| c == ' ' || c == ',')
+            {
+                let x = ws[j].2;
+                let x_dot = x.trim_end_matches('.');
+                if capital > 0 && STREET_TYPES_EN.contains(&x_dot) {
+                    found.push((s, ws[j].1));
+                    break;
+                }
+                if j == k + 1
+                    && STREET_TYPES_FR.contains(&x_dot.to_lowercase().as_str())
+                    && x.chars().next().is_some_and(char::is_lowercase)
+                {
+                    // The French street name follows: take words up to the line's punctuation.
+                    let mut m = j + 1;
+                    while m < ws.len()
+                        && m <= j + 4
+                        && line[ws[m - 1].1..ws[m].0]
+                            .chars()
+                            .all(|c| c == ' ' || c == '\'' || c == '’')
+                    {
+                        if ws[m].2.chars().next().is_some_and(char::is_uppercase) {
+                            found.push((s, ws[m].1));
+                            break;
+                        }
+                        m += 1;
+                    }
+                    break;
+                }
+                if x.chars().next().is_some_and(char::is_uppercase) {
+                    capital += 1;
+                    j += 1;
+                } else {
+                    break;
+                }
+            }
+        }
+    }
+    found.sort_unstable();
+    found.dedup_by(|a, b| a.0 < b.1);
+    for (s, e) in found {
+        let text = line[s..e]
+            .trim_end_matches([',', ';', '.', ')', ':'])
+            .trim();
+        if !own.address.is_empty() && own.address.contains(&normalise_address(text)) {
+            continue;
+        }
+        out.push(Finding {
+            rule: "address",
+            start: s,
+            text: text.to_owned(),
+            what: "a street address with a house number",
+        });
+    }
+}
+
+// ---------------------------------------------------------------- driver
+
+/// Every finding in one line (links and comments already blanked).
+pub fn scan_line(line: &str, own: &Own) -> Vec<Finding> {
+    let mut out = Vec::new();
+    emails(line, own, &mut out);
+    phones(line, own, &mut out);
+    kvnrs(line, &mut out);
+    ibans(line, &mut out);
+    birth_dates(line, &mut out);
+    names(line, &mut out);
+    addresses(line, own, &mut out);
+    // A phone number inside an IBAN or a KVNR is the same finding.
+    let spans: Vec<(usize, usize)> = out
+        .iter()
+        .filter(|f| matches!(f.rule, "iban" | "email"))
+        .map(|f| (f.start, f.start + f.text.len()))
+        .collect();
+    out.retain(|f| {
+        matches!(f.rule, "iban" | "email")
+            || !spans.iter().any(|&(s, e)| f.start >= s && f.start < e)
+    });
+    out.sort_by_key(|f| f.start);
+    out
+}
+
+/// The findings of a file's body, with byte offsets in the whole file.
+pub fn scan(text: &str, body_offset: usize, own: &Own) -> Vec<(usize, Finding)> {
+    let body = &text[body_offset..];
+    let masked = mask(body);
+    let mut out = Vec::new();
+    let mut offset = 0;
+    let mut prev_allows = false;
+    for (raw, line) in body.split_inclusive('\n').zip(masked.split_inclusive('\n')) {
+        let allows = raw.contains(ALLOW_COMMENT);
+        if !allows && !prev_allows {
+            for f in scan_line(line.trim_end_matches(['\n', '\r']), own) {
+                out.push((body_offset + offset + f.start, f));
+            }
+        }
+        prev_allows = allows;
+        offset += raw.len();
+    }
+    out
+}
+
+fn diagnostic(file: &Path, text: &str, offset: usize, f: &Finding) -> Diagnostic {
+    Diagnostic::warning(
+        "confidentiality",
+        format!(
+            "possible patient identifier ({}): {} `{}`",
+            f.rule, f.what, f.text
+        ),
+    )
+    .in_file(file)
+    .at_offset(text, offset)
+    .with_hint(format!(
+        "case stories must be de-identified (§203 StGB, GDPR): remove or change it; if it identifies no patient, put `{ALLOW_COMMENT}` on the line or the line before, or `allow = [\"{NAME}\"]` in the front matter"
+    ))
+}
+
+/// Runs the check over every page and section; findings go into `ds`.
+pub fn check(site: &Site, ds: &mut Diagnostics) {
+    let own = Own::from_config(&site.config);
+    let files: Vec<(&Path, &str, usize, &[String])> = site
+        .pages
+        .iter()
+        .map(|p| {
+            (
+                p.file.as_path(),
+                p.text.as_str(),
+                p.body_offset,
+                p.fm.allow.as_slice(),
+            )
+        })
+        .chain(site.sections.iter().filter_map(|s| {
+            let f = s.file.as_deref()?;
+            Some((f, s.text.as_str(), s.body_offset, s.fm.allow.as_slice()))
+        }))
+        .collect();
+    let found: Vec<Diagnostic> = files
+        .par_iter()
+        .flat_map_iter(|&(file, text, body, allow)| {
+            let mut v = Vec::new();
+            for a in allow {
+                if !KNOWN_ALLOWS.contains(&a.as_str()) {
+                    let at = text.find("allow").unwrap_or(0);
+                    v.push(
+                        Diagnostic::warning(
+                            "front-matter",
+                            format!("`allow` names no check `{a}`"),
+                        )
+                        .in_file(file)
+                        .at_offset(text, at)
+                        .with_hint(format!(
+                            "checks that can be allowed: {}",
+                            KNOWN_ALLOWS.join(", ")
+                        )),
+                    );
+                }
+            }
+            if !allow.iter().any(|a| a == NAME) {
+                v.extend(
+                    scan(text, body, &own)
+                        .iter()
+                        .map(|(off, f)| diagnostic(file, text, *off, f)),
+                );
+            }
+            v
+        })
+        .collect();
+    ds.extend(found);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn own() -> Own {
+        let cfg = Config::parse(
+            Path::new("."),
+            "title = \"T\"\nbase_url = \"https://praxis-meier.example\"\n[legal]\nphone = \"030 1234567\"\nemail = \"praxis@praxis-meier.example\"\naddress = \"Hausarztpraxis Dr. Meier, Musterstraße 12, 10115 Berlin\"\n[extra]\nfax = \"+49 30 1234568\"\n",
+        )
+        .expect("config");
+        Own::from_config(&cfg)
+    }
+
+    fn rules(line: &str) -> Vec<&'static str> {
+        scan_line(&mask(line), &own())
+            .iter()
+            .map(|f| f.rule)
+            .collect()
+    }
+
+    /// True positives: one per rule and language at least.
+    const FLAGGED: &[(&str, &str)] = &[
+        (
+            "email",
+            "Sie schrieb uns an anna.schmidt@gmx.de, ob sie weiter spritzen soll.",
+        ),
+        (
+            "email",
+            "He e-mailed john.miller@gmail.com about his results.",
+        ),
+        ("phone", "Erreichbar war sie unter 0171 2345678."),
+        ("phone", "Call him on +44 20 7946 0958 after six."),
+        ("phone", "Son numéro : 06 12 34 56 78."),
+        ("phone", "Bel haar op 06-12345678 voor de uitslag."),
+        ("kvnr", "Versichertennummer A123456780 auf der Karte."),
+        (
+            "kvnr",
+            "Her German insurance number B987654321 was on the form.",
+        ),
+        (
+            "iban",
+            "Überweisung auf DE89 3704 0044 0532 0130 00 erbeten.",
+        ),
+        ("iban", "Pay to GB82 WEST 1234 5698 7654 32 please."),
+        (
+            "birth-date",
+            "Die Patientin, geboren am 12.03.1971, kam mit Brustschmerz.",
+        ),
+        ("birth-date", "The patient (born 3 March 1971) had a cough."),
+        ("birth-date", "Date of birth: 1971-03-12."),
+        ("birth-date", "Elle est née le 12/03/1971 à Lyon."),
+        ("birth-date", "Mevrouw is geboren op 12-03-1971 in Utrecht."),
+        ("name-age", "Frau Anna Schmidt, 54, kam wegen Schwindel."),
+        (
+            "name-age",
+            "Mr John Miller, 61, has had chest pain for a week.",
+        ),
+        (
+            "name-age",
+            "Mme Claire Dubois, 47 ans, consulte pour une toux.",
+        ),
+        (
+            "name-age",
+            "Mevrouw Anna de Vries (54) kwam op het spreekuur.",
+        ),
+        ("name-age", "Die 54-jährige Anna Schmidt klagte über Durst."),
+        (
+            "name-age",
+            "Mrs Mary Jones was diagnosed with type 2 diabetes.",
+        ),
+        (
+            "name-age",
+            "Anna Schmidt (54) misst ihren Blutdruck selbst.",
+        ),
+        ("address", "Sie wohnt in der Lindenstraße 23, 10115 Berlin."),
+        ("address", "He lives at 221B Baker Street, London."),
+        ("address", "Elle habite 12 rue de la Paix, Paris."),
+        ("address", "Hij woont op de Kalverstraat 92."),
+        ("address", "Wohnhaft Berliner Straße 5."),
+    ];
+
+    /// Look-alikes that must not be flagged.
+    const CLEAN: &[&str] = &[
+        "Siehe die AWMF-Leitlinie 057-013 zur Therapie des Typ-2-Diabetes.",
+        "Die Studie (PMID: 31535829) zeigte einen Nutzen.",
+        "DOI: 10.1056/NEJMoa1911303",
+        "Veröffentlicht am 12.03.2024, zuletzt geändert am 2024-05-01.",
+        "Published 3 March 2021 in The Lancet.",
+        "Metformin 1000 mg zweimal täglich, höchstens 0,5 mg Digoxin.",
+        "Rufen Sie uns an: 030 1234567 (Praxis) oder Fax +49 30 1234568.",
+        "Durchwahl 030 1234567-12 für Rezepte.",
+        "Schreiben Sie an praxis@praxis-meier.example.",
+        "Unsere Praxis: Musterstraße 12, 10115 Berlin.",
+        "Telefonseelsorge: 0800 111 0 111, Bereitschaftsdienst 116 117, Notruf 112.",
+        "ISBN 978-3-13-240510-5; ICD-10 E11.9; SNOMED 44054006.",
+        "Dr. med. Anna Meier, Fachärztin für Allgemeinmedizin.",
+        "Blutdruck 135/85 mmHg, HbA1c 53 mmol/mol (7,0 %).",
+        "Wer vor 1971 geboren ist, braucht keine Masernimpfung.",
+        "Charge A123456 des Impfstoffs.",
+        "Beispiel: name@example.org ist keine echte Adresse.",
+        "Die IBAN DE12 3456 7890 1234 5678 90 ist nur ein Muster.",
+        "Im Jahr 2019, 54 Patienten; Typ Diabetes, 54 Einheiten Insulin.",
+        "Am Arbeitsplatz 3 Stunden stehen; der Weg 2 km.",
+        "Schmerzskala 0 1 2 3 4 5 6 7 8 9 10.",
+        "See https://pubmed.ncbi.nlm.nih.gov/31535829/ and www.awmf.org/057-013.",
+        "McMurray JJV, Solomon SD, Inzucchi SE, et al. N Engl J Med. 2019;381:1995-2008.",
+        "Zwischen 10:30 und 12:00 Uhr, Zimmer 0.12.",
+        "<!-- Frau Anna Schmidt, 54, Telefon 0171 2345678 --> Kommentare werden nicht veröffentlicht.",
+    ];
+
+    #[test]
+    fn true_positives_are_flagged_by_their_rule() {
+        for (rule, line) in FLAGGED {
+            let found = rules(line);
+            assert!(
+                found.contains(rule),
+                "`{line}`: expected {rule}, got {found:?}"
+            );
+        }
+        let rules: std::collections::BTreeSet<_> = FLAGGED.iter().map(|(r, _)| *r).collect();
+        assert_eq!(rules.len(), 7);
+    }
+
+    #[test]
+    fn look_alikes_are_not_flagged() {
+        for line in CLEAN {
+            let found = scan_line(&mask(line), &own());
+            assert!(found.is_empty(), "`{line}`: {found:?}");
+        }
+        assert!(CLEAN.len() >= 15);
+    }
+
+    #[test]
+    fn findings_point_at_the_identifier() {
+        let line = "Frau Anna Schmidt, 54, Tel. 0171 2345678";
+        let found = scan_line(line, &own());
+        let phone = found.iter().find(|f| f.rule == "phone").expect("phone");
+        assert_eq!(&line[phone.start..], "0171 2345678");
+        assert_eq!(phone.text, "0171 2345678");
+        let name = found.iter().find(|f| f.rule == "name-age").expect("name");
+        assert_eq!(name.text, "Frau Anna Schmidt");
+    }
+
+    #[test]
+    fn allow_comment_silences_its_line_and_the_next() {
+        let text = "+++\ntitle = \"A\"\n+++\nTel. 0171 2345678 <!-- praxis:allow confidentiality -->\n<!-- praxis:allow confidentiality -->\nTel. 0171 2345679\nTel. 0171 2345670\n";
+        let body = text.find("Tel.").expect("body");
+        let found = scan(text, body, &own());
+        assert_eq!(found.len(), 1, "{found:?}");
+        let (line, col) = crate::diagnostics::line_col(text, found[0].0);
+        assert_eq!((line, col), (7, 6));
+    }
+
+    #[test]
+    fn iban_checksums() {
+        assert!(iban_valid("DE89370400440532013000"));
+        assert!(iban_valid("GB82WEST12345698765432"));
+        assert!(!iban_valid("DE12345678901234567890"));
+    }
+
+    #[test]
+    fn phone_numbers_compare_nationally() {
+        assert_eq!(
+            phone_digits("+49 (0)30 123 4567").as_deref(),
+            Some("0301234567")
+        );
+        assert_eq!(
+            phone_digits("0049 30 1234567").as_deref(),
+            Some("0301234567")
+        );
+        assert_eq!(
+            phone_digits("+44 20 7946 0958").as_deref(),
+            Some("+442079460958")
+        );
+    }
+}
