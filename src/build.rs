@@ -231,6 +231,7 @@ fn emit(
 ) -> Output {
     let taxonomy = Taxonomy::build(site);
     let content = RenderedContent {
+        listing_keys: site.pages.iter().map(|_| Default::default()).collect(),
         pages: &md.pages,
         sections: &md.sections,
         taxonomy: &taxonomy,

@@ -1110,36 +1110,43 @@ pub fn check(site: &Site, ds: &mut Diagnostics) {
         .collect();
     let found: Vec<Diagnostic> = files
         .par_iter()
-        .flat_map_iter(|&(file, text, body, allow)| {
-            let mut v = Vec::new();
-            for a in allow {
-                if !KNOWN_ALLOWS.contains(&a.as_str()) {
-                    let at = text.find("allow").unwrap_or(0);
-                    v.push(
-                        Diagnostic::warning(
-                            "front-matter",
-                            format!("`allow` names no check `{a}`"),
-                        )
-                        .in_file(file)
-                        .at_offset(text, at)
-                        .with_hint(format!(
-                            "checks that can be allowed: {}",
-                            KNOWN_ALLOWS.join(", ")
-                        )),
-                    );
-                }
-            }
-            if !allow.iter().any(|a| a == NAME) {
-                v.extend(
-                    scan(text, body, &own)
-                        .iter()
-                        .map(|(off, f)| diagnostic(file, text, *off, f)),
-                );
-            }
-            v
-        })
+        .flat_map_iter(|&(file, text, body, allow)| check_file(&own, file, text, body, allow))
         .collect();
     ds.extend(found);
+}
+
+/// The findings in one file (`body` is where its Markdown starts; `allow` its
+/// front matter's `allow`).
+pub fn check_file(
+    own: &Own,
+    file: &Path,
+    text: &str,
+    body: usize,
+    allow: &[String],
+) -> Vec<Diagnostic> {
+    let mut v = Vec::new();
+    for a in allow {
+        if !KNOWN_ALLOWS.contains(&a.as_str()) {
+            let at = text.find("allow").unwrap_or(0);
+            v.push(
+                Diagnostic::warning("front-matter", format!("`allow` names no check `{a}`"))
+                    .in_file(file)
+                    .at_offset(text, at)
+                    .with_hint(format!(
+                        "checks that can be allowed: {}",
+                        KNOWN_ALLOWS.join(", ")
+                    )),
+            );
+        }
+    }
+    if !allow.iter().any(|a| a == NAME) {
+        v.extend(
+            scan(text, body, own)
+                .iter()
+                .map(|(off, f)| diagnostic(file, text, *off, f)),
+        );
+    }
+    v
 }
 
 #[cfg(test)]

@@ -274,8 +274,13 @@ pub struct PageFindings {
     loaded: Vec<String>,
 }
 
-fn page_findings(doc: Doc<'_>, site: &Site) -> PageFindings {
-    let mut v = Vec::new();
+fn page_findings(
+    doc: Doc<'_>,
+    site: &Site,
+    own: &confidentiality::Own,
+    src: &Source<'_>,
+) -> PageFindings {
+    let mut v = confidentiality::check_file(own, src.file, src.text, src.body_offset, src.allow);
     let mut ext = Vec::new();
     external::collect(&doc, site, &mut ext);
     alt_text::check(&doc, &mut v);
@@ -319,6 +324,7 @@ pub fn run_with(
     memo: Option<&crate::incremental::Memo>,
 ) -> Findings {
     let index = links::OutputIndex::new(site, output);
+    let own = confidentiality::Own::from_config(&site.config);
     let shared_key = memo.map(|_| {
         let mut h = crate::incremental::KeyHasher::new();
         h.debug(&site.config);
@@ -335,14 +341,15 @@ pub fn run_with(
                     .str(src.url)
                     .debug(src.output)
                     .str(src.lang)
-                    .debug(&src.audience);
+                    .debug(&src.audience)
+                    .debug(src.allow);
                 h.finish()
             });
             let found = match (memo, key) {
-                (Some(m), Some(k)) => m
-                    .checks
-                    .get_or(k, || std::sync::Arc::new(page_findings(src.parse(), site))),
-                _ => std::sync::Arc::new(page_findings(src.parse(), site)),
+                (Some(m), Some(k)) => m.checks.get_or(k, || {
+                    std::sync::Arc::new(page_findings(src.parse(), site, &own, src))
+                }),
+                _ => std::sync::Arc::new(page_findings(src.parse(), site, &own, src)),
             };
             // Links are checked against this build's pages every time.
             let doc = Doc {
@@ -372,7 +379,6 @@ pub fn run_with(
         .collect();
     origin::check_output(site, output, &loaded, ds, memo);
     unused_refs::check(site, md, ds);
-    confidentiality::check(site, ds);
     f
 }
 
@@ -385,6 +391,8 @@ struct Source<'a> {
     output: &'a Path,
     lang: &'a str,
     audience: Option<Audience>,
+    /// The front matter's `allow`.
+    allow: &'a [String],
 }
 
 impl<'a> Source<'a> {
@@ -427,6 +435,7 @@ fn sources(site: &Site) -> Vec<Source<'_>> {
         output: &p.output,
         lang: &p.lang,
         audience: Some(p.audience),
+        allow: &p.fm.allow,
     });
     let sections = site.sections.iter().filter_map(|s| {
         Some(Source {
@@ -437,6 +446,7 @@ fn sources(site: &Site) -> Vec<Source<'_>> {
             output: &s.output,
             lang: &s.lang,
             audience: None,
+            allow: &s.fm.allow,
         })
     });
     pages.chain(sections).collect()

@@ -416,7 +416,7 @@ struct PagerLink {
 
 #[derive(Debug, serde::Serialize)]
 struct PaginatorView<'a> {
-    pages: Vec<views::PageView<'a>>,
+    pages: Vec<views::Listed<'a>>,
     current_index: usize,
     number_pagers: usize,
     first: &'a str,
@@ -427,7 +427,7 @@ struct PaginatorView<'a> {
 }
 
 impl Pager {
-    fn view<'a>(&self, all: &'a [Pager], pages: Vec<views::PageView<'a>>) -> PaginatorView<'a> {
+    fn view<'a>(&self, all: &'a [Pager], pages: Vec<views::Listed<'a>>) -> PaginatorView<'a> {
         let i = self.index - 1;
         PaginatorView {
             pages,
@@ -782,12 +782,7 @@ impl<'m> Renderer<'m> {
                 .collect();
             crate::content::taxonomy::sort_newest_first(site, &mut recent);
             recent.truncate(10);
-            Some(
-                recent
-                    .iter()
-                    .map(|&p| views::page_view(site, md, p, false))
-                    .collect::<Vec<_>>(),
-            )
+            Some(views::listed(site, md, &recent))
         } else {
             None
         };
@@ -808,10 +803,7 @@ impl<'m> Renderer<'m> {
                 }
                 match &per_page {
                     Some(_) => {
-                        let pages: Vec<_> = s.pages[pager.range.clone()]
-                            .iter()
-                            .map(|&p| views::page_view(site, md, p, false))
-                            .collect();
+                        let pages = views::listed(site, md, &s.pages[pager.range.clone()]);
                         ctx.insert("paginator", pager.view(&pagers, pages));
                     }
                     None => ctx.insert("paginator", ()),

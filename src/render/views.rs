@@ -134,6 +134,53 @@ impl Serialize for PageJsonLd<'_> {
     }
 }
 
+/// A page in a listing (a section, tag or author page, the home page's
+/// recent articles). It serialises as the page's summary view; into a rebuild
+/// key it goes as the hash of that view, made once per build however many
+/// listings show the page.
+#[derive(Clone, Copy)]
+pub struct Listed<'a> {
+    site: &'a Site,
+    rendered: &'a RenderedContent<'a>,
+    id: PageId,
+}
+
+impl std::fmt::Debug for Listed<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_tuple("Listed").field(&self.id).finish()
+    }
+}
+
+/// The pages `ids` as a listing shows them.
+pub fn listed<'a>(
+    site: &'a Site,
+    rendered: &'a RenderedContent<'a>,
+    ids: &[PageId],
+) -> Vec<Listed<'a>> {
+    ids.iter()
+        .map(|&id| Listed { site, rendered, id })
+        .collect()
+}
+
+impl Serialize for Listed<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        if !crate::incremental::fingerprinting() {
+            return page_view(self.site, self.rendered, self.id, false).serialize(s);
+        }
+        let key = match self.rendered.listing_keys.get(self.id.0 as usize) {
+            Some(slot) => *slot.get_or_init(|| {
+                crate::incremental::KeyHasher::new()
+                    .value(&page_view(self.site, self.rendered, self.id, false))
+                    .finish()
+            }),
+            None => crate::incremental::KeyHasher::new()
+                .value(&page_view(self.site, self.rendered, self.id, false))
+                .finish(),
+        };
+        s.serialize_u64(key)
+    }
+}
+
 /// `page.review`.
 #[derive(Debug, Serialize)]
 pub struct ReviewView {
@@ -159,13 +206,16 @@ pub struct SectionView<'a> {
     pub permalink: &'a str,
     pub lang: &'a str,
     pub content: &'a str,
-    pub pages: Vec<PageView<'a>>,
+    pub pages: Vec<Listed<'a>>,
     pub subsections: Vec<SubsectionView<'a>>,
     pub extra: &'a BTreeMap<String, serde_json::Value>,
 }
 
 /// The site's rendered Markdown, by page and section, and its taxonomy.
 pub struct RenderedContent<'a> {
+    /// Per page, the hash of its listing view (made when first needed, by
+    /// rebuilds only): see [`Listed`].
+    pub listing_keys: Vec<std::sync::OnceLock<u64>>,
     pub pages: &'a [std::sync::Arc<super::RenderedFile>],
     pub sections: &'a [std::sync::Arc<super::RenderedFile>],
     pub taxonomy: &'a Taxonomy,
@@ -213,7 +263,7 @@ pub struct TagPageView<'a> {
     pub hashtag: Option<&'a str>,
     pub feed_url: String,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub pages: Option<Vec<PageView<'a>>>,
+    pub pages: Option<Vec<Listed<'a>>>,
 }
 
 pub fn tag_view<'a>(
@@ -235,12 +285,7 @@ pub fn tag_view<'a>(
             .find(|(k, _)| crate::content::slug::slugify(k) == tag.slug)
             .and_then(|(_, m)| m.hashtag.as_deref()),
         feed_url: format!("{}atom.xml", tag.url),
-        pages: with_pages.then(|| {
-            tag.pages
-                .iter()
-                .map(|&p| page_view(site, md, p, false))
-                .collect()
-        }),
+        pages: with_pages.then(|| listed(site, md, &tag.pages)),
     }
 }
 
@@ -250,8 +295,8 @@ pub struct AuthorPageView<'a> {
     #[serde(flatten)]
     pub author: AuthorView<'a>,
     pub permalink: String,
-    pub pages: Vec<PageView<'a>>,
-    pub reviewed: Vec<PageView<'a>>,
+    pub pages: Vec<Listed<'a>>,
+    pub reviewed: Vec<Listed<'a>>,
     /// schema.org JSON-LD (`ProfilePage` with the `Person`), safe inside a script element.
     pub jsonld: String,
 }
@@ -269,16 +314,8 @@ pub fn author_page_view<'a>(
         author: author_view(site, md.taxonomy, &a.key, &a.lang)?,
         permalink,
         jsonld,
-        pages: a
-            .written
-            .iter()
-            .map(|&p| page_view(site, md, p, false))
-            .collect(),
-        reviewed: a
-            .reviewed
-            .iter()
-            .map(|&p| page_view(site, md, p, false))
-            .collect(),
+        pages: listed(site, md, &a.written),
+        reviewed: listed(site, md, &a.reviewed),
     })
 }
 
@@ -404,11 +441,7 @@ pub fn section_view<'a>(
         permalink: &s.permalink,
         lang: &s.lang,
         content: &rendered.sections[id.0 as usize].html,
-        pages: s
-            .pages
-            .iter()
-            .map(|&p| page_view(site, rendered, p, false))
-            .collect(),
+        pages: listed(site, rendered, &s.pages),
         subsections: s
             .subsections
             .iter()
