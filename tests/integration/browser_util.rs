@@ -210,6 +210,19 @@ impl Browser {
         decode_base64(shot["data"].as_str().expect("screenshot data"))
     }
 
+    /// A PNG of the whole page, from top to bottom.
+    pub fn screenshot_full_page(&self) -> Vec<u8> {
+        let size = self.eval(
+            "return [document.documentElement.clientWidth, document.documentElement.scrollHeight];",
+        );
+        let shot = self.cdp(
+            "Page.captureScreenshot",
+            json!({ "format": "png", "captureBeyondViewport": true,
+                    "clip": { "x": 0, "y": 0, "width": size[0], "height": size[1], "scale": 1 } }),
+        );
+        decode_base64(shot["data"].as_str().expect("screenshot data"))
+    }
+
     /// The element matching `css`; panics when there is none.
     pub fn find(&self, css: &str) -> String {
         let found = self.command("element", &json!({ "using": "css selector", "value": css }));

@@ -238,7 +238,12 @@ fn every_page_type_passes_axe_in_light_and_dark_and_is_photographed() {
     let shots = target_dir().join("screenshots");
     std::fs::create_dir_all(&shots).expect("screenshot folder");
     let mut problems = Vec::new();
-    for (width, scheme) in [(375, "light"), (1280, "light"), (375, "dark")] {
+    for (width, scheme) in [
+        (320, "light"),
+        (375, "light"),
+        (1280, "light"),
+        (375, "dark"),
+    ] {
         browser.viewport(width, 800);
         browser.media("screen", scheme);
         for (name, path) in PAGES {
@@ -271,6 +276,11 @@ fn every_page_type_passes_axe_in_light_and_dark_and_is_photographed() {
             assert!(png.starts_with(b"\x89PNG\r\n\x1a\n"), "{at}: not a PNG");
             std::fs::write(shots.join(format!("{name}-{width}{suffix}.png")), png)
                 .expect("write screenshot");
+            if name.starts_with("article") {
+                let full = browser.screenshot_full_page();
+                std::fs::write(shots.join(format!("{name}-{width}{suffix}-full.png")), full)
+                    .expect("write screenshot");
+            }
         }
     }
     assert!(
