@@ -130,8 +130,17 @@ fn code_is_highlighted_with_classes_and_one_stylesheet() {
     let page = file(&built, "articles/hba1c/index.html");
     assert!(page.contains("<pre class=\"code\"><code class=\"language-python\">"));
     assert!(page.contains("<span class=\"hl-"));
-    assert!(page.contains("syntax.css"));
     assert!(file(&built, "syntax.css").contains(".hl-"));
+    // The default theme colours code itself (an AA palette for light and
+    // dark); a site links syntax.css by overriding one partial.
+    assert!(!page.contains("syntax.css"));
+    let site = TestSite::new(SITE);
+    site.write(
+        "templates/partials/head_extra.html",
+        "{% if highlight_css %}<link rel=\"stylesheet\" href=\"{{ root_url }}syntax.css\">{% endif %}",
+    );
+    let built = site.build();
+    assert!(file(&built, "articles/hba1c/index.html").contains("href=\"/syntax.css\""));
 }
 
 #[test]

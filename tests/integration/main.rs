@@ -1,6 +1,7 @@
 //! Whole builds of fixture sites. One test binary, one module per area.
 
 mod bad_input;
+mod browser_util;
 mod build_site;
 mod cards;
 mod check;
@@ -13,5 +14,6 @@ mod pandoc_compare;
 mod serve;
 mod site_outputs;
 mod social;
+mod theme_browser;
 mod trust;
 mod util;

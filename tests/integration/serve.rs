@@ -8,6 +8,7 @@ use std::sync::mpsc;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
+use crate::browser_util::Browser;
 use crate::util::TestSite;
 
 const SITE: &str = r#"
@@ -441,99 +442,6 @@ fn a_first_build_that_fails_shows_the_errors_until_fixed() {
     let page = s.get("/articles/hba1c/");
     assert_eq!(page.status, 200);
     assert!(page.body.contains("Fixed version"));
-}
-
-/// Headless Chromium driven over WebDriver (Debian's `chromium` and
-/// `chromium-driver`); `None` when they are not installed, except in CI.
-struct Browser {
-    driver: Child,
-    base: String,
-    session: String,
-}
-
-impl Drop for Browser {
-    fn drop(&mut self) {
-        let _ = ureq::delete(&format!("{}/session/{}", self.base, self.session)).call();
-        let _ = self.driver.kill();
-        let _ = self.driver.wait();
-    }
-}
-
-fn which(name: &str) -> Option<std::path::PathBuf> {
-    std::env::var_os("PATH").and_then(|paths| {
-        std::env::split_paths(&paths)
-            .map(|p| p.join(name))
-            .find(|p| p.is_file())
-    })
-}
-
-impl Browser {
-    fn start() -> Option<Browser> {
-        let (Some(chromium), Some(driver)) = (which("chromium"), which("chromedriver")) else {
-            assert!(
-                std::env::var_os("CI").is_none(),
-                "CI must install chromium and chromium-driver for the browser test"
-            );
-            eprintln!("skipping the browser test: chromium or chromedriver is not installed");
-            return None;
-        };
-        let port = TcpListener::bind("127.0.0.1:0")
-            .and_then(|l| l.local_addr())
-            .expect("free port")
-            .port();
-        let driver = Command::new(driver)
-            .arg(format!("--port={port}"))
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .expect("start chromedriver");
-        let base = format!("http://127.0.0.1:{port}");
-        let mut browser = Browser {
-            driver,
-            base,
-            session: String::new(),
-        };
-        eventually("chromedriver to listen", || {
-            ureq::get(&format!("{}/status", browser.base))
-                .call()
-                .is_ok()
-        });
-        let caps = serde_json::json!({"capabilities": {"alwaysMatch": {"goog:chromeOptions": {
-            "binary": chromium,
-            "args": ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage"]
-        }}}});
-        let reply = browser.post("/session", &caps);
-        browser.session = reply["value"]["sessionId"]
-            .as_str()
-            .unwrap_or_else(|| panic!("no WebDriver session: {reply}"))
-            .to_owned();
-        Some(browser)
-    }
-
-    fn post(&self, path: &str, body: &serde_json::Value) -> serde_json::Value {
-        let mut r = ureq::post(&format!("{}{path}", self.base))
-            .header("Content-Type", "application/json")
-            .send(body.to_string())
-            .unwrap_or_else(|e| panic!("WebDriver {path}: {e}"));
-        let text = r.body_mut().read_to_string().expect("WebDriver reply");
-        serde_json::from_str(&text).expect("WebDriver JSON")
-    }
-
-    fn open(&self, url: &str) {
-        self.post(
-            &format!("/session/{}/url", self.session),
-            &serde_json::json!({ "url": url }),
-        );
-    }
-
-    /// Runs `script` in the page and returns its result.
-    fn eval(&self, script: &str) -> serde_json::Value {
-        self.post(
-            &format!("/session/{}/execute/sync", self.session),
-            &serde_json::json!({ "script": script, "args": [] }),
-        )["value"]
-            .clone()
-    }
 }
 
 #[test]

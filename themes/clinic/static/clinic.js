@@ -1,7 +1,16 @@
-/* praxis clinic theme: search box. No dependencies; the form stays hidden without JS. */
+/* praxis clinic theme, a few KB of plain JavaScript and no dependencies; the
+   site works without it. (1) The search box: searches titles, descriptions,
+   tags and excerpts in search-index.json. Without JavaScript a <noscript>
+   style hides the box (it is shown from the first paint otherwise, so it does
+   not push the page down). (2) Wide tables and code that scroll sideways get
+   keyboard focus, so they can be scrolled with the arrow keys. */
 (() => {
+  for (const el of document.querySelectorAll('.prose table, .prose pre')) {
+    if (el.scrollWidth > el.clientWidth && !el.hasAttribute('tabindex')) el.tabIndex = 0;
+  }
   const f = document.querySelector('form[data-index]');
-  if (!f || !window.fetch) return;
+  if (!f) return;
+  if (!window.fetch) { f.hidden = true; return; }
   const q = f.querySelector('input'), st = f.querySelector('[role=status]'), ul = f.querySelector('ul'), d = f.dataset;
   const norm = s => (s || '').normalize('NFD').replace(/[\u0300-\u036f]/g, '').replace(/ß/g, 'ss').toLowerCase();
   let idx, busy, timer;
@@ -31,7 +40,6 @@
       ul.append(li);
     }
   };
-  f.hidden = false;
   q.addEventListener('focus', load, { once: true });
   q.addEventListener('input', () => { clearTimeout(timer); timer = setTimeout(run, 200); });
   q.addEventListener('keydown', ev => { if (ev.key === 'Escape') { q.value = ''; run(); } });
