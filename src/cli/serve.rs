@@ -88,7 +88,7 @@ pub fn run(args: Args, g: &Global) -> u8 {
 
 /// Prints what a rebuild did. Warnings already shown after an earlier build
 /// are not repeated (`shown` holds them); the summary line counts them all.
-fn report(g: &Global, e: &Event<'_>, shown: &mut std::collections::HashSet<String>) {
+fn report(g: &Global, e: &Event<'_>, shown: &mut std::collections::HashSet<u64>) {
     let what = |changed: &[PathBuf]| match changed {
         [] => String::new(),
         [one] => format!(" after a change to {}", one.display()),
@@ -103,11 +103,17 @@ fn report(g: &Global, e: &Event<'_>, shown: &mut std::collections::HashSet<Strin
             let mut new = crate::diagnostics::Diagnostics::new();
             let mut now = std::collections::HashSet::new();
             for d in built.diagnostics.iter() {
-                let text = d.render(false);
-                if !shown.contains(&text) {
+                let key = crate::incremental::KeyHasher::new()
+                    .str(d.code)
+                    .debug(&d.file)
+                    .num(d.line as u64)
+                    .num(d.column as u64)
+                    .str(&d.message)
+                    .finish();
+                if !shown.contains(&key) {
                     new.push(d.clone());
                 }
-                now.insert(text);
+                now.insert(key);
             }
             *shown = now;
             g.report(&new);
