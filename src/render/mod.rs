@@ -220,18 +220,16 @@ pub fn render_markdown_with(
                       page_bib: Option<&Bibliography>,
                       own_bib: Option<&Vec<PathBuf>>| {
         let citer = cite_setup.as_ref().map(|c| c.citer(lang, page_bib));
+        let run = |resolve: &markdown::Resolver<'_, String>| {
+            let input = Input {
+                text,
+                body_offset,
+                file,
+            };
+            markdown::render(&input, settings, resolve, citer.as_ref())
+        };
         let Some(memo) = memo else {
-            let resolve = |p: &str| resolve_link(site, p);
-            return Arc::new(markdown::render(
-                &Input {
-                    text,
-                    body_offset,
-                    file,
-                },
-                settings,
-                &resolve,
-                citer.as_ref(),
-            ));
+            return Arc::new(run(&|p: &str| resolve_link(site, p)));
         };
         let mut h = shared_key.clone().unwrap_or_default();
         h.str(text).num(body_offset as u64).debug(file).str(lang);
@@ -256,16 +254,7 @@ pub fn render_markdown_with(
                 .push((p.to_owned(), r.clone()));
             r
         };
-        let mut rendered = markdown::render(
-            &Input {
-                text,
-                body_offset,
-                file,
-            },
-            settings,
-            &resolve,
-            citer.as_ref(),
-        );
+        let mut rendered = run(&resolve);
         let links = links
             .into_inner()
             .unwrap_or_else(std::sync::PoisonError::into_inner);
