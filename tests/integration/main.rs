@@ -1,6 +1,7 @@
 //! Whole builds of fixture sites. One test binary, one module per area.
 
 mod bad_input;
+mod bad_inputs;
 mod build_site;
 mod cards;
 mod check;
