@@ -246,15 +246,23 @@ fn emit(
         .pages
         .par_iter()
         .map(|p| {
-            renderer
-                .render_page(site, &content, p.id)
-                .map(|html| (p.output.clone(), html))
+            render::guard::guarded(&p.file, "rendering the template of", || {
+                renderer.render_page(site, &content, p.id)
+            })
+            .and_then(|r| r)
+            .map(|html| (p.output.clone(), html))
         })
         .collect();
     let sections: Vec<_> = site
         .sections
         .par_iter()
-        .flat_map_iter(|s| renderer.render_section(site, &content, s.id))
+        .flat_map_iter(|s| {
+            let file = s.file.clone().unwrap_or_else(|| s.output.clone());
+            render::guard::guarded(&file, "rendering the template of", || {
+                renderer.render_section(site, &content, s.id)
+            })
+            .unwrap_or_else(|d| vec![Err(d)])
+        })
         .collect();
     let tags: Vec<_> = taxonomy
         .tags
