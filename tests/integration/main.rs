@@ -9,6 +9,7 @@ mod citations;
 mod cli;
 mod confidentiality;
 mod example_site;
+mod hardening;
 mod incremental;
 mod pandoc_compare;
 mod serve;
