@@ -517,6 +517,7 @@ fn missing_strings(site: &Site, theme: &ThemeFiles, ds: &mut Diagnostics) {
 
 /// Builds and writes the site; returns the build (for its warnings and stats).
 pub fn build_to_disk(opts: &BuildOptions) -> Result<Built, BuildError> {
+    crate::output::recover_interrupted(&opts.output_dir());
     let built = build(opts)?;
     write_atomic(&built.output, &opts.output_dir())?;
     Ok(built)
