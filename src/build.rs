@@ -247,15 +247,23 @@ fn emit(
         .pages
         .par_iter()
         .map(|p| {
-            renderer
-                .render_page(site, &content, p.id)
-                .map(|html| (p.output.clone(), html))
+            render::guard::guarded(&p.file, "rendering the template of", || {
+                renderer.render_page(site, &content, p.id)
+            })
+            .and_then(|r| r)
+            .map(|html| (p.output.clone(), html))
         })
         .collect();
     let sections: Vec<_> = site
         .sections
         .par_iter()
-        .flat_map_iter(|s| renderer.render_section(site, &content, s.id))
+        .flat_map_iter(|s| {
+            let file = s.file.clone().unwrap_or_else(|| s.output.clone());
+            render::guard::guarded(&file, "rendering the template of", || {
+                renderer.render_section(site, &content, s.id)
+            })
+            .unwrap_or_else(|d| vec![Err(d)])
+        })
         .collect();
     let tags: Vec<_> = taxonomy
         .tags
@@ -510,6 +518,7 @@ fn missing_strings(site: &Site, theme: &ThemeFiles, ds: &mut Diagnostics) {
 
 /// Builds and writes the site; returns the build (for its warnings and stats).
 pub fn build_to_disk(opts: &BuildOptions) -> Result<Built, BuildError> {
+    crate::output::recover_interrupted(&opts.output_dir());
     let built = build(opts)?;
     write_atomic(&built.output, &opts.output_dir())?;
     Ok(built)

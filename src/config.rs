@@ -712,6 +712,7 @@ mod tests {
                 .expect_err("bad interval");
         let d = err.iter().next().expect("one");
         assert_eq!(d.line, 3);
-        assert!(d.message.contains("12 months"));
+        assert!(d.message.contains("is not an interval"), "{}", d.message);
+        assert!(d.hint.as_deref().unwrap_or("").contains("12 months"));
     }
 }

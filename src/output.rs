@@ -139,6 +139,7 @@ pub fn write_atomic(output: &Output, dir: &Path) -> Result<(), WriteError> {
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_else(|| "public".into());
     std::fs::create_dir_all(&parent).map_err(err("cannot create", &parent))?;
+    recover_interrupted(dir);
     remove_leftovers(&parent, &name);
 
     let tmp = parent.join(format!(".{name}{TMP_MARK}{}", std::process::id()));
@@ -150,6 +151,36 @@ pub fn write_atomic(output: &Output, dir: &Path) -> Result<(), WriteError> {
         let _ = std::fs::remove_dir_all(&tmp);
     }
     result
+}
+
+/// Puts the previous site back when a build was killed between its two
+/// renames (the old folder moved aside, the new one not yet in place):
+/// `dir` is missing and a `.NAME.praxis-old-*` folder holds the complete
+/// previous site. Run before building, so even a failing build leaves the
+/// previous site where it was.
+pub fn recover_interrupted(dir: &Path) {
+    if dir.exists() {
+        return;
+    }
+    let (Some(parent), Some(name)) = (dir.parent(), dir.file_name()) else {
+        return;
+    };
+    let parent = if parent.as_os_str().is_empty() {
+        Path::new(".")
+    } else {
+        parent
+    };
+    let prefix = format!(".{}{OLD_MARK}", name.to_string_lossy());
+    let Ok(entries) = std::fs::read_dir(parent) else {
+        return;
+    };
+    let old = entries
+        .flatten()
+        .filter(|e| e.file_name().to_string_lossy().starts_with(prefix.as_str()))
+        .max_by_key(|e| e.metadata().and_then(|m| m.modified()).ok());
+    if let Some(old) = old {
+        let _ = std::fs::rename(old.path(), dir);
+    }
 }
 
 /// Removes temporary folders left by earlier, killed builds of `name`.
@@ -246,6 +277,34 @@ mod tests {
             .map(|e| e.file_name())
             .collect();
         assert_eq!(names.len(), 1, "{names:?}");
+    }
+
+    #[test]
+    fn a_build_killed_between_the_renames_gets_the_old_site_back() {
+        let t = tempfile::tempdir().expect("tempdir");
+        let out = t.path().join("public");
+        let old = t.path().join(".public.praxis-old-4242");
+        std::fs::create_dir_all(&old).expect("mkdir");
+        std::fs::write(old.join("index.html"), "old").expect("write");
+        std::fs::create_dir_all(t.path().join(".public.praxis-tmp-4242")).expect("mkdir");
+        recover_interrupted(&out);
+        assert_eq!(
+            std::fs::read_to_string(out.join("index.html"))
+                .ok()
+                .as_deref(),
+            Some("old")
+        );
+        assert!(!old.exists());
+        // A site in place is never replaced by a leftover.
+        std::fs::create_dir_all(&old).expect("mkdir");
+        std::fs::write(old.join("index.html"), "older").expect("write");
+        recover_interrupted(&out);
+        assert_eq!(
+            std::fs::read_to_string(out.join("index.html"))
+                .ok()
+                .as_deref(),
+            Some("old")
+        );
     }
 
     #[test]

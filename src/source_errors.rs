@@ -85,10 +85,22 @@ pub fn explain(message: &str) -> (String, Option<String>) {
         );
     }
     if let Some(rest) = message.strip_prefix("invalid type: ") {
+        let rest = ["i64", "u64", "i32", "u32", "usize", "u8"]
+            .iter()
+            .find_map(|t| rest.strip_suffix(&format!("expected {t}")))
+            .map_or_else(
+                || rest.to_owned(),
+                |r| format!("{r}expected a whole number"),
+            );
         return (
             format!("wrong kind of value: {rest}"),
             Some("check quotes and brackets: strings in quotes, lists in [ ]".into()),
         );
+    }
+    // Our own value checks say how to write the value after ": write …":
+    // that is the hint, not the generic syntax one.
+    if let Some((what, how)) = message.split_once(": write ") {
+        return (what.to_owned(), Some(format!("write {how}")));
     }
     (message.to_owned(), None)
 }
@@ -115,6 +127,18 @@ mod tests {
         let (msg, hint) = explain("unknown field `titel`, expected one of `title`, `date`, `tags`");
         assert_eq!(msg, "unknown key `titel`");
         assert!(hint.unwrap_or_default().contains("did you mean `title`?"));
+    }
+
+    #[test]
+    fn value_checks_keep_their_own_advice_as_the_hint() {
+        let (msg, hint) = explain("`24.11.2026` is not a date: write it as YYYY-MM-DD");
+        assert_eq!(msg, "`24.11.2026` is not a date");
+        assert_eq!(hint.as_deref(), Some("write it as YYYY-MM-DD"));
+        let (msg, _) = explain("invalid type: string \"ten\", expected i64");
+        assert_eq!(
+            msg,
+            "wrong kind of value: string \"ten\", expected a whole number"
+        );
     }
 
     #[test]

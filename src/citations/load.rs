@@ -634,6 +634,22 @@ fn records(text: &str, file: &Path, format: Format) -> Result<Loaded, Vec<Diagno
             "export the file again from PubMed, Zotero or your reference manager",
         )]
     })?;
+    if citations.is_empty() && !text.trim().is_empty() {
+        let (what, start) = match format {
+            Format::Ris => ("RIS", "`TY  - JOUR`"),
+            Format::Medline => ("PubMed (MEDLINE)", "`PMID- 12345678`"),
+        };
+        let offset = text.len() - text.trim_start().len();
+        return Err(vec![at(
+            file,
+            text,
+            offset,
+            format!("the file has text but no {what} record"),
+            &format!(
+                "each record starts with a line like {start}; export the file again from PubMed, Zotero or your reference manager"
+            ),
+        )]);
+    }
     let mut taken = std::collections::HashSet::new();
     let mut entries = Vec::new();
     let mut errors = Vec::new();

@@ -41,6 +41,7 @@ pub fn run(args: Args, g: &Global) -> u8 {
     if let Some(today) = args.today {
         opts.today = today;
     }
+    crate::output::recover_interrupted(&opts.output_dir());
     let built = match build(&opts) {
         Ok(b) => b,
         Err(BuildError::Content(ds)) => {

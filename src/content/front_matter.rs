@@ -286,7 +286,11 @@ mod tests {
     fn errors_point_at_the_line_in_the_file() {
         let err = page("+++\ntitle = \"A\"\ndate = \"01.03.2026\"\n+++\n").expect_err("bad date");
         assert_eq!(err.line, 3);
-        assert!(err.message.contains("YYYY-MM-DD"), "{}", err.message);
+        assert!(
+            err.hint.as_deref().unwrap_or("").contains("YYYY-MM-DD"),
+            "{}",
+            err.render(false)
+        );
 
         let err = page("---\ntitle: A\ntags: [a, b\n---\n").expect_err("bad yaml");
         assert!(err.line >= 3, "line {}", err.line);

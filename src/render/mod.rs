@@ -6,6 +6,7 @@
 //! errors name the template file (built-in or the site's) with line and column.
 //! Templates cannot read the environment: Tera 2 has no `get_env`.
 
+pub mod guard;
 pub mod views;
 
 use std::collections::{BTreeMap, HashMap};
@@ -219,6 +220,8 @@ pub fn render_markdown_with(
                       lang: &str,
                       page_bib: Option<&Bibliography>,
                       own_bib: Option<&Vec<PathBuf>>| {
+        #[cfg(test)]
+        guard::test_panic_on(text, "PRAXIS-TEST-PANIC-MARKDOWN");
         let citer = cite_setup.as_ref().map(|c| c.citer(lang, page_bib));
         let run = |resolve: &markdown::Resolver<'_, String>| {
             let input = Input {
@@ -287,14 +290,16 @@ pub fn render_markdown_with(
         .par_iter()
         .map(|p| {
             let i = p.id.0 as usize;
-            render_one(
-                &p.text,
-                p.body_offset,
-                &p.file,
-                &p.lang,
-                page_bibs[i].as_ref(),
-                own_bibs[i].as_ref(),
-            )
+            guarded_markdown(&p.file, || {
+                render_one(
+                    &p.text,
+                    p.body_offset,
+                    &p.file,
+                    &p.lang,
+                    page_bibs[i].as_ref(),
+                    own_bibs[i].as_ref(),
+                )
+            })
         })
         .collect();
     let sections: Vec<Arc<RenderedFile>> = site
@@ -302,14 +307,10 @@ pub fn render_markdown_with(
         .par_iter()
         .map(|s| {
             let empty = PathBuf::new();
-            render_one(
-                &s.text,
-                s.body_offset,
-                s.file.as_ref().unwrap_or(&empty),
-                &s.lang,
-                None,
-                None,
-            )
+            let file = s.file.as_ref().unwrap_or(&empty);
+            guarded_markdown(file, || {
+                render_one(&s.text, s.body_offset, file, &s.lang, None, None)
+            })
         })
         .collect();
 
@@ -366,6 +367,30 @@ pub fn render_markdown_with(
         sections,
         has_highlighted_code,
     }
+}
+
+/// Renders one file's Markdown with [`guard::guarded`]: a panic becomes a
+/// rendering with no HTML and an internal error naming the file.
+fn guarded_markdown(
+    file: &std::path::Path,
+    work: impl FnOnce() -> Arc<RenderedFile>,
+) -> Arc<RenderedFile> {
+    guard::guarded(file, "rendering the Markdown of", work).unwrap_or_else(|d| {
+        Arc::new(Rendered {
+            html: String::new(),
+            summary: None,
+            toc: Vec::new(),
+            heading_ids: Vec::new(),
+            word_count: 0,
+            excerpt: String::new(),
+            anchor_refs: Vec::new(),
+            diagnostics: vec![d],
+            has_highlighted_code: false,
+            references: None,
+            cited: Vec::new(),
+            fingerprint: 0,
+        })
+    })
 }
 
 /// `translations`: the same thing in another language.
@@ -716,6 +741,8 @@ impl<'m> Renderer<'m> {
         id: PageId,
     ) -> Result<Arc<str>, Diagnostic> {
         let p = site.page(id);
+        #[cfg(test)]
+        guard::test_panic_on(&p.title, "PRAXIS-TEST-PANIC-TEMPLATE");
         let translations: Vec<TranslationLink> = site
             .translations_of(id)
             .into_iter()

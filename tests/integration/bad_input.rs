@@ -149,7 +149,12 @@ fn bad_date() {
     });
     let d = one(&ds);
     assert_eq!(d.line, 3);
-    assert!(d.message.contains("YYYY-MM-DD"), "{}", d.message);
+    assert!(d.message.contains("is not a date"), "{}", d.message);
+    assert!(
+        d.hint.as_deref().unwrap_or("").contains("YYYY-MM-DD"),
+        "{}",
+        d.render(false)
+    );
 }
 
 #[test]
@@ -326,7 +331,8 @@ fn review_interval_must_be_an_interval() {
     });
     let d = one(&ds);
     assert_eq!(d.line, 3);
-    assert!(d.message.contains("12 months"));
+    assert!(d.message.contains("is not an interval"), "{}", d.message);
+    assert!(d.hint.as_deref().unwrap_or("").contains("12 months"));
 }
 
 #[test]

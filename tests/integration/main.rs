@@ -1,6 +1,7 @@
 //! Whole builds of fixture sites. One test binary, one module per area.
 
 mod bad_input;
+mod bad_inputs;
 mod browser_util;
 mod build_site;
 mod cards;
@@ -9,6 +10,7 @@ mod citations;
 mod cli;
 mod confidentiality;
 mod example_site;
+mod hardening;
 mod incremental;
 mod pandoc_compare;
 mod serve;
