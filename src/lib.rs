@@ -31,6 +31,7 @@ pub mod config;
 pub mod content;
 pub mod date;
 pub mod diagnostics;
+pub mod import;
 pub mod incremental;
 pub mod jsonld;
 pub mod legal;

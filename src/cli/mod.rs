@@ -7,6 +7,7 @@
 
 pub mod build;
 pub mod check;
+pub mod import;
 pub mod init;
 pub mod new;
 pub mod review;
@@ -105,6 +106,8 @@ pub enum Command {
     Check(check::Args),
     /// Print the review register: last review, reviewer, next review due.
     Review(review::Args),
+    /// Import posts from WordPress, Hugo, Jekyll or a folder of Markdown.
+    Import(import::Args),
 }
 
 /// Runs the parsed command line; returns the exit code.
@@ -117,6 +120,7 @@ pub fn run(cli: Cli) -> u8 {
         Command::Serve(a) => serve::run(a, g),
         Command::Check(a) => check::run(a, g),
         Command::Review(a) => review::run(a, g),
+        Command::Import(a) => import::run(a, g),
     }
 }
 
@@ -149,7 +153,7 @@ mod tests {
             .get_subcommands()
             .map(|c| c.get_name().to_owned())
             .collect();
-        for n in ["init", "new", "build", "serve", "check", "review"] {
+        for n in ["init", "new", "build", "serve", "check", "review", "import"] {
             assert!(names.iter().any(|x| x == n), "missing {n}");
         }
     }

@@ -7,6 +7,7 @@ mod check;
 mod citations;
 mod cli;
 mod example_site;
+mod import;
 mod incremental;
 mod pandoc_compare;
 mod serve;

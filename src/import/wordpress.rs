@@ -1,0 +1,10 @@
+//! wordpress (in progress)
+use std::path::Path;
+pub fn import(
+    _e: &Path,
+    _u: Option<&Path>,
+    _i: &Path,
+    _p: bool,
+) -> Result<super::Report, crate::diagnostics::Diagnostic> {
+    todo!()
+}

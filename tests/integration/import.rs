@@ -1,0 +1,144 @@
+//! `praxis import`: real-shaped sources (a WordPress export, a Hugo site, a
+//! Jekyll site, a Quarto project) come in, the imported site builds, and
+//! `praxis check` reports nothing the import report did not list.
+
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+
+use crate::util::{praxis_in, stderr};
+
+fn fixture(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures/import")
+        .join(name)
+}
+
+/// (file, code) of every diagnostic in a JSON report.
+fn findings(json: &str) -> BTreeSet<(String, String)> {
+    let v: serde_json::Value = serde_json::from_str(json).expect("JSON report");
+    v["diagnostics"]
+        .as_array()
+        .expect("diagnostics")
+        .iter()
+        .map(|d| {
+            (
+                d["file"].as_str().unwrap_or("").to_owned(),
+                d["code"].as_str().unwrap_or("").to_owned(),
+            )
+        })
+        .collect()
+}
+
+/// Imports with `args` into a new site; returns the site, the report's
+/// findings and the import's standard error.
+fn import(args: &[&str]) -> (tempfile::TempDir, BTreeSet<(String, String)>, String) {
+    let site = tempfile::tempdir().expect("tempdir");
+    let report = site.path().join("import-report.json");
+    let mut all: Vec<&str> = vec!["import"];
+    all.extend_from_slice(args);
+    let into = site.path().to_string_lossy().into_owned();
+    let rep = report.to_string_lossy().into_owned();
+    all.extend_from_slice(&["--into", &into, "--report", &rep]);
+    let out = praxis_in(Path::new(env!("CARGO_MANIFEST_DIR")), &all);
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(0), "import failed:\n{err}");
+    let json = std::fs::read_to_string(&report).expect("report written");
+    std::fs::remove_file(&report).expect("remove report");
+    (site, findings(&json), err)
+}
+
+/// The imported site builds, and `praxis check` finds only what the report listed.
+fn builds_and_checks_as_reported(site: &Path, reported: &BTreeSet<(String, String)>) {
+    let out = praxis_in(site, &["build", "--today", "2026-11-24"]);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "build failed:\n{}",
+        stderr(&out)
+    );
+    let out = praxis_in(
+        site,
+        &["check", "--format", "json", "--today", "2026-11-24"],
+    );
+    let json = String::from_utf8_lossy(&out.stdout).into_owned();
+    let found = findings(&json);
+    let unlisted: Vec<_> = found.difference(reported).collect();
+    assert!(
+        unlisted.is_empty(),
+        "praxis check found what the import report did not list: {unlisted:?}\ncheck: {json}\nreport: {reported:?}"
+    );
+}
+
+fn read(site: &Path, rel: &str) -> String {
+    std::fs::read_to_string(site.join(rel)).unwrap_or_else(|e| panic!("{rel}: {e}"))
+}
+
+#[test]
+fn quarto_project_imports_with_bibliographies_and_a_malformed_one_reported() {
+    let src = fixture("quarto");
+    let (site, reported, err) = import(&["markdown", &src.to_string_lossy()]);
+    let root = site.path();
+    // The malformed .bib is reported with file and line, and the import went on.
+    assert!(
+        err.contains("broken-refs/broken.bib:6:1:"),
+        "no file:line for the bad bibliography:\n{err}"
+    );
+    assert!(err.contains("imported 5 articles"), "{err}");
+    let statins = read(root, "content/posts/2023-01-10-statins/index.md");
+    assert!(
+        statins.contains("bibliography = \"references.bib\""),
+        "{statins}"
+    );
+    assert!(statins.contains("authors = [\"jane-doe\"]"), "{statins}");
+    assert!(statins.contains("updated = 2023-02-01"), "{statins}");
+    assert!(
+        statins.contains("subtitle = \"What the trials show\""),
+        "{statins}"
+    );
+    assert!(
+        statins.contains("[@jupiter2008]"),
+        "citations stay as written"
+    );
+    assert!(
+        statins.contains("(@/posts/bp.md)"),
+        "links between files become @/ links"
+    );
+    // A bibliography beside a post that cites it, not named in its front matter.
+    assert!(read(root, "content/posts/bp.md").contains("bibliography = \"sprint.json\""));
+    assert!(
+        read(root, "content/posts/2023-03-02-broken-refs/index.md").contains("\\[@bischoff2009]")
+    );
+    let config = read(root, "praxis.toml");
+    assert!(
+        config
+            .contains("[authors.jane-doe]\nname = \"Jane Doe\"\naffiliation = \"Charité Berlin\""),
+        "{config}"
+    );
+    builds_and_checks_as_reported(root, &reported);
+    let page = read(root, "public/posts/2023-01-10-statins/index.html");
+    assert!(
+        page.contains("Rosuvastatin to Prevent Vascular Events"),
+        "reference list rendered"
+    );
+
+    // A second import writes nothing over the first and says so.
+    let before = read(root, "content/posts/bp.md");
+    let out = praxis_in(
+        Path::new(env!("CARGO_MANIFEST_DIR")),
+        &[
+            "import",
+            "markdown",
+            &src.to_string_lossy(),
+            "--into",
+            &root.to_string_lossy(),
+        ],
+    );
+    let err = stderr(&out);
+    assert!(
+        err.contains("content/posts/bp.md already exists and was not overwritten"),
+        "{err}"
+    );
+    assert_eq!(read(root, "content/posts/bp.md"), before);
+    let config_after = read(root, "praxis.toml");
+    assert_eq!(config_after, config, "no author is added twice");
+}
