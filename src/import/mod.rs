@@ -306,6 +306,8 @@ pub struct Target {
     pub root: PathBuf,
     /// URL keys taken in this import, with the source that took them.
     taken: HashMap<String, PathBuf>,
+    /// Paths handed out by [`Target::claim`].
+    claimed: HashSet<String>,
     /// Paths written in this import (relative to the root).
     pub written: Vec<PathBuf>,
     /// The origin of the site's base URL (`https://example.org`).
@@ -379,6 +381,7 @@ impl Target {
         Ok(Target {
             root: root.to_path_buf(),
             taken: HashMap::new(),
+            claimed: HashSet::new(),
             written: Vec::new(),
             origin,
         })
@@ -390,6 +393,7 @@ impl Target {
         let key = url_key(rel);
         let Some(first) = self.taken.get(&key).cloned() else {
             self.taken.insert(key, source.to_path_buf());
+            self.claimed.insert(rel.to_owned());
             return rel.to_owned();
         };
         let (base, ext) = match rel.strip_suffix("/index.md") {
@@ -405,6 +409,7 @@ impl Target {
             n += 1;
         };
         self.taken.insert(url_key(&renamed), source.to_path_buf());
+        self.claimed.insert(renamed.clone());
         report.warn(
             Diagnostic::warning(
                 "duplicate-slug",
@@ -507,7 +512,9 @@ impl Target {
     /// Writes an article (after claiming its path) and lists what
     /// `praxis check` will say about it.
     pub fn write_article(&mut self, mut a: Article, report: &mut Report) {
-        a.rel = self.claim(&a.rel, &a.source, report);
+        if !self.claimed.contains(&a.rel) {
+            a.rel = self.claim(&a.rel, &a.source, report);
+        }
         if a.fm.title.trim().is_empty() {
             let stem = a
                 .rel
@@ -762,7 +769,7 @@ fn expect_checks(a: &Article, rel: &Path, origin: &str, report: &mut Report) {
                 }
             }
             Event::Html(h) | Event::InlineHtml(h) => {
-                let lower = h.to_lowercase();
+                let lower = h.to_ascii_lowercase();
                 if lower.contains("<script") || lower.contains("javascript:") {
                     report.warn(
                         Diagnostic::warning("script", "a script in the article")

@@ -142,3 +142,124 @@ fn quarto_project_imports_with_bibliographies_and_a_malformed_one_reported() {
     let config_after = read(root, "praxis.toml");
     assert_eq!(config_after, config, "no author is added twice");
 }
+
+#[test]
+fn wordpress_export_imports_every_case_and_reports_what_needs_attention() {
+    let dir = fixture("wordpress");
+    let export = dir.join("export.xml");
+    let uploads = dir.join("uploads");
+    let (site, reported, err) = import(&[
+        "wordpress",
+        &export.to_string_lossy(),
+        "--uploads",
+        &uploads.to_string_lossy(),
+    ]);
+    let root = site.path();
+    assert!(
+        err.contains("imported 22 articles, 4 of them drafts, 2 author(s) added to praxis.toml, 3 file(s) copied, 3 item(s) skipped"),
+        "{err}"
+    );
+    let codes: BTreeSet<&str> = reported.iter().map(|(_, c)| c.as_str()).collect();
+    for code in [
+        "shortcode",
+        "html",
+        "encoding",
+        "title",
+        "duplicate-slug",
+        "draft",
+        "skipped",
+        "embed",
+        "script",
+        "uploads",
+        "description",
+        "alt-text",
+    ] {
+        assert!(
+            codes.contains(code),
+            "the report lists no `{code}`: {reported:?}"
+        );
+    }
+    // Messages name what happened and where.
+    assert!(err.contains("export.xml:202: broken HTML in post “Opening hours over Easter” (id 107): `<div>` is never closed"), "{err}");
+    assert!(
+        err.contains("shortcode [gallery] kept as raw HTML"),
+        "{err}"
+    );
+    assert!(
+        err.contains("written as content/posts/flu-vaccine-2.md"),
+        "{err}"
+    );
+    assert!(
+        err.contains(
+            "post “Travel vaccinations” (id 113) was pending in WordPress; imported as a draft"
+        ),
+        "{err}"
+    );
+
+    // Authors, front matter, Markdown.
+    let config = read(root, "praxis.toml");
+    assert!(
+        config.contains("[authors.jdoe]\nname = \"Dr. Jane Doe\""),
+        "{config}"
+    );
+    let metformin = read(root, "content/posts/metformin.md");
+    for want in [
+        "title = \"Metformin: how to take it\"",
+        "description = \"How to start metformin and what to expect.\"",
+        "date = 2024-01-15",
+        "updated = 2024-02-20",
+        "authors = [\"jdoe\"]",
+        "tags = [\"Diabetes\", \"Medicines\"]",
+        "aliases = [\"/2024/01/15/metformin/\"]",
+        "## Dosage",
+        "- Take it with food.",
+        "| 1    | 500 mg  |",
+        "> Never stop it on your own.",
+        "[extra.wordpress_meta]\nreading_level = \"easy\"",
+    ] {
+        assert!(metformin.contains(want), "no {want:?} in:\n{metformin}");
+    }
+    assert!(!metformin.contains("wp:"), "Gutenberg comments removed");
+    let welcome = read(root, "content/posts/welcome.md");
+    assert!(welcome.contains("\n<!-- more -->\n"), "{welcome}");
+    let most_read = read(root, "content/posts/most-read.md");
+    assert!(
+        most_read.contains("[our welcome post](@/posts/welcome.md)"),
+        "{most_read}"
+    );
+    assert!(
+        most_read.contains("(@/posts/metformin.md#dosage)"),
+        "?p= links resolve: {most_read}"
+    );
+    let ecg = read(root, "content/posts/ecg.md");
+    assert!(
+        ecg.contains("![A normal ECG strip](../../uploads/2024/01/ecg-strip-300x200.png)"),
+        "{ecg}"
+    );
+    assert!(root.join("static/uploads/2024/01/ecg-strip.png").is_file());
+    let open_day = read(root, "content/posts/open-day.md");
+    assert!(open_day.contains("<span class=\"wp-shortcode\" data-shortcode=\"gallery\">&#91;gallery ids=\"301,302,303\" columns=\"3\"&#93;</span>"), "{open_day}");
+    assert!(
+        read(root, "content/posts/inhaler.md")
+            .contains("[Inhaler technique](https://www.youtube-nocookie.com/embed/abc123)")
+    );
+    assert!(read(root, "content/posts/sleep-and-blood-pressure.md").contains("draft = true"));
+    assert!(
+        read(root, "content/posts/rueckenschmerzen.md")
+            .contains("title = \"Rückenschmerzen: was hilft?\"")
+    );
+    assert!(read(root, "content/posts/hay-fever.md").contains("title = \"Hay fever & allergies\""));
+    assert!(read(root, "content/posts/flu-season.md").contains("caf\u{fffd} au lait"));
+    assert!(read(root, "content/posts/109.md").contains("title = \"Untitled post 109\""));
+    assert!(!read(root, "content/posts/book-online.md").contains("<script"));
+
+    builds_and_checks_as_reported(root, &reported);
+    // Old permalinks keep working.
+    let redirect = read(root, "public/2024/01/15/metformin/index.html");
+    assert!(
+        redirect.contains("url=https://praxis-old.example/posts/metformin/"),
+        "{redirect}"
+    );
+    let page = read(root, "public/posts/metformin/index.html");
+    assert!(page.contains("<table>"), "the table renders");
+}
