@@ -711,6 +711,127 @@ impl Target {
     }
 }
 
+/// Adds the authors of `items` to the site, then writes every article.
+pub fn write_all(
+    target: &mut Target,
+    items: Vec<(Article, Vec<SourceAuthor>)>,
+    report: &mut Report,
+) {
+    let all: Vec<SourceAuthor> = items.iter().flat_map(|(_, a)| a.iter().cloned()).collect();
+    let keys = target.add_authors(&all, report);
+    for (mut article, authors) in items {
+        article.fm.authors = authors
+            .iter()
+            .filter_map(|a| keys.get(&a.id).cloned())
+            .collect();
+        target.write_article(article, report);
+    }
+}
+
+/// A root-relative link to a file copied into `static/` (`/images/x.png`),
+/// made relative to the page at `rel` (`posts/a.md` → `../../images/x.png`),
+/// so it works under any base URL.
+pub fn relative_static(dest: &str, rel: &str, root: &Path) -> Option<String> {
+    let path = dest.strip_prefix('/')?;
+    if path.starts_with('/') {
+        return None;
+    }
+    let file = path.split(['?', '#']).next().unwrap_or(path);
+    if file.is_empty() || !root.join("static").join(file).is_file() {
+        return None;
+    }
+    let stem = rel.trim_end_matches(".md");
+    let depth = if stem == "_index" || stem.ends_with("/_index") {
+        stem.matches('/').count()
+    } else {
+        stem.trim_end_matches("/index").matches('/').count() + 1
+    };
+    Some(format!("{}{path}", "../".repeat(depth)))
+}
+
+/// Replaces every `open … close` span (Hugo shortcodes, Liquid tags) by what
+/// `f` returns for its inside (`None` keeps it).
+pub fn replace_spans(
+    body: &str,
+    open: &str,
+    close: &str,
+    mut f: impl FnMut(&str) -> Option<String>,
+) -> String {
+    let mut out = String::with_capacity(body.len());
+    let mut rest = body;
+    while let Some(i) = rest.find(open) {
+        let Some(e) = rest[i + open.len()..].find(close) else {
+            break;
+        };
+        let inner = &rest[i + open.len()..i + open.len() + e];
+        out.push_str(&rest[..i]);
+        match f(inner.trim()) {
+            Some(new) => out.push_str(&new),
+            None => out.push_str(&rest[i..i + open.len() + e + close.len()]),
+        }
+        rest = &rest[i + open.len() + e + close.len()..];
+    }
+    out.push_str(rest);
+    out
+}
+
+/// Finds a content file for a Hugo `ref`/Jekyll `link` argument: an exact
+/// path, the same without `.md`, a bundle or section folder, else a unique
+/// file name.
+pub fn resolve_content(
+    arg: &str,
+    from_dir: &str,
+    outputs: &HashMap<String, String>,
+) -> Option<String> {
+    let arg = arg.trim().trim_matches(['"', '\'']);
+    let (path, anchor) = match arg.split_once('#') {
+        Some((p, a)) => (p, format!("#{a}")),
+        None => (arg, String::new()),
+    };
+    if path.is_empty() {
+        return None;
+    }
+    let candidates = |p: &str| -> Vec<String> {
+        let p = p.trim_matches('/');
+        let stem = p
+            .strip_suffix(".md")
+            .or_else(|| p.strip_suffix(".markdown"))
+            .unwrap_or(p);
+        vec![
+            p.to_owned(),
+            format!("{stem}.md"),
+            format!("{stem}.markdown"),
+            format!("{stem}/index.md"),
+            format!("{stem}/_index.md"),
+        ]
+    };
+    let mut tries = Vec::new();
+    if !path.starts_with('/') && !from_dir.is_empty() {
+        tries.extend(candidates(&format!("{from_dir}/{path}")));
+    }
+    tries.extend(candidates(path));
+    for t in &tries {
+        if let Some(out) = outputs.get(t) {
+            return Some(format!("@/{out}{anchor}"));
+        }
+    }
+    let name = path.trim_matches('/').rsplit('/').next().unwrap_or(path);
+    let name = name.strip_suffix(".md").unwrap_or(name);
+    let hits: Vec<&String> = outputs
+        .iter()
+        .filter(|(src, _)| {
+            let s = src.trim_end_matches(".md").trim_end_matches(".markdown");
+            let s = s.strip_suffix("/index").unwrap_or(s);
+            s.rsplit('/').next() == Some(name)
+        })
+        .map(|(_, out)| out)
+        .collect();
+    match hits.as_slice() {
+        [one] => Some(format!("@/{one}{anchor}")),
+        _ => None,
+    }
+}
+
 /// `https://example.org/blog/` → `https://example.org`.
 pub fn origin_of(url: &str) -> String {
     let Some(scheme_end) = url.find("://") else {

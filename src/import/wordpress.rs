@@ -431,7 +431,7 @@ fn broken_html(html: &str) -> Option<(usize, String)> {
 }
 
 /// HTML → Markdown with `htmd`; `<iframe>` embeds become links.
-fn to_markdown(html: &str) -> String {
+pub fn to_markdown(html: &str) -> String {
     let options = htmd::options::Options {
         bullet_list_marker: htmd::options::BulletListMarker::Dash,
         ul_bullet_spacing: 1,
@@ -958,7 +958,10 @@ mod tests {
     #[test]
     fn gutenberg_comments_go_and_more_stays() {
         let html = "<!-- wp:paragraph -->\n<p>Intro</p>\n<!-- /wp:paragraph -->\n<!--more-->\n<!-- wp:paragraph --><p>Rest</p><!-- /wp:paragraph -->";
-        assert_eq!(strip_block_comments("a<!-->b<!-- x -->"), "a<!-->b<!-- x -->");
+        assert_eq!(
+            strip_block_comments("a<!-->b<!-- x -->"),
+            "a<!-->b<!-- x -->"
+        );
         let md = to_markdown(&autop(&strip_block_comments(html)))
             .replace("PRAXISMOREX", "<!-- more -->");
         assert_eq!(md, "Intro\n\n<!-- more -->\n\nRest");

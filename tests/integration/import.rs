@@ -263,3 +263,91 @@ fn wordpress_export_imports_every_case_and_reports_what_needs_attention() {
     let page = read(root, "public/posts/metformin/index.html");
     assert!(page.contains("<table>"), "the table renders");
 }
+
+#[test]
+fn hugo_site_maps_front_matter_refs_and_permalinks() {
+    let src = fixture("hugo");
+    let (site, reported, err) = import(&["hugo", &src.to_string_lossy()]);
+    let root = site.path();
+    assert!(
+        err.contains("imported 5 articles, 1 of them drafts, 2 section page(s)"),
+        "{err}"
+    );
+    assert!(
+        err.contains("links.md:10: shortcode `tweet` kept as raw HTML"),
+        "{err}"
+    );
+    assert!(
+        err.contains("links.md:12: `ref` to `deleted-post` points at no imported page"),
+        "{err}"
+    );
+    let hba1c = read(root, "content/posts/hba1c.md");
+    for want in [
+        "updated = 2022-01-20",
+        "tags = [\"lab values\", \"Diabetes\"]",
+        "aliases = [\"/old/hba1c.html\", \"/2021/03/hba1c/\"]",
+        "[inhaler technique](@/posts/asthma/index.md)",
+        "[its steps](@/posts/asthma/index.md#steps)",
+        "![Logo](../../images/logo.png)",
+        "series = [\"Lab basics\"]",
+    ] {
+        assert!(hba1c.contains(want), "no {want:?} in:\n{hba1c}");
+    }
+    let asthma = read(root, "content/posts/asthma/index.md");
+    assert!(
+        asthma.contains("![An inhaler with a spacer](inhaler.png)"),
+        "{asthma}"
+    );
+    assert!(root.join("content/posts/asthma/inhaler.png").is_file());
+    assert!(read(root, "content/about.md").contains("aliases = [\"/about-us/\"]"));
+    builds_and_checks_as_reported(root, &reported);
+    assert!(
+        root.join("public/2021/03/hba1c/index.html").is_file(),
+        "old permalink redirects"
+    );
+    assert!(
+        root.join("public/posts/good-links/index.html").is_file(),
+        "slug kept"
+    );
+}
+
+#[test]
+fn jekyll_site_maps_posts_drafts_liquid_links_and_permalinks() {
+    let src = fixture("jekyll");
+    let (site, reported, err) = import(&["jekyll", &src.to_string_lossy()]);
+    let root = site.path();
+    assert!(
+        err.contains("imported 4 articles, 1 of them drafts, 1 section page(s)"),
+        "{err}"
+    );
+    assert!(
+        err.contains("2020-01-15-flu-shots.md:19: Liquid tag `include` kept as written"),
+        "{err}"
+    );
+    let flu = read(root, "content/posts/flu-shots.md");
+    for want in [
+        "date = 2020-01-15",
+        "description = \"Who benefits most from the flu vaccine.\"",
+        "tags = [\"vaccination\", \"flu\", \"health\", \"news\"]",
+        "aliases = [\"/health/news/2020/01/15/flu-shots/\"]",
+        "![Chart](../../assets/img/chart.png)",
+        "[about me](@/about.md)",
+        "[the blood pressure post](@/posts/blood-pressure.md)",
+        "```python\nprint(\"book now\")\n```",
+    ] {
+        assert!(flu.contains(want), "no {want:?} in:\n{flu}");
+    }
+    let bp = read(root, "content/posts/blood-pressure.md");
+    assert!(bp.contains("updated = 2020-03-01"), "{bp}");
+    assert!(
+        bp.contains("aliases = [\"/bp/\", \"/2020/02/01/blood-pressure/\"]"),
+        "{bp}"
+    );
+    assert!(read(root, "content/posts/salt.md").contains("draft = true"));
+    assert!(root.join("static/assets/img/chart.png").is_file());
+    builds_and_checks_as_reported(root, &reported);
+    assert!(
+        root.join("public/bp/index.html").is_file(),
+        "redirect_from becomes an alias"
+    );
+}
