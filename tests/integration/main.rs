@@ -10,6 +10,7 @@ mod example_site;
 mod import;
 mod incremental;
 mod pandoc_compare;
+mod publish;
 mod serve;
 mod site_outputs;
 mod trust;
