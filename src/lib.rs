@@ -36,6 +36,7 @@ pub mod incremental;
 pub mod jsonld;
 pub mod legal;
 pub mod markdown;
+pub mod minify;
 pub mod output;
 pub mod outputs;
 pub mod render;

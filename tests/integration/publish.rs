@@ -153,3 +153,166 @@ fn an_imported_wordpress_site_works_under_a_sub_path_too() {
         "relative, so inside the sub-path"
     );
 }
+
+/// Copies the example site (without its output and card cache) into `to`.
+fn copy_example(to: &Path) {
+    let from = example();
+    for e in walkdir::WalkDir::new(&from).into_iter().flatten() {
+        let rel = e.path().strip_prefix(&from).expect("inside");
+        if rel.starts_with("public") || rel.starts_with(".praxis-cache") || !e.file_type().is_file()
+        {
+            continue;
+        }
+        let dest = to.join(rel);
+        std::fs::create_dir_all(dest.parent().expect("parent")).expect("mkdir");
+        std::fs::copy(e.path(), &dest).expect("copy");
+    }
+}
+
+/// Files of a built folder, relative, without the precompressed copies.
+fn files(dir: &Path) -> Vec<PathBuf> {
+    let mut out: Vec<PathBuf> = walkdir::WalkDir::new(dir)
+        .into_iter()
+        .flatten()
+        .filter(|e| e.file_type().is_file())
+        .map(|e| e.path().strip_prefix(dir).expect("inside").to_path_buf())
+        .filter(|p| !matches!(p.extension().and_then(|e| e.to_str()), Some("gz" | "br")))
+        .collect();
+    out.sort();
+    out
+}
+
+/// The text of every `<pre>…</pre>` with tags taken out.
+fn pre_texts(html: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut rest = html;
+    while let Some(i) = rest.find("<pre") {
+        let end = rest[i..].find("</pre>").map_or(rest.len(), |e| i + e);
+        let mut text = String::new();
+        let mut in_tag = false;
+        for c in rest[i..end].chars() {
+            match c {
+                '<' => in_tag = true,
+                '>' if in_tag => in_tag = false,
+                c if !in_tag => text.push(c),
+                _ => {}
+            }
+        }
+        let text = text
+            .replace("&gt;", ">")
+            .replace("&lt;", "<")
+            .replace("&quot;", "\"")
+            .replace("&#39;", "'")
+            .replace("&amp;", "&");
+        out.push(text);
+        rest = &rest[end..];
+    }
+    out
+}
+
+/// The JSON-LD blocks of a page, parsed.
+fn json_ld(html: &str) -> Vec<serde_json::Value> {
+    let mut out = Vec::new();
+    for (i, _) in html.match_indices("application/ld+json") {
+        let start = i + html[i..].find('>').expect(">") + 1;
+        let end = start + html[start..].find("</script>").expect("</script>");
+        out.push(serde_json::from_str(&html[start..end]).expect("JSON-LD stays valid JSON"));
+    }
+    out
+}
+
+#[test]
+fn minify_and_precompress_keep_the_site_working() {
+    let site = tempfile::tempdir().expect("tempdir");
+    copy_example(site.path());
+    let today = ["--today", "2026-11-24"];
+    let out = praxis_in(
+        site.path(),
+        &[&["build", "-q", "-o", "plain"][..], &today].concat(),
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let out = praxis_in(
+        site.path(),
+        &[
+            &["build", "-q", "--minify", "--precompress", "-o", "min"][..],
+            &today,
+        ]
+        .concat(),
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let (plain, min) = (site.path().join("plain"), site.path().join("min"));
+    assert_eq!(files(&plain), files(&min), "the same files");
+
+    let (mut plain_bytes, mut min_bytes, mut compressed) = (0, 0, 0);
+    for rel in files(&min) {
+        let ext = rel
+            .extension()
+            .and_then(|e| e.to_str())
+            .unwrap_or("")
+            .to_owned();
+        let p = std::fs::read(plain.join(&rel)).expect("plain");
+        let m = std::fs::read(min.join(&rel)).expect("min");
+        if ext == "html" {
+            let (p, m) = (String::from_utf8_lossy(&p), String::from_utf8_lossy(&m));
+            assert_eq!(
+                pre_texts(&p),
+                pre_texts(&m),
+                "{}: <pre> content changed",
+                rel.display()
+            );
+            assert_eq!(
+                json_ld(&p),
+                json_ld(&m),
+                "{}: JSON-LD changed",
+                rel.display()
+            );
+            // Every site-internal link of the minified page still finds its file.
+            for (i, _) in m.match_indices("href=") {
+                let v = m[i + 5..].trim_start_matches(['"', '\'']);
+                let v = &v[..v.find(['"', '\'', ' ', '>', '#', '?']).unwrap_or(v.len())];
+                if let Some(path) = v.strip_prefix('/').filter(|_| !v.starts_with("//")) {
+                    let target = min.join(path);
+                    assert!(
+                        target.is_file() || target.join("index.html").is_file(),
+                        "{}: link {v} leads nowhere",
+                        rel.display()
+                    );
+                }
+            }
+        }
+        if ["html", "css", "js"].contains(&ext.as_str()) {
+            assert!(m.len() <= p.len(), "{} grew", rel.display());
+            plain_bytes += p.len();
+            min_bytes += m.len();
+        }
+        if ["html", "css", "js", "xml", "json", "svg", "txt"].contains(&ext.as_str())
+            && m.len() > 1024
+        {
+            let mut gz = Vec::new();
+            let packed =
+                std::fs::read(min.join(format!("{}.gz", rel.display()))).expect(".gz beside it");
+            std::io::Read::read_to_end(&mut flate2::read::GzDecoder::new(&packed[..]), &mut gz)
+                .expect("gunzip");
+            assert_eq!(gz, m, "{}.gz", rel.display());
+            let packed =
+                std::fs::read(min.join(format!("{}.br", rel.display()))).expect(".br beside it");
+            let mut br = Vec::new();
+            brotli::BrotliDecompress(&mut &packed[..], &mut br).expect("unbrotli");
+            assert_eq!(br, m, "{}.br", rel.display());
+            compressed += 1;
+        }
+        if ["png", "jpg", "woff2"].contains(&ext.as_str()) {
+            assert!(
+                !min.join(format!("{}.gz", rel.display())).exists(),
+                "binary files are not compressed"
+            );
+        }
+    }
+    assert!(compressed > 20, "only {compressed} files precompressed");
+    assert!(
+        min_bytes < plain_bytes,
+        "minified {min_bytes} ≥ plain {plain_bytes}"
+    );
+    let style = std::fs::read_to_string(min.join("style.css")).expect("css");
+    assert!(!style.contains("\n  "), "CSS minified");
+}
