@@ -316,3 +316,103 @@ fn minify_and_precompress_keep_the_site_working() {
     let style = std::fs::read_to_string(min.join("style.css")).expect("css");
     assert!(!style.contains("\n  "), "CSS minified");
 }
+
+/// Splits a shell command line into words (double quotes group).
+fn shell_words(line: &str) -> Vec<String> {
+    let mut words = Vec::new();
+    let mut cur = String::new();
+    let mut quoted = false;
+    for c in line.chars() {
+        match c {
+            '"' => quoted = !quoted,
+            c if c.is_whitespace() && !quoted => {
+                if !cur.is_empty() {
+                    words.push(std::mem::take(&mut cur));
+                }
+            }
+            c => cur.push(c),
+        }
+    }
+    if !cur.is_empty() {
+        words.push(cur);
+    }
+    words
+}
+
+/// Every `praxis …` command in a text (code blocks, YAML `run:` lines,
+/// `command = "… && …"`).
+fn praxis_commands(text: &str) -> Vec<Vec<String>> {
+    let mut out = Vec::new();
+    for line in text.lines() {
+        for part in line.split("&&").flat_map(|p| p.split("||")) {
+            let part = part
+                .trim()
+                .trim_start_matches(['-', ' '])
+                .trim_start_matches("run:")
+                .trim();
+            let part = part.strip_prefix("command = \"").unwrap_or(part);
+            let part = part.trim_end_matches('"');
+            let part = part.strip_prefix("bin/").unwrap_or(part);
+            if let Some(rest) = part.strip_prefix("praxis ")
+                && !rest.starts_with("itself")
+            {
+                let mut words = vec!["praxis".to_owned()];
+                words.extend(shell_words(rest));
+                out.push(words);
+            }
+        }
+    }
+    out
+}
+
+#[test]
+fn deploy_recipes_check_strictly_before_publishing_and_their_commands_parse() {
+    use clap::Parser;
+    let docs = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("docs");
+    let guide = std::fs::read_to_string(docs.join("deploy.md")).expect("deploy.md");
+    let workflow = std::fs::read_to_string(docs.join("github-pages.yml")).expect("workflow");
+    let code: String = guide
+        .split("```")
+        .skip(1)
+        .step_by(2)
+        .collect::<Vec<_>>()
+        .join("\n");
+    let commands: Vec<_> = praxis_commands(&code)
+        .into_iter()
+        .chain(praxis_commands(&workflow))
+        .collect();
+    assert!(commands.len() >= 10, "{commands:?}");
+    for c in &commands {
+        if let Err(e) = praxis::cli::Cli::try_parse_from(c) {
+            panic!("`{}` does not parse: {e}", c.join(" "));
+        }
+    }
+    // Each recipe section checks strictly before it builds.
+    for section in guide.split("\n## ").skip(1) {
+        let title = section.lines().next().unwrap_or("");
+        if title.starts_with("GitHub") || title.starts_with("What") {
+            continue;
+        }
+        let check = section.find("praxis check --strict");
+        let build = section.find("praxis build");
+        assert!(
+            check.is_some() && check < build,
+            "recipe “{title}” does not run praxis check --strict before building"
+        );
+    }
+    // The workflow is valid YAML whose build job checks, then builds, then uploads.
+    let yaml: serde_yaml_ng::Value = serde_yaml_ng::from_str(&workflow).expect("valid YAML");
+    let steps = yaml["jobs"]["build"]["steps"].as_sequence().expect("steps");
+    let pos = |needle: &str| {
+        steps
+            .iter()
+            .position(|s| {
+                s["run"].as_str().is_some_and(|r| r.contains(needle))
+                    || s["uses"].as_str().is_some_and(|u| u.contains(needle))
+            })
+            .unwrap_or_else(|| panic!("no step with {needle}"))
+    };
+    assert!(pos("praxis check --strict") < pos("praxis build --strict"));
+    assert!(pos("praxis build --strict") < pos("upload-pages-artifact"));
+    assert_eq!(yaml["jobs"]["deploy"]["needs"].as_str(), Some("build"));
+}
