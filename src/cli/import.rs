@@ -85,9 +85,12 @@ pub fn run(args: Args, g: &Global) -> u8 {
             into.display()
         );
     }
-    if report.diagnostics.has_errors() {
-        exit::CONTENT
-    } else {
+    let errors: Vec<_> = report.diagnostics.iter().filter(|d| d.is_error()).collect();
+    if errors.is_empty() {
         exit::OK
+    } else if errors.iter().all(|d| d.code == "io") {
+        exit::IO
+    } else {
+        exit::CONTENT
     }
 }
