@@ -351,3 +351,49 @@ fn jekyll_site_maps_posts_drafts_liquid_links_and_permalinks() {
         "redirect_from becomes an alias"
     );
 }
+
+#[test]
+fn unreadable_sources_fail_with_a_clear_message_and_write_nothing() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let bad = dir.path().join("cut-off.xml");
+    std::fs::write(
+        &bad,
+        "<?xml version=\"1.0\"?>\n<rss>\n<channel>\n<item><title>A</title>\n",
+    )
+    .expect("write");
+    let site = dir.path().join("site");
+    let out = praxis_in(
+        dir.path(),
+        &[
+            "import",
+            "wordpress",
+            &bad.to_string_lossy(),
+            "--into",
+            &site.to_string_lossy(),
+        ],
+    );
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(
+        err.contains("cut-off.xml:") && err.contains("is not well-formed XML"),
+        "{err}"
+    );
+    assert!(err.contains("hint: export again from WordPress"), "{err}");
+    assert!(!site.exists(), "nothing written for an unreadable export");
+
+    let out = praxis_in(dir.path(), &["import", "wordpress", "missing.xml"]);
+    assert_eq!(out.status.code(), Some(3), "{}", stderr(&out));
+    let out = praxis_in(dir.path(), &["import", "hugo", "."]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        stderr(&out).contains("has no content/ folder"),
+        "{}",
+        stderr(&out)
+    );
+    let out = praxis_in(dir.path(), &["import", "jekyll", "."]);
+    assert!(
+        stderr(&out).contains("is not a Jekyll site"),
+        "{}",
+        stderr(&out)
+    );
+}
