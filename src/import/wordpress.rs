@@ -444,6 +444,14 @@ pub fn to_markdown(html: &str) -> String {
         .options(options)
         .skip_tags(vec!["script", "style", "noscript"])
         .add_handler(
+            vec!["figcaption"],
+            |h: &dyn htmd::element_handler::Handlers, e: htmd::Element| {
+                let text = h.walk_children(e.node).content;
+                let text = text.trim();
+                (!text.is_empty()).then(|| format!("\n\n*{text}*\n\n").into())
+            },
+        )
+        .add_handler(
             vec!["iframe"],
             |_: &dyn htmd::element_handler::Handlers, e: htmd::Element| {
                 let src = e
@@ -989,6 +997,10 @@ mod tests {
             "{out}"
         );
         assert!(out.contains("[sic]"));
+        assert_eq!(
+            to_markdown(&out[..out.find("</figure>").expect("figure") + 9]),
+            "A\n\n![ECG](a.png)\n\n*An ECG*"
+        );
         assert!(out.contains("<a href=\"https://v.example/1\">"));
         let names: Vec<_> = found.iter().map(|s| s.name.as_str()).collect();
         assert_eq!(names, vec!["gallery", "contact-form-7"]);
