@@ -309,6 +309,15 @@ pub fn import(source: &Path, into: &Path, progress: bool) -> Result<Report, Diag
         })
         .collect();
 
+    // Obsidian's `[[Note]]` finds notes by name and `![[file.png]]` files by name.
+    let outs: HashMap<String, String> = out_of.values().map(|o| (o.clone(), o.clone())).collect();
+    let other_set: BTreeSet<String> = other.iter().map(|(r, _)| r.clone()).collect();
+    let mut files_by_name: HashMap<String, Vec<String>> = HashMap::new();
+    for (rel, _) in &other {
+        let name = rel.rsplit('/').next().unwrap_or(rel).to_owned();
+        files_by_name.entry(name).or_default().push(rel.clone());
+    }
+
     let bar = Progress::new(progress, md.len());
     let parsed: Vec<Parsed> = md
         .par_iter()
@@ -340,7 +349,38 @@ pub fn import(source: &Path, into: &Path, progress: bool) -> Result<Report, Diag
                 table.insert("title".into(), toml::Value::String(t));
             }
             let mapped = map_front_matter(table, &url_dir, &shown, &mut r);
-            let body = rewrite_links(&body, |dest| link_target(dest, dir, &out_of, &by_stem));
+            // Relative links resolve against the page's URL in praxis (a
+            // folder: `notes/a.md` is `/notes/a/`), against the file's folder here.
+            let page_dir = {
+                let stem = rel_out.trim_end_matches(".md");
+                if section {
+                    dir.to_owned()
+                } else {
+                    stem.strip_suffix("/index").unwrap_or(stem).to_owned()
+                }
+            };
+            let body = rewrite_links(&body, |dest| {
+                link_target(dest, dir, &out_of, &by_stem).or_else(|| {
+                    let is_relative = !(dest.contains(':') || dest.starts_with(['/', '#', '@']));
+                    let path = dest.split(['#', '?']).next().unwrap_or(dest);
+                    let joined = normalize(&if dir.is_empty() {
+                        path.to_owned()
+                    } else {
+                        format!("{dir}/{path}")
+                    });
+                    (is_relative && page_dir != dir && other_set.contains(&joined))
+                        .then(|| relative_path(&page_dir, &joined))
+                })
+            });
+            let body = wikilinks(
+                &body,
+                &page_dir,
+                &outs,
+                &files_by_name,
+                &shown,
+                body_line,
+                &mut r,
+            );
             Some(Parsed {
                 source: shown,
                 rel_out,
@@ -632,6 +672,97 @@ fn link_target(
     Some(format!("{}{anchor}", at_link(out)))
 }
 
+/// The relative path from folder `from` to file `to` (both relative to the tree).
+fn relative_path(from: &str, to: &str) -> String {
+    let from: Vec<&str> = from.split('/').filter(|s| !s.is_empty()).collect();
+    let to_parts: Vec<&str> = to.split('/').collect();
+    let common = from
+        .iter()
+        .zip(&to_parts)
+        .take_while(|(a, b)| a == b)
+        .count();
+    let mut out = "../".repeat(from.len() - common);
+    out.push_str(&to_parts[common..].join("/"));
+    out
+}
+
+/// Obsidian links: `[[Note]]`, `[[Note|label]]`, `[[Note#Part]]` become `@/`
+/// links and `![[file.png]]` images, when the target is found; the rest is
+/// reported and kept.
+fn wikilinks(
+    body: &str,
+    dir: &str,
+    outs: &HashMap<String, String>,
+    files_by_name: &HashMap<String, Vec<String>>,
+    shown: &Path,
+    first_line: usize,
+    report: &mut Report,
+) -> String {
+    if !body.contains("[[") {
+        return body.to_owned();
+    }
+    let mut missing: Vec<String> = Vec::new();
+    let body = super::replace_spans(body, "![[", "]]", |inner| {
+        let (target, label) = inner.split_once('|').unwrap_or((inner, ""));
+        let found = files_by_name
+            .get(target.trim())
+            .and_then(|v| match v.as_slice() {
+                [one] => Some(one.clone()),
+                many => many
+                    .iter()
+                    .find(|p| dir.starts_with(p.rsplit_once('/').map_or("", |(d, _)| d)))
+                    .cloned(),
+            });
+        match found {
+            Some(path) => {
+                let alt =
+                    if label.is_empty() || label.chars().all(|c| c.is_ascii_digit() || c == 'x') {
+                        target.rsplit_once('.').map_or(target, |(s, _)| s)
+                    } else {
+                        label
+                    };
+                Some(format!("![{alt}]({})", relative_path(dir, &path)))
+            }
+            None => {
+                missing.push(format!("![[{inner}]]"));
+                None
+            }
+        }
+    });
+    let body = super::replace_spans(&body, "[[", "]]", |inner| {
+        let (target, label) = inner.split_once('|').unwrap_or((inner, ""));
+        let (path, heading) = target.split_once('#').unwrap_or((target, ""));
+        let label = if label.is_empty() { path } else { label };
+        let anchor = if heading.is_empty() {
+            String::new()
+        } else {
+            format!("#{}", crate::content::slug::heading_id(heading))
+        };
+        match super::resolve_content(path.trim(), dir, outs) {
+            Some(link) => Some(format!("[{}]({link}{anchor})", label.trim())),
+            None => {
+                missing.push(format!("[[{inner}]]"));
+                None
+            }
+        }
+    });
+    for m in missing {
+        let line = body
+            .find(&m)
+            .map_or(0, |o| first_line + body[..o].matches('\n').count() + 1);
+        report.warn(
+            Diagnostic::warning(
+                "wikilink",
+                format!("`{m}` points at no imported note or file; kept as written"),
+            )
+            .in_file(shown)
+            .at(line, 0)
+            .with_hint("link to the note as [text](@/path.md), or add the missing note"),
+        );
+    }
+    body
+}
+
 /// Takes a leading `# Title` line out of the body (notes often have no front matter).
 fn take_first_heading(body: &mut String) -> Option<String> {
     let trimmed = body.trim_start_matches(['\n', '\r', ' ']);
@@ -717,6 +848,32 @@ mod tests {
         );
         let lines: Vec<usize> = r.diagnostics.iter().map(|d| d.line).collect();
         assert_eq!(lines, vec![1, 2]);
+    }
+
+    #[test]
+    fn obsidian_wikilinks_and_embeds() {
+        let outs: HashMap<String, String> =
+            [("notes/sprint.md".to_owned(), "notes/sprint.md".to_owned())].into();
+        let files: HashMap<String, Vec<String>> =
+            [("bp.png".to_owned(), vec!["attachments/bp.png".to_owned()])].into();
+        let mut r = Report::default();
+        let out = wikilinks(
+            "See [[sprint|the SPRINT note]], [[sprint#Results]] and [[gone]].\n![[bp.png]]\n",
+            "notes",
+            &outs,
+            &files,
+            Path::new("n.md"),
+            0,
+            &mut r,
+        );
+        assert_eq!(
+            out,
+            "See [the SPRINT note](@/notes/sprint.md), [sprint](@/notes/sprint.md#results) and [[gone]].\n![bp](../attachments/bp.png)\n"
+        );
+        assert_eq!(
+            r.diagnostics.iter().map(|d| d.line).collect::<Vec<_>>(),
+            vec![1]
+        );
     }
 
     #[test]

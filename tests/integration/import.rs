@@ -108,6 +108,17 @@ fn quarto_project_imports_with_bibliographies_and_a_malformed_one_reported() {
     assert!(
         read(root, "content/posts/2023-03-02-broken-refs/index.md").contains("\\[@bischoff2009]")
     );
+    let note = read(root, "content/notes/obsidian-note.md");
+    assert!(
+        note.contains(
+            "[blood pressure targets](@/posts/bp.md), [2023-01-10-statins](@/posts/2023-01-10-statins/index.md#trials), ![chart](../../posts/2023-01-10-statins/chart.png) and [[Not written yet]]"
+        ),
+        "{note}"
+    );
+    assert!(
+        err.contains("obsidian-note.md:8: `[[Not written yet]]` points at no imported note"),
+        "{err}"
+    );
     let config = read(root, "praxis.toml");
     assert!(
         config
