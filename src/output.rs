@@ -128,8 +128,27 @@ fn err<'a>(action: &'static str, path: &'a Path) -> impl FnOnce(io::Error) -> Wr
 const TMP_MARK: &str = ".praxis-tmp-";
 const OLD_MARK: &str = ".praxis-old-";
 
+/// What happens to files on their way to disk (`praxis build --minify --precompress`).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct WriteOptions {
+    /// Minify HTML, CSS and JavaScript (see [`crate::minify`]).
+    pub minify: bool,
+    /// Write `.gz` and `.br` beside every text file.
+    pub precompress: bool,
+}
+
 /// Writes `output` to `dir`, replacing what was there only once all is written.
 pub fn write_atomic(output: &Output, dir: &Path) -> Result<(), WriteError> {
+    write_atomic_with(output, dir, WriteOptions::default())
+}
+
+/// [`write_atomic`], minifying and precompressing as `opts` say; all of it
+/// happens in the temporary folder, so a failure still keeps the old site.
+pub fn write_atomic_with(
+    output: &Output,
+    dir: &Path,
+    opts: WriteOptions,
+) -> Result<(), WriteError> {
     let parent = match dir.parent() {
         Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
         _ => PathBuf::from("."),
@@ -146,7 +165,7 @@ pub fn write_atomic(output: &Output, dir: &Path) -> Result<(), WriteError> {
     if tmp.exists() {
         std::fs::remove_dir_all(&tmp).map_err(err("cannot remove", &tmp))?;
     }
-    let result = write_tree(output, &tmp).and_then(|()| swap_in(&tmp, dir, &parent, &name));
+    let result = write_tree(output, &tmp, opts).and_then(|()| swap_in(&tmp, dir, &parent, &name));
     if result.is_err() {
         let _ = std::fs::remove_dir_all(&tmp);
     }
@@ -197,7 +216,7 @@ fn remove_leftovers(parent: &Path, name: &str) {
     }
 }
 
-fn write_tree(output: &Output, root: &Path) -> Result<(), WriteError> {
+fn write_tree(output: &Output, root: &Path, opts: WriteOptions) -> Result<(), WriteError> {
     let files = output.deduplicated();
     let dirs: BTreeSet<PathBuf> = files
         .iter()
@@ -209,6 +228,9 @@ fn write_tree(output: &Output, root: &Path) -> Result<(), WriteError> {
     }
     files.par_iter().try_for_each(|(rel, content)| {
         let path = root.join(rel);
+        if opts != WriteOptions::default() {
+            return write_processed(&path, rel, content, opts);
+        }
         match content {
             Content::Text(t) => std::fs::write(&path, t).map_err(err("cannot write", &path)),
             Content::Shared(t) => {
@@ -221,6 +243,41 @@ fn write_tree(output: &Output, root: &Path) -> Result<(), WriteError> {
                 .map_err(err("cannot copy", src)),
         }
     })
+}
+
+/// Writes one file minified and/or with `.gz` and `.br` siblings.
+fn write_processed(
+    path: &Path,
+    rel: &Path,
+    content: &Content,
+    opts: WriteOptions,
+) -> Result<(), WriteError> {
+    let bytes: std::borrow::Cow<'_, [u8]> = match content {
+        Content::Text(t) => t.as_bytes().into(),
+        Content::Shared(t) => t.as_bytes().into(),
+        Content::Bytes(b) => b.as_slice().into(),
+        Content::Static(b) => (*b).into(),
+        Content::Copy(src) => std::fs::read(src).map_err(err("cannot copy", src))?.into(),
+    };
+    let ext = rel
+        .extension()
+        .map(|e| e.to_string_lossy().to_ascii_lowercase())
+        .unwrap_or_default();
+    let bytes = if opts.minify {
+        crate::minify::minify(&ext, &bytes).map_or(bytes, Into::into)
+    } else {
+        bytes
+    };
+    std::fs::write(path, &bytes).map_err(err("cannot write", path))?;
+    if opts.precompress && crate::minify::COMPRESSED_EXTS.contains(&ext.as_str()) {
+        for (suffix, packed) in crate::minify::precompress(&bytes) {
+            let mut name = path.as_os_str().to_owned();
+            name.push(suffix);
+            let out = PathBuf::from(name);
+            std::fs::write(&out, packed).map_err(err("cannot write", &out))?;
+        }
+    }
+    Ok(())
 }
 
 fn swap_in(tmp: &Path, dir: &Path, parent: &Path, name: &str) -> Result<(), WriteError> {

@@ -5,7 +5,7 @@ use std::time::Instant;
 
 use super::{Global, exit, find_root};
 use crate::build::{BuildError, BuildOptions, build};
-use crate::output::write_atomic;
+use crate::output::{WriteOptions, write_atomic_with};
 
 #[derive(Debug, Clone, clap::Args)]
 pub struct Args {
@@ -24,6 +24,12 @@ pub struct Args {
     /// Fail on warnings too.
     #[arg(long)]
     pub strict: bool,
+    /// Minify HTML, CSS and JavaScript.
+    #[arg(long)]
+    pub minify: bool,
+    /// Also write .gz and .br beside every text file (for nginx gzip_static/brotli_static).
+    #[arg(long)]
+    pub precompress: bool,
     /// For tests: judge review dates as of this day (YYYY-MM-DD) instead of today.
     #[arg(long, hide = true, value_name = "YYYY-MM-DD", value_parser = super::review::parse_date)]
     pub today: Option<crate::date::Date>,
@@ -66,7 +72,11 @@ pub fn run(args: Args, g: &Global) -> u8 {
         );
         return exit::CONTENT;
     }
-    if let Err(e) = write_atomic(&built.output, &opts.output_dir()) {
+    let write = WriteOptions {
+        minify: args.minify,
+        precompress: args.precompress,
+    };
+    if let Err(e) = write_atomic_with(&built.output, &opts.output_dir(), write) {
         return write_failed(&e);
     }
     if g.verbose {

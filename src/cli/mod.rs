@@ -7,6 +7,7 @@
 
 pub mod build;
 pub mod check;
+pub mod import;
 pub mod init;
 pub mod new;
 pub mod review;
@@ -108,6 +109,8 @@ pub enum Command {
     Review(review::Args),
     /// Print ready-to-post texts per platform for the site's articles.
     Social(social::Args),
+    /// Import posts from WordPress, Hugo, Jekyll or a folder of Markdown.
+    Import(import::Args),
 }
 
 /// Runs the parsed command line; returns the exit code.
@@ -121,6 +124,7 @@ pub fn run(cli: Cli) -> u8 {
         Command::Check(a) => check::run(a, g),
         Command::Review(a) => review::run(a, g),
         Command::Social(a) => social::run(a, g),
+        Command::Import(a) => import::run(a, g),
     }
 }
 
@@ -153,7 +157,9 @@ mod tests {
             .get_subcommands()
             .map(|c| c.get_name().to_owned())
             .collect();
-        for n in ["init", "new", "build", "serve", "check", "review", "social"] {
+        for n in [
+            "init", "new", "build", "serve", "check", "review", "social", "import",
+        ] {
             assert!(names.iter().any(|x| x == n), "missing {n}");
         }
     }
