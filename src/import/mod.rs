@@ -844,8 +844,37 @@ pub fn origin_of(url: &str) -> String {
 
 /// Lists, for a written article, what `praxis check` will report, so the
 /// import report names it first: a missing description, images without alt
-/// text, images loaded from another origin and scripts.
+/// text, images loaded from another origin, scripts, skipped heading levels
+/// and likely patient identifiers (the practice's own details are not known
+/// yet at import time, so they are listed too).
 fn expect_checks(a: &Article, rel: &Path, origin: &str, report: &mut Report) {
+    for d in crate::check::confidentiality::check_file(
+        &crate::check::confidentiality::Own::default(),
+        rel,
+        &a.body,
+        0,
+        &[],
+    ) {
+        report.warn(d);
+    }
+    // The page title is the h1; the body starts at h2.
+    let mut level = 1u8;
+    for ev in pulldown_cmark::Parser::new_ext(&a.body, pulldown_cmark::Options::all()) {
+        if let pulldown_cmark::Event::Start(pulldown_cmark::Tag::Heading { level: l, .. }) = ev {
+            let l = l as u8;
+            if l > level + 1 {
+                report.warn(
+                    Diagnostic::warning(
+                        "heading-skip",
+                        format!("a level-{l} heading follows level {level}"),
+                    )
+                    .in_file(rel)
+                    .with_hint("use the next level down (## after the title, ### under ##)"),
+                );
+            }
+            level = l;
+        }
+    }
     if !a.section
         && a.fm
             .description
