@@ -382,17 +382,7 @@ fn convert_shortcodes(
     };
     let body = replace_spans(&body, "{{<", ">}}", &mut convert);
     let body = replace_spans(&body, "{{%", "%}}", &mut convert);
-    for (inner, msg) in problems {
-        let line = body
-            .find(&inner)
-            .map_or(0, |o| first_line + body[..o].matches('\n').count() + 1);
-        report.warn(
-            Diagnostic::warning("shortcode", msg)
-                .in_file(shown)
-                .at(line, 0)
-                .with_hint("write it in Markdown (links to other pages as `@/path.md`)"),
-        );
-    }
+    super::report_kept(report, &body, problems, first_line, shown, "shortcode");
     body
 }
 

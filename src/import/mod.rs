@@ -842,6 +842,30 @@ pub fn origin_of(url: &str) -> String {
     url[..scheme_end + 3 + host_end].to_lowercase()
 }
 
+/// Reports markup an importer kept as written (`problems`: the markup and the
+/// message), each at its line in the source file (`first_line` is where
+/// `body` starts in it).
+fn report_kept(
+    report: &mut Report,
+    body: &str,
+    problems: Vec<(String, String)>,
+    first_line: usize,
+    shown: &Path,
+    code: &'static str,
+) {
+    for (inner, msg) in problems {
+        let line = body
+            .find(&inner)
+            .map_or(0, |o| first_line + body[..o].matches('\n').count() + 1);
+        report.warn(
+            Diagnostic::warning(code, msg)
+                .in_file(shown)
+                .at(line, 0)
+                .with_hint("write it in Markdown (links to other pages as `@/path.md`)"),
+        );
+    }
+}
+
 /// Lists, for a written article, what `praxis check` will report, so the
 /// import report names it first: a missing description, images without alt
 /// text, images loaded from another origin, scripts, skipped heading levels
