@@ -65,33 +65,21 @@ impl Report {
             c.articles,
             if c.articles == 1 { "" } else { "s" }
         )];
-        if c.drafts > 0 {
-            parts.push(format!("{} of them drafts", c.drafts));
-        }
-        if c.sections > 0 {
-            parts.push(format!("{} section page(s)", c.sections));
-        }
-        if c.authors_added > 0 {
-            parts.push(format!(
-                "{} author(s) added to {CONFIG_FILE}",
-                c.authors_added
-            ));
-        }
-        if c.files_copied > 0 {
-            parts.push(format!("{} file(s) copied", c.files_copied));
-        }
-        if c.bibliographies > 0 {
-            parts.push(format!(
-                "{} bibliography file(s) wired up",
-                c.bibliographies
-            ));
-        }
-        if c.skipped > 0 {
-            parts.push(format!("{} item(s) skipped", c.skipped));
-        }
-        if c.not_overwritten > 0 {
-            parts.push(format!("{} not overwritten", c.not_overwritten));
-        }
+        let counts = [
+            (c.drafts, "of them drafts".to_owned()),
+            (c.sections, "section page(s)".to_owned()),
+            (c.authors_added, format!("author(s) added to {CONFIG_FILE}")),
+            (c.files_copied, "file(s) copied".to_owned()),
+            (c.bibliographies, "bibliography file(s) wired up".to_owned()),
+            (c.skipped, "item(s) skipped".to_owned()),
+            (c.not_overwritten, "not overwritten".to_owned()),
+        ];
+        parts.extend(
+            counts
+                .into_iter()
+                .filter(|(n, _)| *n > 0)
+                .map(|(n, what)| format!("{n} {what}")),
+        );
         let attention = self.diagnostics.iter().count();
         format!(
             "{}; {}",

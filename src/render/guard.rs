@@ -99,15 +99,13 @@ mod tests {
 
     const CONFIG: &str = "title = \"T\"\nbase_url = \"https://example.org\"\n";
 
-    #[test]
-    fn a_markdown_panic_fails_only_that_page() {
+    /// Builds a site whose page `boom.md` panics in `stage` and asserts the
+    /// build fails with exactly one internal error naming that page.
+    fn one_internal_error(boom: &str, stage: &str) {
         let dir = site(&[
             ("praxis.toml", CONFIG),
             ("content/a/fine.md", "+++\ntitle = \"Fine\"\n+++\nText.\n"),
-            (
-                "content/a/boom.md",
-                "+++\ntitle = \"Boom\"\n+++\nPRAXIS-TEST-PANIC-MARKDOWN\n",
-            ),
+            ("content/a/boom.md", boom),
         ]);
         let errors = build_errors(dir.path());
         assert_eq!(errors.len(), 1, "{errors:?}");
@@ -115,37 +113,27 @@ mod tests {
             errors[0].file.as_deref(),
             Some(Path::new("content/a/boom.md"))
         );
+        let expected = format!("internal error while rendering the {stage} of content/a/boom.md");
         assert!(
-            errors[0]
-                .message
-                .starts_with("internal error while rendering the Markdown of content/a/boom.md"),
+            errors[0].message.starts_with(&expected),
             "{}",
             errors[0].message
         );
     }
 
     #[test]
-    fn a_template_panic_fails_only_that_page() {
-        let dir = site(&[
-            ("praxis.toml", CONFIG),
-            ("content/a/fine.md", "+++\ntitle = \"Fine\"\n+++\nText.\n"),
-            (
-                "content/a/boom.md",
-                "+++\ntitle = \"PRAXIS-TEST-PANIC-TEMPLATE\"\n+++\nText.\n",
-            ),
-        ]);
-        let errors = build_errors(dir.path());
-        assert_eq!(errors.len(), 1, "{errors:?}");
-        assert_eq!(
-            errors[0].file.as_deref(),
-            Some(Path::new("content/a/boom.md"))
+    fn a_markdown_panic_fails_only_that_page() {
+        one_internal_error(
+            "+++\ntitle = \"Boom\"\n+++\nPRAXIS-TEST-PANIC-MARKDOWN\n",
+            "Markdown",
         );
-        assert!(
-            errors[0]
-                .message
-                .starts_with("internal error while rendering the template of content/a/boom.md"),
-            "{}",
-            errors[0].message
+    }
+
+    #[test]
+    fn a_template_panic_fails_only_that_page() {
+        one_internal_error(
+            "+++\ntitle = \"PRAXIS-TEST-PANIC-TEMPLATE\"\n+++\nText.\n",
+            "template",
         );
     }
 }
