@@ -24,6 +24,10 @@ pub enum Content {
     Static(&'static [u8]),
     /// Copy this file.
     Copy(PathBuf),
+    /// A file of praxis's own cache (a share card): hard-linked where the
+    /// filesystem allows, which writes no bytes, else copied. The cache
+    /// replaces its files by renaming, so a linked output never changes.
+    Cached(PathBuf),
 }
 
 /// The whole built site, before it touches the disk.
@@ -241,6 +245,9 @@ fn write_tree(output: &Output, root: &Path, opts: WriteOptions) -> Result<(), Wr
             Content::Copy(src) => std::fs::copy(src, &path)
                 .map(|_| ())
                 .map_err(err("cannot copy", src)),
+            Content::Cached(src) => std::fs::hard_link(src, &path)
+                .or_else(|_| std::fs::copy(src, &path).map(|_| ()))
+                .map_err(err("cannot copy", src)),
         }
     })
 }
@@ -257,7 +264,9 @@ fn write_processed(
         Content::Shared(t) => t.as_bytes().into(),
         Content::Bytes(b) => b.as_slice().into(),
         Content::Static(b) => (*b).into(),
-        Content::Copy(src) => std::fs::read(src).map_err(err("cannot copy", src))?.into(),
+        Content::Copy(src) | Content::Cached(src) => {
+            std::fs::read(src).map_err(err("cannot copy", src))?.into()
+        }
     };
     let ext = rel
         .extension()

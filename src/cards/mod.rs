@@ -1000,7 +1000,7 @@ fn draw_jobs(
                     let tmp = cached.with_extension(format!("tmp{}", std::process::id()));
                     if std::fs::write(&tmp, &png).is_ok() && std::fs::rename(&tmp, &cached).is_ok()
                     {
-                        Content::Copy(cached)
+                        Content::Cached(cached)
                     } else {
                         let _ = std::fs::remove_file(&tmp);
                         Content::Bytes(png)
@@ -1023,7 +1023,7 @@ fn draw_jobs(
             Ok((key, _)) if cached_keys.contains(key.as_str()) => {
                 if let Some(file) = drawer.cache_file(key) {
                     stats.cached += 1;
-                    results.push(Ok((out, Content::Copy(file))));
+                    results.push(Ok((out, Content::Cached(file))));
                 }
             }
             Ok((key, _)) => match pngs.get(key.as_str()) {

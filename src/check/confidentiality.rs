@@ -157,6 +157,25 @@ fn mask(text: &str) -> String {
             from = end.max(start + 1);
         }
     }
+    // Citation keys (`[@smith2020]`, `@doi:10.1056/x showed`) name
+    // bibliography entries, never patients; their digits would otherwise
+    // wake the number rules on every cited line.
+    for (at, _) in text.match_indices('@') {
+        let opens = text[..at]
+            .chars()
+            .next_back()
+            .is_none_or(|c| c.is_whitespace() || matches!(c, '[' | ';' | '-' | '('));
+        if !opens {
+            continue;
+        }
+        let key = text[at + 1..]
+            .find(|c: char| !(c.is_alphanumeric() || "_:.#$%&-+?<>~/".contains(c)))
+            .map_or(&text[at + 1..], |j| &text[at + 1..at + 1 + j]);
+        let key = key.trim_end_matches(|c: char| !c.is_alphanumeric());
+        if !key.is_empty() {
+            blank(&mut bytes, at, at + 1 + key.len());
+        }
+    }
     String::from_utf8(bytes).unwrap_or_else(|_| text.to_owned())
 }
 
@@ -517,8 +536,11 @@ fn is_month(word: &str) -> bool {
     MONTHS.iter().any(|m| m.trim_end_matches('.') == w)
 }
 
+/// A word of a line: start and end byte, and the text.
+type Word<'a> = (usize, usize, &'a str);
+
 /// The words of a line with their byte spans.
-fn words(line: &str) -> Vec<(usize, usize, &str)> {
+fn words(line: &str) -> Vec<Word<'_>> {
     let mut out = Vec::new();
     let mut start = None;
     for (i, c) in line.char_indices() {
@@ -548,7 +570,7 @@ fn number(w: &str, min: usize, max: usize) -> Option<u32> {
 }
 
 /// Full dates (day, month and year) in a line: spans.
-fn full_dates(line: &str) -> Vec<(usize, usize)> {
+fn full_dates(line: &str, ws: &[Word<'_>]) -> Vec<(usize, usize)> {
     let mut out = Vec::new();
     // Numeric: 12.03.1971, 12/03/1971, 12-03-1971, 1971-03-12.
     let b = line.as_bytes();
@@ -584,22 +606,21 @@ fn full_dates(line: &str) -> Vec<(usize, usize)> {
         i = end.max(i + 1);
     }
     // With a month name: 3. März 1971, 3 March 1971, 1er mars 1971, March 3, 1971.
-    let ws = words(line);
     for k in 0..ws.len() {
         let (s, _, w) = ws[k];
         let day =
             |w: &str| number(w.trim_end_matches("er"), 1, 2).is_some_and(|d| (1..=31).contains(&d));
         if day(w)
             && let (Some(m), Some(y)) = (ws.get(k + 1), ws.get(k + 2))
-            && is_month(m.2)
             && number(y.2, 4, 4).is_some()
+            && is_month(m.2)
         {
             out.push((s, y.1));
         }
-        if is_month(w)
-            && let (Some(d), Some(y)) = (ws.get(k + 1), ws.get(k + 2))
+        if let (Some(d), Some(y)) = (ws.get(k + 1), ws.get(k + 2))
             && day(d.2)
             && number(y.2, 4, 4).is_some()
+            && is_month(w)
         {
             out.push((s, y.1));
         }
@@ -637,8 +658,8 @@ fn has_birth_word(s: &str) -> bool {
     })
 }
 
-fn birth_dates(line: &str, out: &mut Vec<Finding>) {
-    for (s, e) in full_dates(line) {
+fn birth_dates(line: &str, ws: &[Word<'_>], out: &mut Vec<Finding>) {
+    for (s, e) in full_dates(line, ws) {
         let before = &line[boundary(line, s.saturating_sub(40))..s];
         let after = &line[e..boundary(line, e + 20)];
         if has_birth_word(before) || has_birth_word(after) {
@@ -791,12 +812,28 @@ const DIAGNOSIS: &[&str] = &[
     "gediagnosticeerd",
 ];
 
-fn names(line: &str, out: &mut Vec<Finding>) {
-    let ws = words(line);
+/// A form of address: `Frau`, `Mr`, `patiënte` (any case).
+fn is_honorific(w: &str) -> bool {
+    if w.is_ascii() {
+        w.len() <= 12
+            && HONORIFICS
+                .iter()
+                .any(|h| h.len() == w.len() && h.eq_ignore_ascii_case(w))
+    } else {
+        w.len() <= 12 && HONORIFICS.contains(&w.to_lowercase().as_str())
+    }
+}
+
+/// Names next to an age (needs a digit in the line) or, after a form of
+/// address, next to a diagnosis.
+fn names(line: &str, ws: &[Word<'_>], digits: bool, out: &mut Vec<Finding>) {
+    if !digits && !ws.iter().any(|w| is_honorific(w.2)) {
+        return;
+    }
     let mut k = 0;
     while k < ws.len() {
         // An optional form of address (with or without a dot).
-        let honorific = HONORIFICS.contains(&ws[k].2.to_lowercase().as_str())
+        let honorific = is_honorific(ws[k].2)
             && (ws[k].2.chars().next().is_some_and(char::is_uppercase) || ws[k].2.len() > 3);
         let first = if honorific { k + 1 } else { k };
         let mut j = first;
@@ -929,8 +966,7 @@ fn house_number(s: &str) -> Option<usize> {
     ok.then_some(1 + n)
 }
 
-fn addresses(line: &str, own: &Own, out: &mut Vec<Finding>) {
-    let ws = words(line);
+fn addresses(line: &str, ws: &[Word<'_>], own: &Own, out: &mut Vec<Finding>) {
     let mut found: Vec<(usize, usize)> = Vec::new();
     for (k, &(s, e, w)) in ws.iter().enumerate() {
         // Lindenstraße 23, Berliner Straße 5, Kalverstraat 92 (a dot may end `Str.`).
@@ -1033,13 +1069,26 @@ fn addresses(line: &str, own: &Own, out: &mut Vec<Finding>) {
 /// Every finding in one line (links and comments already blanked).
 pub fn scan_line(line: &str, own: &Own) -> Vec<Finding> {
     let mut out = Vec::new();
-    emails(line, own, &mut out);
-    phones(line, own, &mut out);
-    kvnrs(line, &mut out);
-    ibans(line, &mut out);
-    birth_dates(line, &mut out);
-    names(line, &mut out);
-    addresses(line, own, &mut out);
+    // Every rule but a name with a diagnosis needs a digit (an age, a date,
+    // a number) or an `@`; most prose lines have neither, so they skip the
+    // word-level rules.
+    let digits = line.bytes().any(|b| b.is_ascii_digit());
+    if line.contains('@') {
+        emails(line, own, &mut out);
+    }
+    if digits {
+        phones(line, own, &mut out);
+        kvnrs(line, &mut out);
+        ibans(line, &mut out);
+    }
+    let ws = words(line);
+    if digits {
+        birth_dates(line, &ws, &mut out);
+    }
+    names(line, &ws, digits, &mut out);
+    if digits {
+        addresses(line, &ws, own, &mut out);
+    }
     // A phone number inside an IBAN or a KVNR is the same finding.
     let spans: Vec<(usize, usize)> = out
         .iter()
@@ -1160,6 +1209,15 @@ mod tests {
         )
         .expect("config");
         Own::from_config(&cfg)
+    }
+
+    #[test]
+    fn citation_keys_are_not_identifiers() {
+        assert_eq!(rules("Her number is 0171 2345678."), ["phone"]);
+        assert!(rules("Exercise helps [@r01712345678; @doi:10.1056/a12345678].").is_empty());
+        assert!(rules("@kv0171234567 showed it, as did [-@B987654321].").is_empty());
+        // An address is not a citation: the `@` follows a letter.
+        assert_eq!(rules("Write to anna.schmidt@gmx.de today."), ["email"]);
     }
 
     fn rules(line: &str) -> Vec<&'static str> {

@@ -40,7 +40,7 @@ impl Files {
                     Content::Shared(t) => Entry::Memory(t.into()),
                     Content::Bytes(b) => Entry::Memory(b.into()),
                     Content::Static(b) => Entry::Memory(b.into()),
-                    Content::Copy(p) => Entry::Disk(p),
+                    Content::Copy(p) | Content::Cached(p) => Entry::Disk(p),
                 };
                 (key, entry)
             })

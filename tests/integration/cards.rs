@@ -228,6 +228,17 @@ fn the_cache_redraws_only_changed_cards() {
     );
     let card = s.public().join("cards/articles/empty.png");
     let before = std::fs::read(&card).expect("card");
+    // A cached card is hard-linked into the site, not copied: no bytes written.
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        let inode = std::fs::metadata(&card).expect("card").ino();
+        let in_cache = std::fs::read_dir(s.root().join(".praxis-cache/cards"))
+            .expect("cache")
+            .flatten()
+            .any(|e| e.metadata().is_ok_and(|m| m.ino() == inode));
+        assert!(in_cache, "the card shares its file with the cache");
+    }
     let other = std::fs::read(s.public().join("cards/de/articles/a.png")).expect("card");
     s.write(
         "content/articles/empty.md",

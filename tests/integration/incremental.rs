@@ -54,7 +54,9 @@ fn files(built: Built) -> BTreeMap<PathBuf, Vec<u8>> {
                 Content::Shared(t) => t.as_bytes().to_vec(),
                 Content::Bytes(b) => b,
                 Content::Static(b) => b.to_vec(),
-                Content::Copy(src) => std::fs::read(src).expect("copied file"),
+                Content::Copy(src) | Content::Cached(src) => {
+                    std::fs::read(src).expect("copied file")
+                }
             };
             (p, bytes)
         })
