@@ -1,24 +1,24 @@
 //! Entries of the site's bibliography that no page cites: usually a typo in
 //! a citation key or a leftover from an earlier version of an article.
 
-use crate::citations::{Bibliography, anchor};
+use std::collections::HashSet;
+
 use crate::content::Site;
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::render::MarkdownOutput;
 
 pub fn check(site: &Site, md: &MarkdownOutput, ds: &mut Diagnostics) {
+    let Some(bib) = md.bibliography.as_deref() else {
+        return;
+    };
     if site.config.bibliography.is_empty() {
         return;
     }
-    // Problems in the files were reported by the build already.
-    let mut scratch = Diagnostics::new();
-    let bib = Bibliography::load(&site.config.root, &site.config.bibliography, &mut scratch);
-    let rendered: Vec<&str> = md
+    let cited: HashSet<&str> = md
         .pages
         .iter()
         .chain(md.sections.iter())
-        .flat_map(|r| [Some(r.html.as_str()), r.references.as_deref()])
-        .flatten()
+        .flat_map(|r| r.cited_keys.iter().map(String::as_str))
         .collect();
     // A draft left out of this build still counts as citing what it cites.
     let drafts: Vec<String> = site
@@ -30,12 +30,7 @@ pub fn check(site: &Site, md: &MarkdownOutput, ds: &mut Diagnostics) {
         if drafts.iter().any(|t| t.contains(&format!("@{key}"))) {
             continue;
         }
-        let needle = format!("\"{}\"", anchor(key));
-        let needle_link = format!("\"#{}\"", anchor(key));
-        if rendered
-            .iter()
-            .any(|h| h.contains(&needle) || h.contains(&needle_link))
-        {
+        if cited.contains(key) {
             continue;
         }
         let mut d = Diagnostic::warning(

@@ -59,6 +59,28 @@ fn bib_key_line(text: &str, key: &str) -> usize {
         .map_or(0, |o| line_col(text, o).0)
 }
 
+/// The line of every `@type{key,` in a BibTeX file, in one pass (looking
+/// each key up from the top was quadratic in the file's size).
+fn bib_key_lines(text: &str) -> std::collections::HashMap<&str, usize> {
+    let mut lines = std::collections::HashMap::new();
+    for (n, line) in text.lines().enumerate() {
+        for (at, _) in line.match_indices('@') {
+            let rest = &line[at + 1..];
+            let kind = rest
+                .find(|c: char| !c.is_ascii_alphabetic())
+                .unwrap_or(rest.len());
+            let Some(after) = rest[kind..].trim_start().strip_prefix(['{', '(']) else {
+                continue;
+            };
+            let key = after.split([',', '}', ')']).next().unwrap_or("").trim();
+            if kind > 0 && !key.is_empty() {
+                lines.entry(key).or_insert(n + 1);
+            }
+        }
+    }
+    lines
+}
+
 fn bibtex(text: &str, file: &Path) -> Result<Loaded, Vec<Diagnostic>> {
     use biblatex::ChunksExt;
     let raw = biblatex::Bibliography::parse(text).map_err(|p| {
@@ -93,6 +115,7 @@ fn bibtex(text: &str, file: &Path) -> Result<Loaded, Vec<Diagnostic>> {
             .collect::<Vec<_>>()
     })?;
     let mut english = Vec::new();
+    let key_lines = bib_key_lines(text);
     let entries = lib
         .into_iter()
         .map(|mut e| {
@@ -141,7 +164,10 @@ fn bibtex(text: &str, file: &Path) -> Result<Loaded, Vec<Diagnostic>> {
                     english.push((en.key().to_owned(), en));
                 }
             }
-            let line = bib_key_line(text, e.key());
+            let line = key_lines
+                .get(e.key())
+                .copied()
+                .unwrap_or_else(|| bib_key_line(text, e.key()));
             (e, line)
         })
         .collect();
@@ -728,5 +754,20 @@ fn records(text: &str, file: &Path, format: Format) -> Result<Loaded, Vec<Diagno
         })
     } else {
         Err(errors)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn key_lines_in_one_pass_match_the_search() {
+        let text = "% refs\n@article{smith2020,\n  title = {A}\n}\n\n@Book( doe:2019 ,\n title={B})\n@misc {x-1}\n";
+        let lines = bib_key_lines(text);
+        assert_eq!(lines.get("smith2020"), Some(&2));
+        assert_eq!(lines.get("doe:2019"), Some(&6));
+        assert_eq!(lines.get("x-1"), Some(&8));
+        assert_eq!(bib_key_line(text, "smith2020"), 2);
     }
 }

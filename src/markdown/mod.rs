@@ -70,6 +70,8 @@ pub struct Rendered<K> {
     pub references: Option<String>,
     /// Plain text of each cited work, in reference-list order.
     pub cited: Vec<String>,
+    /// The bibliography key of each work in `cited`.
+    pub cited_keys: Vec<String>,
     /// Identifies this rendering among the builds of one `praxis serve`
     /// (0 when not building incrementally); see `incremental::Derived`.
     pub fingerprint: u64,
@@ -413,6 +415,7 @@ pub fn render<K: Clone>(
     let groups = groups.into_inner();
     let mut references = None;
     let mut cited = Vec::new();
+    let mut cited_keys = Vec::new();
     if let (Some(c), false) = (citer, groups.is_empty()) {
         let formatted = c.format(&groups);
         for (offset, message, hint) in formatted.errors {
@@ -438,6 +441,7 @@ pub fn render<K: Clone>(
         }
         references = formatted.references;
         cited = formatted.cited;
+        cited_keys = formatted.keys;
     }
 
     let summary = match (more_at, first_paragraph) {
@@ -457,6 +461,7 @@ pub fn render<K: Clone>(
         has_highlighted_code,
         references,
         cited,
+        cited_keys,
         fingerprint: 0,
     }
 }

@@ -34,6 +34,9 @@ pub struct MarkdownOutput {
     pub pages: Vec<Arc<RenderedFile>>,
     pub sections: Vec<Arc<RenderedFile>>,
     pub has_highlighted_code: bool,
+    /// The site's bibliography as this build read it (for the
+    /// unused-reference check), when citations are on.
+    pub bibliography: Option<Arc<Bibliography>>,
 }
 
 /// What an `@/` link resolved to: the target's path and URL, or the error.
@@ -96,7 +99,7 @@ type EntrySlots = BTreeMap<
 
 /// The citation engine's inputs for a build: read once, shared by every page.
 struct CiteSetup {
-    bibliography: Bibliography,
+    bibliography: Arc<Bibliography>,
     style: hayagriva::citationberg::IndependentStyle,
     locales: Vec<hayagriva::citationberg::Locale>,
     /// For styles numbered by first citation: the style without bibliography,
@@ -113,7 +116,11 @@ impl CiteSetup {
         if site.config.bibliography.is_empty() && !any_page_bib {
             return None;
         }
-        let bibliography = Bibliography::load(&site.config.root, &site.config.bibliography, ds);
+        let bibliography = Arc::new(Bibliography::load(
+            &site.config.root,
+            &site.config.bibliography,
+            ds,
+        ));
         let style = match citations::style::load(&site.config.citation_style, &site.config.root) {
             Ok(s) => s,
             Err(d) => {
@@ -366,6 +373,7 @@ pub fn render_markdown_with(
         pages,
         sections,
         has_highlighted_code,
+        bibliography: cite_setup.map(|c| c.bibliography),
     }
 }
 
@@ -388,6 +396,7 @@ fn guarded_markdown(
             has_highlighted_code: false,
             references: None,
             cited: Vec::new(),
+            cited_keys: Vec::new(),
             fingerprint: 0,
         })
     })
