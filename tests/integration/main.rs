@@ -16,6 +16,7 @@ mod incremental;
 mod pandoc_compare;
 mod publish;
 mod serve;
+mod serve_limits;
 mod site_outputs;
 mod social;
 mod theme_browser;
