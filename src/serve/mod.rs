@@ -186,7 +186,9 @@ pub fn start(opts: ServeOptions, report: Reporter) -> Result<Server, ServeError>
         .unwrap_or(1);
     let live = Arc::new(Live::new(start));
     let mut memo = Memo::new();
-    rebuild(&build_opts, &mut memo, &live, &report, &[]);
+    if let Some(failure) = rebuild(&build_opts, &mut memo, &live, &report, &[]) {
+        failure.publish(&live, &report);
+    }
 
     let mut watcher = SiteWatcher::new(&build_opts.root, &build_opts.output_dir(), opts.poll)
         .map_err(|e| ServeError::Watch(watch::explain(&e)))?;
@@ -205,7 +207,15 @@ pub fn start(opts: ServeOptions, report: Reporter) -> Result<Server, ServeError>
                             vec![PathBuf::new()]
                         }
                     };
-                    rebuild(&build_opts, &mut memo, &live, &report, &changed);
+                    let failed = rebuild(&build_opts, &mut memo, &live, &report, &changed);
+                    if let Some(failure) = failed {
+                        // Files changed while they were read: the errors may
+                        // be of a moment (a file listed and then deleted);
+                        // the next burst tells.
+                        if !watcher.changed_since() {
+                            failure.publish(&live, &report);
+                        }
+                    }
                 }
             })
             .map_err(|e| ServeError::Server(e.to_string()))?;
@@ -218,14 +228,35 @@ pub fn start(opts: ServeOptions, report: Reporter) -> Result<Server, ServeError>
     })
 }
 
-/// Rebuilds (reusing what the edit did not touch) and publishes the result.
+/// A rebuild that failed, not yet shown.
+struct Failure {
+    diagnostics: Option<Diagnostics>,
+    text: String,
+    changed: Vec<PathBuf>,
+}
+
+impl Failure {
+    /// Reports the errors and shows them in open pages; the last good site stays.
+    fn publish(self, live: &Live, report: &Reporter) {
+        if let Some(ds) = &self.diagnostics {
+            report(Event::Failed {
+                diagnostics: ds,
+                changed: &self.changed,
+            });
+        }
+        live.publish_error(self.text);
+    }
+}
+
+/// Rebuilds (reusing what the edit did not touch) and publishes the result
+/// when it succeeded; a failure is returned for the caller to publish.
 fn rebuild(
     opts: &BuildOptions,
     memo: &mut Memo,
     live: &Live,
     report: &Reporter,
     changed: &[PathBuf],
-) {
+) -> Option<Failure> {
     let started = Instant::now();
     let abs: Vec<PathBuf> = changed.iter().map(|c| opts.root.join(c)).collect();
     memo.changed(&abs);
@@ -246,23 +277,26 @@ fn rebuild(
                 millis,
                 changed,
             });
+            None
         }
         Err(BuildError::Content(ds)) => {
-            report(Event::Failed {
-                diagnostics: &ds,
-                changed,
-            });
             let text: String = ds
                 .iter()
                 .filter(|d| d.is_error())
                 .map(|d| d.render(false))
                 .collect();
-            live.publish_error(text);
+            Some(Failure {
+                diagnostics: Some(ds),
+                text,
+                changed: changed.to_vec(),
+            })
         }
-        Err(BuildError::Write(e)) => {
-            // build() writes nothing; kept for completeness.
-            live.publish_error(e.to_string());
-        }
+        // build() writes nothing; kept for completeness.
+        Err(BuildError::Write(e)) => Some(Failure {
+            diagnostics: None,
+            text: e.to_string(),
+            changed: changed.to_vec(),
+        }),
     }
 }
 

@@ -17,6 +17,7 @@ mod pandoc_compare;
 mod publish;
 mod serve;
 mod serve_limits;
+mod serve_watch;
 mod site_outputs;
 mod social;
 mod theme_browser;
