@@ -8,6 +8,8 @@
 //! leaves the previous site untouched; leftovers of a killed build are removed
 //! by the next one.
 
+mod fault;
+
 use std::collections::BTreeSet;
 use std::io;
 use std::path::{Path, PathBuf};
@@ -169,7 +171,15 @@ pub fn write_atomic_with(
     if tmp.exists() {
         std::fs::remove_dir_all(&tmp).map_err(err("cannot remove", &tmp))?;
     }
-    let result = write_tree(output, &tmp, opts).and_then(|()| swap_in(&tmp, dir, &parent, &name));
+    let result = write_tree(output, &tmp, opts)
+        .map_err(|mut e| {
+            // Name the file as the user knows it, not inside the hidden folder.
+            if let Ok(rel) = e.path.strip_prefix(&tmp) {
+                e.path = dir.join(rel);
+            }
+            e
+        })
+        .and_then(|()| swap_in(&tmp, dir, &parent, &name));
     if result.is_err() {
         let _ = std::fs::remove_dir_all(&tmp);
     }
@@ -236,20 +246,37 @@ fn write_tree(output: &Output, root: &Path, opts: WriteOptions) -> Result<(), Wr
             return write_processed(&path, rel, content, opts);
         }
         match content {
-            Content::Text(t) => std::fs::write(&path, t).map_err(err("cannot write", &path)),
-            Content::Shared(t) => {
-                std::fs::write(&path, t.as_bytes()).map_err(err("cannot write", &path))
+            Content::Text(t) => write_file(&path, t.as_bytes()),
+            Content::Shared(t) => write_file(&path, t.as_bytes()),
+            Content::Bytes(b) => write_file(&path, b),
+            Content::Static(b) => write_file(&path, b),
+            Content::Copy(src) => copy_file(src, &path),
+            Content::Cached(src) => {
+                std::fs::hard_link(src, &path).or_else(|_| copy_file(src, &path))
             }
-            Content::Bytes(b) => std::fs::write(&path, b).map_err(err("cannot write", &path)),
-            Content::Static(b) => std::fs::write(&path, b).map_err(err("cannot write", &path)),
-            Content::Copy(src) => std::fs::copy(src, &path)
-                .map(|_| ())
-                .map_err(err("cannot copy", src)),
-            Content::Cached(src) => std::fs::hard_link(src, &path)
-                .or_else(|_| std::fs::copy(src, &path).map(|_| ()))
-                .map_err(err("cannot copy", src)),
         }
     })
+}
+
+/// Copies `src` to the output file `path`.
+fn copy_file(src: &Path, path: &Path) -> Result<(), WriteError> {
+    let len = std::fs::metadata(src).map_or(0, |m| m.len());
+    fault::before_write(usize::try_from(len).unwrap_or(usize::MAX))
+        .map_err(err("cannot write", path))?;
+    std::fs::copy(src, path).map(|_| ()).map_err(|e| {
+        // Reading the source or writing the copy: name the one at fault.
+        if std::fs::metadata(src).is_ok() {
+            err("cannot write", path)(e)
+        } else {
+            err("cannot copy", src)(e)
+        }
+    })
+}
+
+/// Writes one output file.
+fn write_file(path: &Path, bytes: &[u8]) -> Result<(), WriteError> {
+    fault::before_write(bytes.len()).map_err(err("cannot write", path))?;
+    std::fs::write(path, bytes).map_err(err("cannot write", path))
 }
 
 /// Writes one file minified and/or with `.gz` and `.br` siblings.
@@ -277,13 +304,13 @@ fn write_processed(
     } else {
         bytes
     };
-    std::fs::write(path, &bytes).map_err(err("cannot write", path))?;
+    write_file(path, &bytes)?;
     if opts.precompress && crate::minify::COMPRESSED_EXTS.contains(&ext.as_str()) {
         for (suffix, packed) in crate::minify::precompress(&bytes) {
             let mut name = path.as_os_str().to_owned();
             name.push(suffix);
             let out = PathBuf::from(name);
-            std::fs::write(&out, packed).map_err(err("cannot write", &out))?;
+            write_file(&out, &packed)?;
         }
     }
     Ok(())

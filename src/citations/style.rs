@@ -44,18 +44,82 @@ pub fn load(style: &CitationStyle, root: &Path) -> Result<IndependentStyle, Diag
                     .in_file(rel)
                     .with_hint("give the path of a .csl file relative to the site root")
             })?;
-            match IndependentStyle::from_xml(&text) {
-                Ok(s) => Ok(s),
-                Err(e) => Err(Diagnostic::error(
-                    "config",
-                    format!("the CSL style does not parse: {e}"),
-                )
-                .in_file(rel)
-                .with_hint(
-                    "use an independent CSL 1.0 style, e.g. from the Zotero style repository",
-                )),
-            }
+            parse_csl_file(&text, rel)
         }
+    }
+}
+
+const CSL_HINT: &str = "use an independent CSL 1.0 style, e.g. from the Zotero style repository";
+
+/// Parses a user's `.csl` file. The CSL reader reports neither line nor
+/// column, so the XML is checked first: a file that is not well-formed XML
+/// gets the line and column of the fault, and one whose root is not a CSL
+/// `<style>` the position of the root element.
+fn parse_csl_file(text: &str, rel: &Path) -> Result<IndependentStyle, Diagnostic> {
+    let options = roxmltree::ParsingOptions {
+        allow_dtd: true,
+        ..roxmltree::ParsingOptions::default()
+    };
+    let doc = match roxmltree::Document::parse_with_options(text, options) {
+        Ok(doc) => doc,
+        Err(e) => {
+            let pos = e.pos();
+            let message = e.to_string().replace(&format!(" at {pos}"), "");
+            return Err(at_position(
+                Diagnostic::error(
+                    "config",
+                    format!("the CSL style is not well-formed XML: {message}"),
+                ),
+                text,
+                pos.row as usize,
+                pos.col as usize,
+            )
+            .in_file(rel)
+            .with_hint(
+                "an editor with XML support shows the fault; or start again from a style \
+                 from the Zotero style repository",
+            ));
+        }
+    };
+    let root = doc.root_element();
+    if root.tag_name().name() != "style" {
+        let pos = doc.text_pos_at(root.range().start);
+        return Err(at_position(
+            Diagnostic::error(
+                "config",
+                format!(
+                    "the file's root element is `<{}>`, not a CSL `<style>`",
+                    root.tag_name().name()
+                ),
+            ),
+            text,
+            pos.row as usize,
+            pos.col as usize,
+        )
+        .in_file(rel)
+        .with_hint(CSL_HINT));
+    }
+    IndependentStyle::from_xml(text).map_err(|e| {
+        let pos = doc.text_pos_at(root.range().start);
+        at_position(
+            Diagnostic::error(
+                "config",
+                format!("the CSL style is not a valid CSL 1.0 style: {e}"),
+            ),
+            text,
+            pos.row as usize,
+            pos.col as usize,
+        )
+        .in_file(rel)
+        .with_hint(CSL_HINT)
+    })
+}
+
+/// Sets line, column and the source line of a diagnostic.
+fn at_position(d: Diagnostic, text: &str, line: usize, column: usize) -> Diagnostic {
+    Diagnostic {
+        snippet: text.lines().nth(line.saturating_sub(1)).map(str::to_owned),
+        ..d.at(line, column)
     }
 }
 
@@ -106,6 +170,31 @@ mod tests {
     fn shipped_locales_parse() {
         let langs: Vec<String> = ["en", "de", "fr", "nl"].map(String::from).to_vec();
         assert_eq!(locales(&langs).len(), 4);
+    }
+
+    #[test]
+    fn a_broken_csl_file_is_located() {
+        let rel = Path::new("styles/x.csl");
+        let e = parse_csl_file(
+            "<?xml version=\"1.0\"?>\n<style>\n  <info>\n</style>\n",
+            rel,
+        )
+        .expect_err("malformed");
+        assert_eq!((e.line, e.column), (4, 1), "{e:?}");
+        assert_eq!(e.snippet.as_deref(), Some("</style>"));
+        assert!(e.message.contains("not well-formed XML"), "{}", e.message);
+        assert!(!e.message.contains(" at 4:"), "{}", e.message);
+        let e = parse_csl_file("<?xml version=\"1.0\"?>\n\n<html/>\n", rel).expect_err("root");
+        assert_eq!((e.line, e.column), (3, 1));
+        assert!(e.message.contains("`<html>`"), "{}", e.message);
+        let e = parse_csl_file("<style xmlns=\"http://purl.org/net/xbiblio/csl\"/>", rel)
+            .expect_err("invalid");
+        assert_eq!(e.line, 1);
+        assert!(
+            e.message.contains("not a valid CSL 1.0 style"),
+            "{}",
+            e.message
+        );
     }
 
     #[test]

@@ -5,7 +5,7 @@ use std::time::Instant;
 
 use super::{Global, exit, find_root};
 use crate::build::{BuildError, BuildOptions, build};
-use crate::output::{WriteOptions, write_atomic_with};
+use crate::output::{WriteError, WriteOptions, write_atomic_with};
 
 #[derive(Debug, Clone, clap::Args)]
 pub struct Args {
@@ -105,8 +105,16 @@ pub fn run(args: Args, g: &Global) -> u8 {
     exit::OK
 }
 
-fn write_failed(e: &dyn std::fmt::Display) -> u8 {
+fn write_failed(e: &WriteError) -> u8 {
     eprintln!("error: {e}");
-    eprintln!("  = hint: check free disk space and permissions; the previous site was kept");
+    if e.source.kind() == std::io::ErrorKind::StorageFull {
+        eprintln!(
+            "  = hint: the output's disk is full: free some space and build again (a build \
+             needs room for the old and the new site side by side); the previous site was \
+             kept and nothing half-written was left"
+        );
+    } else {
+        eprintln!("  = hint: check free disk space and permissions; the previous site was kept");
+    }
     exit::IO
 }

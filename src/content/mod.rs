@@ -11,6 +11,7 @@
 //! (front matter, languages, authors, output paths). It renders nothing.
 
 pub mod front_matter;
+pub mod size_limit;
 pub mod slug;
 pub mod taxonomy;
 
@@ -402,9 +403,7 @@ fn read_memoised(
 
 fn read_markdown(rel: &str, abs: &Path, config: &Config) -> Result<Loaded, Diagnostic> {
     let file = Path::new("content").join(rel);
-    let bytes = std::fs::read(abs).map_err(|e| {
-        Diagnostic::error("io", format!("cannot read the file: {e}")).in_file(&file)
-    })?;
+    let bytes = size_limit::read_markdown_bytes(abs, &file, size_limit::MAX_MARKDOWN_BYTES)?;
     let text = String::from_utf8(bytes).map_err(|e| {
         let valid = e.utf8_error().valid_up_to();
         let prefix = String::from_utf8_lossy(&e.as_bytes()[..valid]).into_owned();

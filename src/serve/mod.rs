@@ -4,11 +4,13 @@
 //!   after each rebuild (request threads never block the builder or each other).
 //! - [`http`]: answering one request from a snapshot (path decoding, `Host`
 //!   check, content types), without sockets.
+//! - [`conn`]: sockets: reading request heads and writing replies, with
+//!   bounds on head size, slow and idle clients, and open connections.
 //! - [`watch`]: file events to one rebuild per burst.
 //!
-//! Threads: the caller's thread accepts requests and hands each to a short-lived
-//! thread (at most [`MAX_IN_FLIGHT`] at once, of which at most [`MAX_WAITERS`]
-//! long-polls); one builder thread waits for changes and rebuilds. Live reload
+//! Threads: the caller's thread accepts connections and hands each to its own
+//! thread (at most [`conn::MAX_CONNECTIONS`] at once, of which at most
+//! [`MAX_WAITERS`] long-poll); one builder thread waits for changes and rebuilds. Live reload
 //! is long-polling on the same port (`/__praxis/wait`), so it works behind a
 //! proxy and needs no WebSocket.
 //!
@@ -16,6 +18,7 @@
 //! serving. It does not print; events go to the caller's [`Reporter`].
 //! Each change rebuilds the whole site (no incremental re-rendering yet).
 
+pub mod conn;
 pub mod http;
 pub mod state;
 pub mod watch;
@@ -33,8 +36,6 @@ use http::Reply;
 use state::{Files, Live};
 use watch::{Burst, SiteWatcher};
 
-/// Requests being answered at once; more get 503.
-pub const MAX_IN_FLIGHT: usize = 128;
 /// Open long-polls at once (each holds a thread); more get 503 and retry.
 pub const MAX_WAITERS: usize = 64;
 /// How long a long-poll waits before answering 204.
@@ -93,7 +94,7 @@ pub enum ServeError {
 
 /// A started server: bound, first build done, watching.
 pub struct Server {
-    http: tiny_http::Server,
+    listener: TcpListener,
     live: Arc<Live>,
     addr: SocketAddr,
     url: String,
@@ -111,24 +112,30 @@ impl Server {
 
     /// Answers requests until the process ends.
     pub fn run(self) {
-        let in_flight = Arc::new(AtomicUsize::new(0));
+        let open = Arc::new(AtomicUsize::new(0));
         let waiters = Arc::new(AtomicUsize::new(0));
-        for request in self.http.incoming_requests() {
-            if in_flight.fetch_add(1, Ordering::SeqCst) >= MAX_IN_FLIGHT {
-                in_flight.fetch_sub(1, Ordering::SeqCst);
-                send(request, &Reply::text(503, "busy, try again\n"));
+        for stream in self.listener.incoming() {
+            let Ok(stream) = stream else {
+                // Out of file descriptors, or a connection reset before it
+                // was accepted: wait a moment instead of spinning.
+                std::thread::sleep(Duration::from_millis(20));
+                continue;
+            };
+            if open.fetch_add(1, Ordering::SeqCst) >= conn::MAX_CONNECTIONS {
+                open.fetch_sub(1, Ordering::SeqCst);
+                conn::refuse(stream);
                 continue;
             }
-            let guard = Counted(in_flight.clone());
+            let guard = Counted(open.clone());
             let live = self.live.clone();
             let waiters = waiters.clone();
-            // If no thread can be made, the request is dropped with the
-            // closure and tiny_http answers 500.
+            // If no thread can be made, the connection is dropped with the
+            // closure (closed unanswered) and the counter with the guard.
             let _ = std::thread::Builder::new()
-                .name("praxis-request".into())
+                .name("praxis-connection".into())
                 .spawn(move || {
                     let _guard = guard;
-                    handle(request, &live, &waiters);
+                    conn::serve_connection(stream, |req| answer(req, &live, &waiters));
                 });
         }
     }
@@ -179,7 +186,9 @@ pub fn start(opts: ServeOptions, report: Reporter) -> Result<Server, ServeError>
         .unwrap_or(1);
     let live = Arc::new(Live::new(start));
     let mut memo = Memo::new();
-    rebuild(&build_opts, &mut memo, &live, &report, &[]);
+    if let Some(failure) = rebuild(&build_opts, &mut memo, &live, &report, &[]) {
+        failure.publish(&live, &report);
+    }
 
     let mut watcher = SiteWatcher::new(&build_opts.root, &build_opts.output_dir(), opts.poll)
         .map_err(|e| ServeError::Watch(watch::explain(&e)))?;
@@ -198,29 +207,56 @@ pub fn start(opts: ServeOptions, report: Reporter) -> Result<Server, ServeError>
                             vec![PathBuf::new()]
                         }
                     };
-                    rebuild(&build_opts, &mut memo, &live, &report, &changed);
+                    let failed = rebuild(&build_opts, &mut memo, &live, &report, &changed);
+                    if let Some(failure) = failed {
+                        // Files changed while they were read: the errors may
+                        // be of a moment (a file listed and then deleted);
+                        // the next burst tells.
+                        if !watcher.changed_since() {
+                            failure.publish(&live, &report);
+                        }
+                    }
                 }
             })
             .map_err(|e| ServeError::Server(e.to_string()))?;
     }
-    let http = tiny_http::Server::from_listener(listener, None)
-        .map_err(|e| ServeError::Server(e.to_string()))?;
     Ok(Server {
-        http,
+        listener,
         live,
         addr,
         url,
     })
 }
 
-/// Rebuilds (reusing what the edit did not touch) and publishes the result.
+/// A rebuild that failed, not yet shown.
+struct Failure {
+    diagnostics: Option<Diagnostics>,
+    text: String,
+    changed: Vec<PathBuf>,
+}
+
+impl Failure {
+    /// Reports the errors and shows them in open pages; the last good site stays.
+    fn publish(self, live: &Live, report: &Reporter) {
+        if let Some(ds) = &self.diagnostics {
+            report(Event::Failed {
+                diagnostics: ds,
+                changed: &self.changed,
+            });
+        }
+        live.publish_error(self.text);
+    }
+}
+
+/// Rebuilds (reusing what the edit did not touch) and publishes the result
+/// when it succeeded; a failure is returned for the caller to publish.
 fn rebuild(
     opts: &BuildOptions,
     memo: &mut Memo,
     live: &Live,
     report: &Reporter,
     changed: &[PathBuf],
-) {
+) -> Option<Failure> {
     let started = Instant::now();
     let abs: Vec<PathBuf> = changed.iter().map(|c| opts.root.join(c)).collect();
     memo.changed(&abs);
@@ -241,96 +277,62 @@ fn rebuild(
                 millis,
                 changed,
             });
+            None
         }
         Err(BuildError::Content(ds)) => {
-            report(Event::Failed {
-                diagnostics: &ds,
-                changed,
-            });
             let text: String = ds
                 .iter()
                 .filter(|d| d.is_error())
                 .map(|d| d.render(false))
                 .collect();
-            live.publish_error(text);
+            Some(Failure {
+                diagnostics: Some(ds),
+                text,
+                changed: changed.to_vec(),
+            })
         }
-        Err(BuildError::Write(e)) => {
-            // build() writes nothing; kept for completeness.
-            live.publish_error(e.to_string());
-        }
+        // build() writes nothing; kept for completeness.
+        Err(BuildError::Write(e)) => Some(Failure {
+            diagnostics: None,
+            text: e.to_string(),
+            changed: changed.to_vec(),
+        }),
     }
 }
 
-fn handle(request: tiny_http::Request, live: &Live, waiters: &AtomicUsize) {
-    let host = request
-        .headers()
-        .iter()
-        .find(|h| h.field.equiv("Host"))
-        .map(|h| h.value.as_str().to_owned());
-    if !http::host_allowed(host.as_deref()) {
-        let reply = Reply::text(
+/// The reply to one request.
+fn answer(request: &conn::Request, live: &Live, waiters: &AtomicUsize) -> Reply {
+    if !http::host_allowed(request.host.as_deref()) {
+        return Reply::text(
             403,
             "praxis serve answers only requests for localhost or an IP address \
              (a different Host header may be a DNS rebinding attack)\n",
         );
-        return send(request, &reply);
     }
-    let is_get = matches!(
-        request.method(),
-        tiny_http::Method::Get | tiny_http::Method::Head
-    );
-    if !is_get {
-        return send(request, &Reply::text(405, "only GET and HEAD\n"));
+    if !matches!(request.method.as_str(), "GET" | "HEAD") {
+        return Reply::text(405, "only GET and HEAD\n");
     }
-    let target = request.url().to_owned();
-    let reply = match http::route(&target) {
+    let target = request.target.as_str();
+    match http::route(target) {
         http::RELOAD_JS => http::script_reply(),
         http::WAIT => {
             if waiters.fetch_add(1, Ordering::SeqCst) >= MAX_WAITERS {
                 waiters.fetch_sub(1, Ordering::SeqCst);
-                Reply::text(503, "too many open pages, try again\n")
+                return Reply::text(503, "too many open pages, try again\n");
+            }
+            let seen = http::seen_generation(target);
+            let current = live.current();
+            let snap = if current.generation != seen {
+                Some(current)
             } else {
-                let seen = http::seen_generation(&target);
-                let current = live.current();
-                let snap = if current.generation != seen {
-                    Some(current)
-                } else {
-                    live.wait_change(seen, WAIT_TIMEOUT)
-                };
-                waiters.fetch_sub(1, Ordering::SeqCst);
-                match snap {
-                    Some(s) => http::wait_reply(&s),
-                    None => Reply::text(204, ""),
-                }
+                live.wait_change(seen, WAIT_TIMEOUT)
+            };
+            waiters.fetch_sub(1, Ordering::SeqCst);
+            match snap {
+                Some(s) => http::wait_reply(&s),
+                None => Reply::text(204, ""),
             }
         }
-        _ => http::site_reply(&live.current(), &target),
-    };
-    send(request, &reply)
-}
-
-fn send(request: tiny_http::Request, reply: &Reply) {
-    let mut headers = vec![
-        header("Content-Type", reply.content_type),
-        header("Cache-Control", "no-store"),
-        header("X-Content-Type-Options", "nosniff"),
-    ];
-    if let Some(loc) = &reply.location {
-        headers.push(header("Location", loc));
+        _ => http::site_reply(&live.current(), target),
     }
-    let headers = headers.into_iter().flatten().collect();
-    let body = std::io::Cursor::new(reply.body.clone());
-    let response = tiny_http::Response::new(
-        tiny_http::StatusCode(reply.status),
-        headers,
-        body,
-        Some(reply.body.len()),
-        None,
-    );
-    // A client that went away is not an error worth reporting.
-    let _ = request.respond(response);
-}
-
-fn header(name: &str, value: &str) -> Option<tiny_http::Header> {
-    tiny_http::Header::from_bytes(name.as_bytes(), value.as_bytes()).ok()
 }

@@ -11,7 +11,7 @@
 //!
 //! This module must not build or print; it only says when to rebuild.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, VecDeque};
 use std::path::{Path, PathBuf};
 use std::sync::mpsc::{Receiver, RecvTimeoutError, channel};
 use std::time::{Duration, Instant};
@@ -29,6 +29,8 @@ const BIB_EXTENSIONS: [&str; 8] = ["bib", "bibtex", "json", "yaml", "yml", "ris"
 
 /// How long the sources must be quiet before a rebuild.
 pub const QUIET: Duration = Duration::from_millis(40);
+/// How often `--poll` looks at the files.
+const POLL_INTERVAL: Duration = Duration::from_millis(500);
 /// A rebuild happens at the latest this long after the first event of a burst.
 const MAX_DELAY: Duration = Duration::from_secs(2);
 
@@ -53,6 +55,11 @@ pub struct SiteWatcher {
     output_dir: PathBuf,
     extra: Vec<PathBuf>,
     watched: BTreeSet<PathBuf>,
+    /// Events taken off the channel by [`SiteWatcher::changed_since`], not
+    /// yet part of a burst.
+    backlog: VecDeque<notify::Result<Event>>,
+    /// How long events can take to arrive: [`QUIET`], or a polling round.
+    latency: Duration,
 }
 
 /// Explains a watch failure, with a hint.
@@ -75,8 +82,9 @@ impl SiteWatcher {
     /// native file events.
     pub fn new(root: &Path, output_dir: &Path, poll: bool) -> Result<SiteWatcher, notify::Error> {
         let (tx, events) = channel();
+        let latency = if poll { POLL_INTERVAL + QUIET } else { QUIET };
         let watchers: Vec<Box<dyn Watcher + Send>> = if poll {
-            let config = notify::Config::default().with_poll_interval(Duration::from_millis(500));
+            let config = notify::Config::default().with_poll_interval(POLL_INTERVAL);
             vec![
                 Box::new(PollWatcher::new(
                     tx.clone(),
@@ -100,6 +108,8 @@ impl SiteWatcher {
             output_dir,
             extra: Vec::new(),
             watched: BTreeSet::new(),
+            backlog: VecDeque::new(),
+            latency,
         };
         w.refresh()?;
         Ok(w)
@@ -143,13 +153,17 @@ impl SiteWatcher {
         let mut trouble = None;
         let mut started: Option<Instant> = None;
         loop {
-            let next = match started {
-                None => self
-                    .events
-                    .recv()
-                    .map_err(|_| RecvTimeoutError::Disconnected),
-                Some(t) if t.elapsed() >= MAX_DELAY => Err(RecvTimeoutError::Timeout),
-                Some(_) => self.events.recv_timeout(QUIET),
+            let next = if let Some(e) = self.backlog.pop_front() {
+                Ok(e)
+            } else {
+                match started {
+                    None => self
+                        .events
+                        .recv()
+                        .map_err(|_| RecvTimeoutError::Disconnected),
+                    Some(t) if t.elapsed() >= MAX_DELAY => Err(RecvTimeoutError::Timeout),
+                    Some(_) => self.events.recv_timeout(QUIET),
+                }
             };
             match next {
                 Ok(Ok(event)) => {
@@ -184,6 +198,32 @@ impl SiteWatcher {
             Some(t) => Burst::Trouble(t),
             None => Burst::Changed(changed),
         })
+    }
+
+    /// Whether sources changed (or the watcher had trouble) since the last
+    /// burst, waiting for events as long as they can take to arrive. The events are kept
+    /// for the next burst. A build that failed while its files were still
+    /// changing (a file deleted after it was listed, one read half-written)
+    /// is not worth reporting: the next burst rebuilds.
+    pub fn changed_since(&mut self) -> bool {
+        let until = Instant::now() + self.latency;
+        loop {
+            while let Ok(e) = self.events.try_recv() {
+                self.backlog.push_back(e);
+            }
+            let relevant = self.backlog.iter().any(|e| match e {
+                Ok(event) => self.is_relevant(event),
+                Err(_) => true,
+            });
+            let left = until.saturating_duration_since(Instant::now());
+            if relevant || left.is_zero() {
+                return relevant;
+            }
+            match self.events.recv_timeout(left) {
+                Ok(e) => self.backlog.push_back(e),
+                Err(_) => return false,
+            }
+        }
     }
 
     fn is_relevant(&self, event: &Event) -> bool {

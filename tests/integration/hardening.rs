@@ -126,6 +126,74 @@ fn a_large_article() {
     assert_proportional(&html, &body, 6);
 }
 
+/// A 50 MB article fails cleanly without being read: the error names the file
+/// and its size, and the build's peak memory (sampled from `/proc` on Linux)
+/// stays that of a small site, far below the article's size.
+#[test]
+fn a_fifty_megabyte_article_fails_cleanly_with_bounded_memory() {
+    let site = TestSite::new("-- content/_index.md --\n+++\ntitle = \"Home\"\n+++\n");
+    let small_peak = peak_memory_of_build(&site).1;
+    let mut body = String::with_capacity(50 << 20);
+    body.push_str("+++\ntitle = \"Big\"\ndescription = \"A huge article.\"\n+++\n");
+    let paragraph = "The HbA1c target is *individual*; see [the good page](@/_index.md).\n\n";
+    while body.len() < 50 << 20 {
+        body.push_str(paragraph);
+    }
+    site.write("content/a/big.md", &body);
+    drop(body);
+    let (out, big_peak) = peak_memory_of_build(&site);
+    let err = crate::util::stderr(&out);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(
+        err.contains(
+            "error: content/a/big.md: the file is 50.0 MB; a Markdown file may be at most 16.0 MB"
+        ),
+        "{err}"
+    );
+    assert!(err.contains("split it into several articles"), "{err}");
+    assert!(!err.contains("panicked"), "{err}");
+    // The small site built first is still there, untouched.
+    assert!(site.public().join("index.html").is_file());
+    assert!(!site.public().join("a").exists());
+    if let (Some(small), Some(big)) = (small_peak, big_peak) {
+        assert!(
+            big < small + 20 * 1024,
+            "peak memory {big} kB with the 50 MB article, {small} kB without"
+        );
+    }
+}
+
+/// Runs `praxis build` and samples its peak resident memory (kB, Linux only).
+fn peak_memory_of_build(site: &TestSite) -> (std::process::Output, Option<u64>) {
+    let child = std::process::Command::new(env!("CARGO_BIN_EXE_praxis"))
+        .arg("build")
+        .current_dir(site.root())
+        .env("NO_COLOR", "1")
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("run praxis");
+    let status = format!("/proc/{}/status", child.id());
+    let sampler = std::thread::spawn(move || {
+        let mut peak = None;
+        // VmHWM is the high-water mark: the last reading before exit is the peak.
+        while let Ok(text) = std::fs::read_to_string(&status) {
+            let hwm = text
+                .lines()
+                .find_map(|l| l.strip_prefix("VmHWM:"))
+                .and_then(|v| v.trim().trim_end_matches("kB").trim().parse::<u64>().ok());
+            match hwm {
+                Some(kb) => peak = Some(kb),
+                None => break, // a zombie: memory already released
+            }
+            std::thread::sleep(std::time::Duration::from_millis(2));
+        }
+        peak
+    });
+    let out = child.wait_with_output().expect("wait");
+    (out, sampler.join().expect("sampler"))
+}
+
 const PAGES: usize = 30;
 const BIG_FILES: usize = 40;
 

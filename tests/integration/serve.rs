@@ -11,7 +11,7 @@ use std::time::{Duration, Instant};
 use crate::browser_util::Browser;
 use crate::util::TestSite;
 
-const SITE: &str = r#"
+pub(crate) const SITE: &str = r#"
 -- content/_index.md --
 +++
 title = "Home"
@@ -34,18 +34,18 @@ plain notes
 {"a": 1}
 "#;
 
-const ARTICLE: &str = "content/articles/hba1c.md";
+pub(crate) const ARTICLE: &str = "content/articles/hba1c.md";
 
-fn article(body: &str) -> String {
+pub(crate) fn article(body: &str) -> String {
     format!(
         "+++\ntitle = \"HbA1c explained\"\ndescription = \"What it means\"\ndate = 2026-03-01\n+++\n{body}\n"
     )
 }
 
 /// A running `praxis serve`, killed when dropped.
-struct Served {
+pub(crate) struct Served {
     child: Child,
-    addr: SocketAddr,
+    pub(crate) addr: SocketAddr,
     stderr: Arc<Mutex<String>>,
 }
 
@@ -57,7 +57,7 @@ impl Drop for Served {
 }
 
 impl Served {
-    fn start(site: &TestSite, extra: &[&str]) -> Served {
+    pub(crate) fn start(site: &TestSite, extra: &[&str]) -> Served {
         let mut child = Command::new(env!("CARGO_BIN_EXE_praxis"))
             .args(["serve", "--port", "0", "--root"])
             .arg(site.root())
@@ -107,20 +107,20 @@ impl Served {
         served
     }
 
-    fn stderr(&self) -> String {
+    pub(crate) fn stderr(&self) -> String {
         self.stderr
             .lock()
             .unwrap_or_else(|e| e.into_inner())
             .clone()
     }
 
-    fn get(&self, target: &str) -> Resp {
+    pub(crate) fn get(&self, target: &str) -> Resp {
         let host = self.addr.to_string();
         request(self.addr, target, Some(&host))
     }
 
     /// Long-polls until the generation differs from `seen`; panics after a minute.
-    fn wait(&self, seen: &str) -> serde_json::Value {
+    pub(crate) fn wait(&self, seen: &str) -> serde_json::Value {
         let deadline = Instant::now() + Duration::from_secs(60);
         while Instant::now() < deadline {
             let r = self.get(&format!("/__praxis/wait?gen={seen}"));
@@ -134,10 +134,10 @@ impl Served {
     }
 }
 
-struct Resp {
-    status: u16,
+pub(crate) struct Resp {
+    pub(crate) status: u16,
     headers: Vec<(String, String)>,
-    body: String,
+    pub(crate) body: String,
 }
 
 impl Resp {
@@ -150,7 +150,7 @@ impl Resp {
 }
 
 /// A plain HTTP/1.1 request over a fresh connection.
-fn request(addr: SocketAddr, target: &str, host: Option<&str>) -> Resp {
+pub(crate) fn request(addr: SocketAddr, target: &str, host: Option<&str>) -> Resp {
     let mut s = TcpStream::connect_timeout(&addr, Duration::from_secs(10)).expect("connect");
     s.set_read_timeout(Some(Duration::from_secs(40)))
         .expect("timeout");
@@ -181,12 +181,12 @@ fn request(addr: SocketAddr, target: &str, host: Option<&str>) -> Resp {
     }
 }
 
-fn generation_of(html: &str) -> String {
+pub(crate) fn generation_of(html: &str) -> String {
     let at = html.find("data-gen=\"").expect("reload script in the page") + 10;
     html[at..].split('"').next().expect("generation").to_owned()
 }
 
-fn eventually(what: &str, mut f: impl FnMut() -> bool) {
+pub(crate) fn eventually(what: &str, mut f: impl FnMut() -> bool) {
     let deadline = Instant::now() + Duration::from_secs(30);
     while Instant::now() < deadline {
         if f() {
