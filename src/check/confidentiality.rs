@@ -814,6 +814,14 @@ const DIAGNOSIS: &[&str] = &[
 
 /// A form of address: `Frau`, `Mr`, `patiënte` (any case).
 fn is_honorific(w: &str) -> bool {
+    // Every form of address starts with one of these letters.
+    if !w
+        .as_bytes()
+        .first()
+        .is_some_and(|b| matches!(b | 0x20, b'd' | b'f' | b'h' | b'm' | b'p'))
+    {
+        return false;
+    }
     if w.is_ascii() {
         w.len() <= 12
             && HONORIFICS
@@ -826,10 +834,7 @@ fn is_honorific(w: &str) -> bool {
 
 /// Names next to an age (needs a digit in the line) or, after a form of
 /// address, next to a diagnosis.
-fn names(line: &str, ws: &[Word<'_>], digits: bool, out: &mut Vec<Finding>) {
-    if !digits && !ws.iter().any(|w| is_honorific(w.2)) {
-        return;
-    }
+fn names(line: &str, ws: &[Word<'_>], out: &mut Vec<Finding>) {
     let mut k = 0;
     while k < ws.len() {
         // An optional form of address (with or without a dot).
@@ -1081,11 +1086,19 @@ pub fn scan_line(line: &str, own: &Own) -> Vec<Finding> {
         kvnrs(line, &mut out);
         ibans(line, &mut out);
     }
+    // Without a digit only a name after a form of address can be found.
+    let honorific = || {
+        line.split(|c: char| !(c.is_alphanumeric() || matches!(c, '-' | '\'' | '’')))
+            .any(is_honorific)
+    };
+    if !digits && !honorific() {
+        return out;
+    }
     let ws = words(line);
     if digits {
         birth_dates(line, &ws, &mut out);
     }
-    names(line, &ws, digits, &mut out);
+    names(line, &ws, &mut out);
     if digits {
         addresses(line, &ws, own, &mut out);
     }
@@ -1110,8 +1123,9 @@ pub fn scan(text: &str, body_offset: usize, own: &Own) -> Vec<(usize, Finding)> 
     let mut out = Vec::new();
     let mut offset = 0;
     let mut prev_allows = false;
+    let any_allows = body.contains(ALLOW_COMMENT);
     for (raw, line) in body.split_inclusive('\n').zip(masked.split_inclusive('\n')) {
-        let allows = raw.contains(ALLOW_COMMENT);
+        let allows = any_allows && raw.contains(ALLOW_COMMENT);
         if !allows && !prev_allows {
             for f in scan_line(line.trim_end_matches(['\n', '\r']), own) {
                 out.push((body_offset + offset + f.start, f));

@@ -235,31 +235,37 @@ const CACHE_LIMIT: usize = 100_000;
 
 /// Syllables of one word (at least 1).
 pub fn syllables(word: &str, lang: &str) -> usize {
+    // Per thread and language: words repeat a lot (within an article and
+    // across a site), and hyphenating one takes far longer than a lookup.
+    type Cache = HashMap<String, usize, xxhash_rust::xxh3::Xxh3DefaultBuilder>;
     thread_local! {
-        static CACHE: RefCell<HashMap<(&'static str, String), usize>> = RefCell::new(HashMap::new());
+        static CACHE: RefCell<[Cache; 4]> = RefCell::new(Default::default());
     }
-    let lang: &'static str = match primary(lang) {
-        "de" => "de",
-        "fr" => "fr",
-        "nl" => "nl",
-        _ => "en",
+    let (lang, slot): (&'static str, usize) = match primary(lang) {
+        "de" => ("de", 1),
+        "fr" => ("fr", 2),
+        "nl" => ("nl", 3),
+        _ => ("en", 0),
     };
-    let key = (lang, word.to_lowercase());
-    if let Some(n) = CACHE.with(|c| c.borrow().get(&key).copied()) {
+    let lower: std::borrow::Cow<'_, str> = if word.chars().any(char::is_uppercase) {
+        word.to_lowercase().into()
+    } else {
+        word.into()
+    };
+    if let Some(n) = CACHE.with(|c| c.borrow()[slot].get(lower.as_ref()).copied()) {
         return n;
     }
-    let n = key
-        .1
+    let n = lower
         .split(['-', '\'', '’'])
         .map(|part| word_syllables(part, lang))
         .sum::<usize>()
         .max(1);
     CACHE.with(|c| {
-        let mut c = c.borrow_mut();
+        let c = &mut c.borrow_mut()[slot];
         if c.len() >= CACHE_LIMIT {
             c.clear();
         }
-        c.insert(key, n);
+        c.insert(lower.into_owned(), n);
     });
     n
 }
@@ -268,11 +274,14 @@ pub fn syllables(word: &str, lang: &str) -> usize {
 pub fn counts(text: &str, lang: &str) -> Counts {
     let mut c = Counts::default();
     let mut open_sentence = false;
+    let mut word = String::new();
     for token in text.split_whitespace() {
-        let word: String = token
-            .chars()
-            .filter(|ch| ch.is_alphabetic() || *ch == '-' || *ch == '\'')
-            .collect();
+        word.clear();
+        word.extend(
+            token
+                .chars()
+                .filter(|ch| ch.is_alphabetic() || *ch == '-' || *ch == '\''),
+        );
         if word.chars().any(char::is_alphabetic) {
             c.words += 1;
             c.syllables += syllables(&word, lang);
