@@ -13,6 +13,7 @@ pub mod style;
 pub mod syntax;
 pub mod tidy;
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
@@ -219,14 +220,26 @@ pub struct Formatted {
 }
 
 impl FormattedEntry {
-    /// This entry as number `n` of a list (it was formatted as number 1).
-    fn numbered(&self, n: usize) -> FormattedEntry {
+    fn new(
+        label_html: Option<String>,
+        content: &hayagriva::ElemChildren,
+        e: Option<&Entry>,
+    ) -> Self {
+        let html = html_of(content);
         FormattedEntry {
-            label_html: self
-                .label_html
-                .as_ref()
-                .map(|l| l.replacen('1', &n.to_string(), 1)),
-            ..self.clone()
+            label_html,
+            links: e.map(|e| identifier_links(e, &html)).unwrap_or_default(),
+            plain: plain_of(content),
+            html,
+        }
+    }
+
+    fn empty() -> Self {
+        FormattedEntry {
+            label_html: None,
+            html: String::new(),
+            plain: String::new(),
+            links: String::new(),
         }
     }
 }
@@ -250,6 +263,8 @@ pub struct FormattedEntry {
     label_html: Option<String>,
     html: String,
     plain: String,
+    /// DOI, PubMed, PMC, AWMF and NICE links (see [`identifier_links`]).
+    links: String,
 }
 
 /// Entries formatted once per build and language, for styles that number by
@@ -403,20 +418,8 @@ impl Citer<'_> {
             .bibliography
             .and_then(|b| b.items.into_iter().next());
         match item {
-            Some(item) => FormattedEntry {
-                label_html: item.first_field.as_ref().map(|f| {
-                    let mut h = String::new();
-                    let _ = f.write_buf(&mut h, BufWriteFormat::Html);
-                    h
-                }),
-                html: html_of(&item.content),
-                plain: plain_of(&item.content),
-            },
-            None => FormattedEntry {
-                label_html: None,
-                html: String::new(),
-                plain: String::new(),
-            },
+            Some(item) => FormattedEntry::new(label_html(&item), &item.content, Some(e)),
+            None => FormattedEntry::empty(),
         }
     }
 
@@ -517,7 +520,9 @@ impl Citer<'_> {
             }
             out.citations.push(html);
         }
-        let items: Vec<(String, FormattedEntry)> = match shared {
+        // Each entry with the number its label shows, when the shared
+        // entry (formatted as number 1) needs renumbering.
+        let items: Vec<(String, Cow<'_, FormattedEntry>, Option<usize>)> = match shared {
             Some(sh) => order
                 .iter()
                 .enumerate()
@@ -525,14 +530,9 @@ impl Citer<'_> {
                     let i = self.site.index_of(key)?;
                     let e = sh.cache.get(i)?.get_or_init(|| {
                         let e = self.site.entry_for(i, self.is_english());
-                        e.map(|e| self.format_alone(e))
-                            .unwrap_or_else(|| FormattedEntry {
-                                label_html: None,
-                                html: String::new(),
-                                plain: String::new(),
-                            })
+                        e.map_or_else(FormattedEntry::empty, |e| self.format_alone(e))
                     });
-                    Some((key.clone(), e.numbered(n + 1)))
+                    Some((key.clone(), Cow::Borrowed(e), Some(n + 1)))
                 })
                 .collect(),
             None => rendered
@@ -541,17 +541,12 @@ impl Citer<'_> {
                     b.items
                         .iter()
                         .map(|item| {
-                            let label_html = item.first_field.as_ref().map(|f| {
-                                let mut h = String::new();
-                                let _ = f.write_buf(&mut h, BufWriteFormat::Html);
-                                h
-                            });
-                            let entry = FormattedEntry {
-                                label_html,
-                                html: html_of(&item.content),
-                                plain: plain_of(&item.content),
-                            };
-                            (item.key.clone(), entry)
+                            let entry = FormattedEntry::new(
+                                label_html(item),
+                                &item.content,
+                                self.resolve(&item.key),
+                            );
+                            (item.key.clone(), Cow::Owned(entry), None)
                         })
                         .collect()
                 })
@@ -559,15 +554,20 @@ impl Citer<'_> {
         };
         if !items.is_empty() {
             let mut list = String::from("<ol class=\"references-list\">\n");
-            for (key, item) in &items {
+            for (key, item, number) in &items {
                 let _ = write!(list, "<li id=\"{}\">", anchor(key));
-                if let Some(label) = &item.label_html {
-                    let _ = write!(list, "<span class=\"ref-label\">{label}</span> ");
+                match (&item.label_html, number) {
+                    (Some(label), Some(n)) => {
+                        let label = label.replacen('1', &n.to_string(), 1);
+                        let _ = write!(list, "<span class=\"ref-label\">{label}</span> ");
+                    }
+                    (Some(label), None) => {
+                        let _ = write!(list, "<span class=\"ref-label\">{label}</span> ");
+                    }
+                    (None, _) => {}
                 }
                 let _ = write!(list, "<span class=\"ref-text\">{}</span>", item.html);
-                if let Some(e) = self.resolve(key) {
-                    list.push_str(&identifier_links(e, &item.html));
-                }
+                list.push_str(&item.links);
                 if let Some(gi) = first_cite.get(key) {
                     let _ = write!(
                         list,
@@ -585,6 +585,15 @@ impl Citer<'_> {
         }
         out
     }
+}
+
+/// The number column of a rendered reference-list item, as HTML.
+fn label_html(item: &hayagriva::BibliographyItem) -> Option<String> {
+    item.first_field.as_ref().map(|f| {
+        let mut h = String::new();
+        let _ = f.write_buf(&mut h, BufWriteFormat::Html);
+        h
+    })
 }
 
 /// What a citation marker of a numbered style shows: the number and the
