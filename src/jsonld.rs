@@ -86,17 +86,20 @@ fn specialty(s: &str) -> Value {
 pub fn script_safe(v: &Value) -> String {
     let s = v.to_string();
     let mut out = String::with_capacity(s.len() + 16);
-    for c in s.chars() {
-        match c {
-            '<' => out.push_str("\\u003c"),
-            '>' => out.push_str("\\u003e"),
-            '&' => out.push_str("\\u0026"),
+    let mut copied = 0;
+    for (i, c) in s.match_indices(['<', '>', '&', '\u{2028}', '\u{2029}']) {
+        out.push_str(&s[copied..i]);
+        out.push_str(match c {
+            "<" => "\\u003c",
+            ">" => "\\u003e",
+            "&" => "\\u0026",
             // Line and paragraph separators are valid JSON but not valid in old JS parsers.
-            '\u{2028}' => out.push_str("\\u2028"),
-            '\u{2029}' => out.push_str("\\u2029"),
-            c => out.push(c),
-        }
+            "\u{2028}" => "\\u2028",
+            _ => "\\u2029",
+        });
+        copied = i + c.len();
     }
+    out.push_str(&s[copied..]);
     out
 }
 
