@@ -18,6 +18,7 @@
 
 pub mod breaking;
 pub mod fonts;
+mod index;
 mod progress;
 pub mod text;
 pub mod typography;
@@ -941,29 +942,50 @@ fn draw_jobs(
             ),
         ));
     }
-    // 1. Every card's SVG and cache key (cheap: layout and template). When
-    //    rebuilding, a card whose text and design are unchanged keeps the
-    //    key it had (no SVG is made) as long as its cached PNG is there.
+    // 1. Every card's SVG and cache key (cheap: layout and template). A card
+    //    whose text and design are unchanged keeps the key it had (no SVG is
+    //    made) as long as its cached PNG is there: from the memo when
+    //    rebuilding, else from the index the last build left in the cache.
+    let index = index::InputIndex::load(drawer.cache.as_deref(), &format!("{:?}", drawer.format));
+    let cached = |key: &str| drawer.cache_file(key).is_some_and(|f| f.is_file());
     let svgs: Vec<Result<(String, Option<String>), Diagnostic>> = drawn
         .par_iter()
         .map(|job| {
-            let memo_key = memo.map(|_| drawer.inputs.clone().debug(&job.text).finish());
-            if let (Some(memo), Some(k)) = (memo, memo_key)
-                && let Some(key) = memo
-                    .cards
-                    .get_if(k, |key| drawer.cache_file(key).is_some_and(|f| f.is_file()))
+            let k = drawer.inputs.clone().debug(&job.text).finish();
+            if let Some(memo) = memo
+                && let Some(key) = memo.cards.get_if(k, |key| cached(key))
             {
                 return Ok((key.to_string(), None));
+            }
+            if let Some(key) = index.get(k).filter(|key| cached(key)) {
+                if let Some(memo) = memo {
+                    memo.cards.put(k, Arc::from(key));
+                }
+                return Ok((key.to_owned(), None));
             }
             let what = format!(" (share card of {})", job.file.display());
             let svg = drawer.svg(&job.text, &what)?;
             let key = drawer.key(&svg);
-            if let (Some(memo), Some(k)) = (memo, memo_key) {
+            if let Some(memo) = memo {
                 memo.cards.put(k, Arc::from(key.as_str()));
             }
             Ok((key, Some(svg)))
         })
         .collect();
+    if drawer.cache.is_some() {
+        let pairs: Vec<(crate::incremental::Key, &str)> = drawn
+            .iter()
+            .zip(&svgs)
+            .filter_map(|(job, r)| {
+                let (key, _) = r.as_ref().ok()?;
+                Some((
+                    drawer.inputs.clone().debug(&job.text).finish(),
+                    key.as_str(),
+                ))
+            })
+            .collect();
+        index.store(&pairs);
+    }
     // 2. Draw each key that is not cached yet, once (identical cards share it).
     let mut to_draw: Vec<(&str, &str)> = Vec::new();
     let mut seen = HashSet::new();
