@@ -567,10 +567,12 @@ fn template_source(
         let rel = PathBuf::from("themes").join(theme_name).join(name);
         let path = site.config.root.join(&rel);
         if path.is_file() {
-            let text = std::fs::read_to_string(&path).map_err(|e| {
+            let bytes = std::fs::read(&path).map_err(|e| {
                 Diagnostic::error("io", format!("cannot read the card template: {e}"))
                     .in_file(rel.clone())
             })?;
+            let text =
+                crate::diagnostics::decode_utf8(bytes, &rel, "save the card template as UTF-8")?;
             return Ok((text, Origin::Site(rel)));
         }
     }
@@ -646,13 +648,33 @@ impl Drawer {
         cache: Option<&Path>,
         format: Format,
     ) -> Result<Drawer, Diagnostics> {
+        match template_source(site, theme, format) {
+            Ok((text, origin)) => Drawer::with_template(site, cache, format, text, origin),
+            Err(d) => {
+                let mut ds = Diagnostics::new();
+                ds.push(d);
+                // Report font and logo problems in the same run.
+                let _ = Fonts::load(&site.config).map_err(|d| ds.push(d));
+                let _ = logo_uri(site).map_err(|d| ds.push(d));
+                Err(ds)
+            }
+        }
+    }
+
+    /// [`Drawer::new`] with the `card.svg` template's text and origin given.
+    pub fn with_template(
+        site: &Site,
+        cache: Option<&Path>,
+        format: Format,
+        text: String,
+        origin: Origin,
+    ) -> Result<Drawer, Diagnostics> {
         let name = format.template();
         let geometry = format.geometry();
         let mut ds = Diagnostics::new();
         let fonts = Fonts::load(&site.config).map_err(|d| ds.push(d));
         let logo = logo_uri(site).map_err(|d| ds.push(d));
-        let source = template_source(site, theme, format).map_err(|d| ds.push(d));
-        let (Ok(fonts), Ok(logo), Ok((text, origin))) = (fonts, logo, source) else {
+        let (Ok(fonts), Ok(logo)) = (fonts, logo) else {
             return Err(ds);
         };
         let origins = HashMap::from([(name.to_owned(), origin.clone())]);
@@ -764,6 +786,17 @@ impl Drawer {
     /// Where the PNG of a cache key is kept.
     pub fn cache_file(&self, key: &str) -> Option<PathBuf> {
         Some(self.cache.as_ref()?.join(format!("{key}.png")))
+    }
+
+    /// [`Drawer::draw`], failing with a diagnostic in the template's file.
+    pub fn draw_diagnosed(&self, svg: &str) -> Result<Vec<u8>, Diagnostic> {
+        self.draw(svg).map_err(|e| {
+            Diagnostic::error("cards", format!("cannot draw the share card: {e}"))
+                .in_file(self.origin.display())
+                .with_hint(
+                    "card.svg must render to valid SVG; values are XML-escaped automatically",
+                )
+        })
     }
 
     /// Rasterises an SVG into a PNG.
@@ -986,13 +1019,7 @@ fn draw_jobs(
     let pngs: HashMap<&str, Result<Content, Diagnostic>> = to_draw
         .par_iter()
         .map(|&(key, svg)| {
-            let png = drawer.draw(svg).map_err(|e| {
-                Diagnostic::error("cards", format!("cannot draw the share card: {e}"))
-                    .in_file(drawer.origin.display())
-                    .with_hint(
-                        "card.svg must render to valid SVG; values are XML-escaped automatically",
-                    )
-            });
+            let png = drawer.draw_diagnosed(svg);
             // Once in the cache, the output copies the file: the PNG need
             // not stay in memory. A cache that cannot be written only costs time.
             let content = png.map(|png| match drawer.cache_file(key) {

@@ -55,23 +55,8 @@ impl Bibliography {
     pub fn load(root: &Path, files: &[PathBuf], ds: &mut Diagnostics) -> Bibliography {
         let mut bib = Bibliography::default();
         for rel in files {
-            let path = root.join(rel);
-            let text = match std::fs::read(&path) {
-                Ok(bytes) => match String::from_utf8(bytes) {
-                    Ok(t) => t,
-                    Err(e) => {
-                        let valid = e.utf8_error().valid_up_to();
-                        let prefix = String::from_utf8_lossy(&e.as_bytes()[..valid]).into_owned();
-                        let (line, col) = crate::diagnostics::line_col(&prefix, valid);
-                        ds.push(
-                            Diagnostic::error("encoding", "the bibliography is not valid UTF-8")
-                                .in_file(rel)
-                                .at(line, col)
-                                .with_hint("save it as UTF-8 (reference managers offer it in their export settings)"),
-                        );
-                        continue;
-                    }
-                },
+            match std::fs::read(root.join(rel)) {
+                Ok(bytes) => bib.add_file(rel, bytes, ds),
                 Err(e) => {
                     ds.push(
                         Diagnostic::error(
@@ -81,29 +66,48 @@ impl Bibliography {
                         .in_file(rel)
                         .with_hint("check the path in `bibliography` (relative to the site root)"),
                     );
-                    continue;
                 }
-            };
-            match load::load(text.strip_prefix('\u{feff}').unwrap_or(&text), rel) {
-                Ok(loaded) => {
-                    let mut english: HashMap<String, Entry> = loaded.english.into_iter().collect();
-                    for (entry, line) in loaded.entries {
-                        let en = english.remove(entry.key());
-                        bib.add(
-                            entry,
-                            Origin {
-                                file: rel.clone(),
-                                line,
-                            },
-                            en,
-                            ds,
-                        );
-                    }
-                }
-                Err(errors) => ds.extend(errors),
             }
         }
         bib
+    }
+
+    /// Adds the entries of one bibliography file (`rel`, by its ending) given
+    /// its bytes; reports errors and duplicate keys.
+    pub fn add_file(&mut self, rel: &Path, bytes: Vec<u8>, ds: &mut Diagnostics) {
+        let text = match String::from_utf8(bytes) {
+            Ok(t) => t,
+            Err(e) => {
+                let valid = e.utf8_error().valid_up_to();
+                let prefix = String::from_utf8_lossy(&e.as_bytes()[..valid]).into_owned();
+                let (line, col) = crate::diagnostics::line_col(&prefix, valid);
+                ds.push(
+                    Diagnostic::error("encoding", "the bibliography is not valid UTF-8")
+                        .in_file(rel)
+                        .at(line, col)
+                        .with_hint("save it as UTF-8 (reference managers offer it in their export settings)"),
+                );
+                return;
+            }
+        };
+        match load::load(text.strip_prefix('\u{feff}').unwrap_or(&text), rel) {
+            Ok(loaded) => {
+                let mut english: HashMap<String, Entry> = loaded.english.into_iter().collect();
+                for (entry, line) in loaded.entries {
+                    let en = english.remove(entry.key());
+                    self.add(
+                        entry,
+                        Origin {
+                            file: rel.to_path_buf(),
+                            line,
+                        },
+                        en,
+                        ds,
+                    );
+                }
+            }
+            Err(errors) => ds.extend(errors),
+        }
     }
 
     fn add(&mut self, entry: Entry, origin: Origin, english: Option<Entry>, ds: &mut Diagnostics) {

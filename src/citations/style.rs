@@ -39,24 +39,70 @@ pub fn load(style: &CitationStyle, root: &Path) -> Result<IndependentStyle, Diag
             ))),
         },
         CitationStyle::CslFile(rel) => {
-            let text = std::fs::read_to_string(root.join(rel)).map_err(|e| {
+            let bytes = std::fs::read(root.join(rel)).map_err(|e| {
                 Diagnostic::error("config", format!("cannot read the citation style: {e}"))
                     .in_file(rel)
                     .with_hint("give the path of a .csl file relative to the site root")
             })?;
-            match IndependentStyle::from_xml(&text) {
-                Ok(s) => Ok(s),
-                Err(e) => Err(Diagnostic::error(
-                    "config",
-                    format!("the CSL style does not parse: {e}"),
-                )
-                .in_file(rel)
-                .with_hint(
-                    "use an independent CSL 1.0 style, e.g. from the Zotero style repository",
-                )),
-            }
+            parse(bytes, Path::new(rel))
         }
     }
+}
+
+/// Parses the bytes of a user's `.csl` file (`rel`, for diagnostics).
+pub fn parse(bytes: Vec<u8>, rel: &Path) -> Result<IndependentStyle, Diagnostic> {
+    let text = crate::diagnostics::decode_utf8(bytes, rel, "save the style as UTF-8")?;
+    let hint = "use an independent CSL 1.0 style, e.g. from the Zotero style repository";
+    // The CSL reader gives no position: well-formedness is checked first, with
+    // one, and a style it rejects is located by the path it reports.
+    let doc = roxmltree::Document::parse(&text).map_err(|e| {
+        let pos = e.pos();
+        let what = e.to_string();
+        let what = what.strip_suffix(&format!(" at {pos}")).unwrap_or(&what);
+        let mut d = Diagnostic::error("config", format!("the CSL style does not parse: {what}"))
+            .in_file(rel)
+            .at(pos.row as usize, pos.col as usize)
+            .with_hint(hint);
+        d.snippet = text
+            .lines()
+            .nth(d.line.saturating_sub(1))
+            .map(str::to_owned);
+        d
+    })?;
+    IndependentStyle::from_xml(&text).map_err(|e| {
+        let path = e.path.as_ref().map(ToString::to_string).unwrap_or_default();
+        let offset = element_at(&doc, &path);
+        let shown = if path.is_empty() || path == "?" {
+            e.source.to_string()
+        } else {
+            format!("{} (at `{path}`)", e.source)
+        };
+        Diagnostic::error("config", format!("the CSL style does not parse: {shown}"))
+            .in_file(rel)
+            .at_offset(&text, offset)
+            .with_hint(hint)
+    })
+}
+
+/// Byte offset of the deepest element along a serde path like
+/// `citation.layout.$value[2].@variable` (the root element when none matches).
+fn element_at(doc: &roxmltree::Document<'_>, path: &str) -> usize {
+    let mut node = doc.root_element();
+    for segment in path.split('.') {
+        let name = segment.split('[').next().unwrap_or("");
+        if name.is_empty() || name.starts_with('@') || name.starts_with('$') {
+            continue;
+        }
+        let wanted = name.replace('_', "-");
+        match node
+            .children()
+            .find(|c| c.is_element() && c.tag_name().name() == wanted)
+        {
+            Some(child) => node = child,
+            None => break,
+        }
+    }
+    node.range().start
 }
 
 /// The CSL locales shipped in `styles/locales/`.
@@ -106,6 +152,27 @@ mod tests {
     fn shipped_locales_parse() {
         let langs: Vec<String> = ["en", "de", "fr", "nl"].map(String::from).to_vec();
         assert_eq!(locales(&langs).len(), 4);
+    }
+
+    #[test]
+    fn a_broken_style_is_an_error_at_its_line() {
+        let d = parse(
+            b"<?xml version=\"1.0\"?>\n<style class=\"in-text\"\n<info></info>\n".to_vec(),
+            Path::new("mine.csl"),
+        )
+        .expect_err("not well-formed");
+        assert_eq!((d.line, d.column), (3, 1), "{}", d.render(false));
+
+        let d = parse(
+            b"<?xml version=\"1.0\"?>\n<style class=\"in-text\" version=\"1.0\">\n  <info/>\n</style>\n".to_vec(),
+            Path::new("mine.csl"),
+        )
+        .expect_err("the info has no id");
+        assert_eq!((d.line, d.column), (3, 3), "{}", d.render(false));
+        assert!(d.message.contains("(at `info`)"), "{}", d.message);
+
+        let d = parse(vec![b'<', 0xff], Path::new("mine.csl")).expect_err("not UTF-8");
+        assert_eq!((d.code, d.line, d.column), ("encoding", 1, 2));
     }
 
     #[test]

@@ -10,6 +10,7 @@ mod citations;
 mod cli;
 mod confidentiality;
 mod example_site;
+mod fuzz_regressions;
 mod hardening;
 mod import;
 mod incremental;
