@@ -84,7 +84,7 @@ pub fn check_contract(outcome: &Outcome) -> Result<(), String> {
     Ok(())
 }
 
-/// A small site on disk (config, three pages, a bibliography) that the
+/// A small site (config, four Markdown files, a bibliography on disk) that the
 /// targets needing a whole site start from; made once per process.
 struct Fixture {
     config: Config,
@@ -138,9 +138,13 @@ const FIXTURE_FILES: [(&str, &str); 4] = [
 fn fixture() -> &'static Fixture {
     static FIXTURE: OnceLock<Fixture> = OnceLock::new();
     FIXTURE.get_or_init(|| {
-        let root = std::env::temp_dir().join(format!("praxis-fuzz-site-{}", std::process::id()));
+        // One folder for every run (its contents never change), written by
+        // rename so that parallel fuzzing jobs never see half a file.
+        let root = std::env::temp_dir().join("praxis-fuzz-fixture");
+        let tmp = root.join(format!("refs.bib.{}", std::process::id()));
         let written = std::fs::create_dir_all(root.join("content"))
-            .and_then(|()| std::fs::write(root.join("refs.bib"), FIXTURE_BIB));
+            .and_then(|()| std::fs::write(&tmp, FIXTURE_BIB))
+            .and_then(|()| std::fs::rename(&tmp, root.join("refs.bib")));
         if let Err(e) = written {
             panic!("cannot write the fuzz fixture in {}: {e}", root.display());
         }
@@ -228,7 +232,73 @@ pub fn bibliography(data: &[u8]) -> Outcome {
     let mut ds = Diagnostics::new();
     let mut bib = crate::citations::Bibliography::default();
     bib.add_file(&rel, rest.to_vec(), &mut ds);
+    if !ds.has_errors() {
+        let style =
+            crate::config::CITATION_STYLES[usize::from(data.first().copied().unwrap_or(0) / 4)
+                % crate::config::CITATION_STYLES.len()];
+        cite_everything(&bib, style);
+    }
     Outcome::new(rest, ds)
+}
+
+/// Cites every entry of `bib` (up to 64) in one `style`, on an English page,
+/// the way a page that cites them is formatted.
+fn cite_everything(bib: &crate::citations::Bibliography, style: &str) {
+    use crate::citations::{self, CiteGroup, CiteItem, Citer};
+    static STYLES: OnceLock<Vec<(&str, hayagriva::citationberg::IndependentStyle)>> =
+        OnceLock::new();
+    let styles = STYLES.get_or_init(|| {
+        crate::config::CITATION_STYLES
+            .iter()
+            .map(|&name| {
+                let builtin = crate::config::CitationStyle::Builtin(name.to_owned());
+                match citations::style::load(&builtin, Path::new(".")) {
+                    Ok(s) => (name, s),
+                    Err(d) => panic!("the built-in style {name} does not load: {d:?}"),
+                }
+            })
+            .collect()
+    });
+    let Some((_, style)) = styles.iter().find(|(name, _)| *name == style) else {
+        panic!("no built-in style {style}");
+    };
+    static LOCALES: OnceLock<Vec<hayagriva::citationberg::Locale>> = OnceLock::new();
+    let locales = LOCALES.get_or_init(|| citations::style::locales(&["en".to_owned()]));
+    let citer = Citer {
+        site: bib,
+        page: None,
+        style,
+        locales,
+        locale: citations::locale_for("en"),
+        shared: None,
+    };
+    let items: Vec<CiteItem> = bib
+        .keys()
+        .take(64)
+        .enumerate()
+        .map(|(i, key)| CiteItem {
+            key: key.to_owned(),
+            prefix: String::new(),
+            locator: if i % 2 == 1 {
+                "p. 3".into()
+            } else {
+                String::new()
+            },
+            suppress_author: false,
+            offset: 0,
+        })
+        .collect();
+    let in_text = items.iter().take(1).cloned().collect();
+    let _ = citer.format(&[
+        CiteGroup {
+            items,
+            in_text: false,
+        },
+        CiteGroup {
+            items: in_text,
+            in_text: true,
+        },
+    ]);
 }
 
 /// A `card.svg` template: compiled, filled in for the fixture's article, and
