@@ -51,13 +51,10 @@ impl Outcome {
     }
 }
 
-/// Codes of errors about the whole file rather than a place in it; they name
-/// the file but no line.
-const WHOLE_FILE: [&str; 0] = [];
-
 /// The error contract: every error names a file; an error in a file that has
-/// text names a line (1-based, within the file) and a column; no error is an
-/// internal one (a caught panic). Returns what is wrong, if anything.
+/// text names a line and a column (1-based, both inside the file: at most one
+/// past the end of the line); no error is an internal one (a caught panic).
+/// Returns what is wrong, if anything.
 pub fn check_contract(outcome: &Outcome) -> Result<(), String> {
     let lines = outcome.text.split('\n').count();
     for d in outcome.diagnostics.iter().filter(|d| d.is_error()) {
@@ -68,7 +65,7 @@ pub fn check_contract(outcome: &Outcome) -> Result<(), String> {
         if d.file.is_none() {
             return Err(format!("the error names no file: {shown}"));
         }
-        if WHOLE_FILE.contains(&d.code) || outcome.text.trim().is_empty() {
+        if outcome.text.trim().is_empty() {
             continue;
         }
         if d.line == 0 || d.column == 0 {
@@ -78,6 +75,17 @@ pub fn check_contract(outcome: &Outcome) -> Result<(), String> {
             return Err(format!(
                 "the error names line {} of a file with {lines} lines: {shown}",
                 d.line
+            ));
+        }
+        let width = outcome
+            .text
+            .split('\n')
+            .nth(d.line - 1)
+            .map_or(0, |l| l.chars().count());
+        if d.column > width + 1 {
+            return Err(format!(
+                "the error names column {} of a line {width} characters long: {shown}",
+                d.column
             ));
         }
     }
