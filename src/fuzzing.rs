@@ -359,6 +359,9 @@ pub fn csl_style(data: &[u8]) -> Outcome {
 /// What a fuzz target does with one input: run `target` and panic when the
 /// outcome breaks [`check_contract`], so libFuzzer records the input.
 pub fn fuzz(target: Target, data: &[u8]) {
+    // libFuzzer's panic hook aborts before any unwinding: let the panics that
+    // praxis itself catches and recovers from unwind quietly.
+    crate::citations::engine::hide_recovered_panics();
     let outcome = target(data);
     if let Err(why) = check_contract(&outcome) {
         panic!("error contract broken: {why}");

@@ -8,6 +8,7 @@
 //! style says. No style is formatted by hand.
 
 pub mod casing;
+pub mod engine;
 pub mod load;
 pub mod style;
 pub mod syntax;
@@ -390,19 +391,21 @@ impl Citer<'_> {
 
     /// Formats one entry as the reference list shows it, numbered 1.
     fn format_alone(&self, e: &Entry) -> FormattedEntry {
-        let mut driver: BibliographyDriver<'_, Entry> = BibliographyDriver::new();
-        driver.citation(CitationRequest::new(
-            vec![CitationItem::with_entry(e)],
-            self.style,
-            Some(self.locale.clone()),
-            self.locales,
-            None,
-        ));
-        let rendered = driver.finish(BibliographyRequest::new(
-            self.style,
-            Some(self.locale.clone()),
-            self.locales,
-        ));
+        let rendered = engine::run(self.style, self.style, |style, _| {
+            let mut driver: BibliographyDriver<'_, Entry> = BibliographyDriver::new();
+            driver.citation(CitationRequest::new(
+                vec![CitationItem::with_entry(e)],
+                style,
+                Some(self.locale.clone()),
+                self.locales,
+                None,
+            ));
+            driver.finish(BibliographyRequest::new(
+                style,
+                Some(self.locale.clone()),
+                self.locales,
+            ))
+        });
         let item = rendered
             .bibliography
             .and_then(|b| b.items.into_iter().next());
@@ -637,29 +640,34 @@ impl<'a> Citer<'a> {
                 return (hits, None);
             }
         }
-        let mut driver: BibliographyDriver<'e, Entry> = BibliographyDriver::new();
         let mut requests = Vec::with_capacity(plan.len());
-        let mut n = 0usize;
+        let mut batches = Vec::new();
         for (_, items, _, _) in plan.iter_mut() {
             if items.is_empty() {
                 requests.push(None);
                 continue;
             }
-            driver.citation(CitationRequest::new(
-                std::mem::take(items),
-                self.style,
+            requests.push(Some(batches.len()));
+            batches.push(std::mem::take(items));
+        }
+        let finish_style = shared.map_or(self.style, |sh| sh.marker_style);
+        let rendered = engine::run(self.style, finish_style, |cite_style, finish_style| {
+            let mut driver: BibliographyDriver<'_, Entry> = BibliographyDriver::new();
+            for items in &batches {
+                driver.citation(CitationRequest::new(
+                    items.clone(),
+                    cite_style,
+                    Some(self.locale.clone()),
+                    self.locales,
+                    None,
+                ));
+            }
+            driver.finish(BibliographyRequest::new(
+                finish_style,
                 Some(self.locale.clone()),
                 self.locales,
-                None,
-            ));
-            requests.push(Some(n));
-            n += 1;
-        }
-        let rendered = driver.finish(BibliographyRequest::new(
-            shared.map_or(self.style, |sh| sh.marker_style),
-            Some(self.locale.clone()),
-            self.locales,
-        ));
+            ))
+        });
         let markers: Vec<Option<String>> = requests
             .iter()
             .map(|r| {
