@@ -69,3 +69,38 @@ pub fn hide_recovered_panics() {
         }));
     });
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::CitationStyle;
+    use std::path::Path;
+
+    fn style(name: &str) -> IndependentStyle {
+        crate::citations::style::load(&CitationStyle::Builtin(name.into()), Path::new("."))
+            .expect("built-in style")
+    }
+
+    #[test]
+    fn a_panic_is_retried_without_given_name_disambiguation() {
+        hide_recovered_panics();
+        let harvard = style("harvard");
+        assert!(harvard.citation.disambiguate_add_givenname);
+        let used = run(&harvard, &harvard, |c, f| {
+            assert!(!c.citation.disambiguate_add_givenname, "engine bug");
+            (
+                c.citation.disambiguate_add_givenname,
+                f.citation.disambiguate_add_givenname,
+            )
+        });
+        assert_eq!(used, (false, false));
+        assert!(!panic_is_caught());
+    }
+
+    #[test]
+    fn a_panic_with_nothing_to_turn_off_is_passed_on() {
+        let vancouver = style("vancouver");
+        let result = catch_unwind(|| run(&vancouver, &vancouver, |_, _| -> u8 { panic!("bug") }));
+        assert!(result.is_err());
+    }
+}
