@@ -323,7 +323,6 @@ impl Config {
     /// Reads and validates `praxis.toml` in `root`.
     pub fn load(root: &Path) -> Result<Config, Diagnostics> {
         let path = root.join(CONFIG_FILE);
-        let file = PathBuf::from(CONFIG_FILE);
         let bytes = std::fs::read(&path).map_err(|e| {
             let d = if e.kind() == std::io::ErrorKind::NotFound {
                 Diagnostic::error("config", format!("no {CONFIG_FILE} in {}", root.display()))
@@ -333,15 +332,21 @@ impl Config {
             };
             single(d)
         })?;
+        Config::from_bytes(root, bytes)
+    }
+
+    /// Decodes, parses and validates the bytes of a `praxis.toml`.
+    pub fn from_bytes(root: &Path, bytes: Vec<u8>) -> Result<Config, Diagnostics> {
+        let file = PathBuf::from(CONFIG_FILE);
         let text = String::from_utf8(bytes).map_err(|e| {
+            let valid = e.utf8_error().valid_up_to();
+            let prefix = String::from_utf8_lossy(&e.as_bytes()[..valid]).into_owned();
+            let (line, column) = crate::diagnostics::line_col(&prefix, valid);
             single(
                 Diagnostic::error("encoding", "the file is not valid UTF-8")
                     .in_file(&file)
-                    .at(0, 0)
-                    .with_hint(format!(
-                        "save it as UTF-8 (invalid byte at offset {})",
-                        e.utf8_error().valid_up_to()
-                    )),
+                    .at(line, column)
+                    .with_hint(format!("save it as UTF-8 (invalid byte at offset {valid})")),
             )
         })?;
         Config::parse(root, &text)

@@ -161,6 +161,20 @@ pub fn line_col(source: &str, offset: usize) -> (usize, usize) {
     (line, column)
 }
 
+/// Decodes a user's file as UTF-8; otherwise an `encoding` error at the line
+/// and column of the first invalid byte, with `hint`.
+pub fn decode_utf8(bytes: Vec<u8>, file: &Path, hint: &str) -> Result<String, Diagnostic> {
+    String::from_utf8(bytes).map_err(|e| {
+        let valid = e.utf8_error().valid_up_to();
+        let prefix = String::from_utf8_lossy(&e.as_bytes()[..valid]).into_owned();
+        let (line, column) = line_col(&prefix, valid);
+        Diagnostic::error("encoding", "the file is not valid UTF-8")
+            .in_file(file)
+            .at(line, column)
+            .with_hint(hint)
+    })
+}
+
 /// All diagnostics of one run, in a stable order.
 #[derive(Debug, Default, Clone)]
 pub struct Diagnostics {

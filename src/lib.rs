@@ -34,6 +34,8 @@ pub mod config;
 pub mod content;
 pub mod date;
 pub mod diagnostics;
+#[doc(hidden)]
+pub mod fuzzing;
 pub mod import;
 pub mod incremental;
 pub mod jsonld;

@@ -13,6 +13,7 @@ use clap::Parser;
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 fn main() -> ExitCode {
+    praxis::citations::engine::hide_recovered_panics();
     let cli = praxis::cli::Cli::parse();
     ExitCode::from(praxis::cli::run(cli))
 }

@@ -568,10 +568,12 @@ fn template_source(
         let rel = PathBuf::from("themes").join(theme_name).join(name);
         let path = site.config.root.join(&rel);
         if path.is_file() {
-            let text = std::fs::read_to_string(&path).map_err(|e| {
+            let bytes = std::fs::read(&path).map_err(|e| {
                 Diagnostic::error("io", format!("cannot read the card template: {e}"))
                     .in_file(rel.clone())
             })?;
+            let text =
+                crate::diagnostics::decode_utf8(bytes, &rel, "save the card template as UTF-8")?;
             return Ok((text, Origin::Site(rel)));
         }
     }
@@ -629,6 +631,8 @@ pub struct Drawer {
     geometry: Geometry,
     tera: Tera,
     origin: Origin,
+    /// The template's text, to locate errors in the SVG it renders.
+    template: String,
     fonts: Fonts,
     site_title: String,
     has_logo: bool,
@@ -647,13 +651,33 @@ impl Drawer {
         cache: Option<&Path>,
         format: Format,
     ) -> Result<Drawer, Diagnostics> {
+        match template_source(site, theme, format) {
+            Ok((text, origin)) => Drawer::with_template(site, cache, format, text, origin),
+            Err(d) => {
+                let mut ds = Diagnostics::new();
+                ds.push(d);
+                // Report font and logo problems in the same run.
+                let _ = Fonts::load(&site.config).map_err(|d| ds.push(d));
+                let _ = logo_uri(site).map_err(|d| ds.push(d));
+                Err(ds)
+            }
+        }
+    }
+
+    /// [`Drawer::new`] with the `card.svg` template's text and origin given.
+    pub fn with_template(
+        site: &Site,
+        cache: Option<&Path>,
+        format: Format,
+        text: String,
+        origin: Origin,
+    ) -> Result<Drawer, Diagnostics> {
         let name = format.template();
         let geometry = format.geometry();
         let mut ds = Diagnostics::new();
         let fonts = Fonts::load(&site.config).map_err(|d| ds.push(d));
         let logo = logo_uri(site).map_err(|d| ds.push(d));
-        let source = template_source(site, theme, format).map_err(|d| ds.push(d));
-        let (Ok(fonts), Ok(logo), Ok((text, origin))) = (fonts, logo, source) else {
+        let (Ok(fonts), Ok(logo)) = (fonts, logo) else {
             return Err(ds);
         };
         let origins = HashMap::from([(name.to_owned(), origin.clone())]);
@@ -698,6 +722,7 @@ impl Drawer {
             geometry,
             tera,
             origin,
+            template: text,
             fonts,
             site_title: site.config.title.clone(),
             has_logo: logo.is_some(),
@@ -767,17 +792,70 @@ impl Drawer {
         Some(self.cache.as_ref()?.join(format!("{key}.png")))
     }
 
+    /// [`Drawer::draw`], failing with a diagnostic in the template's file at
+    /// the template line the broken SVG came from (where that can be told).
+    pub fn draw_diagnosed(&self, svg: &str) -> Result<Vec<u8>, Diagnostic> {
+        let hint = "card.svg must render to valid SVG; values are XML-escaped automatically";
+        let tree = usvg::Tree::from_str(svg, &self.options).map_err(|e| {
+            let (line, column, at) = svg_error_place(&self.template, svg, &e);
+            let mut d = Diagnostic::error("cards", format!("cannot draw the share card: {e}{at}"))
+                .in_file(self.origin.display())
+                .at(line, column)
+                .with_hint(hint);
+            d.snippet = self.template.lines().nth(line - 1).map(str::to_owned);
+            d
+        })?;
+        self.draw_tree(&tree).map_err(|e| {
+            Diagnostic::error("cards", format!("cannot draw the share card: {e}"))
+                .in_file(self.origin.display())
+                .at(1, 1)
+                .with_hint(hint)
+        })
+    }
+
     /// Rasterises an SVG into a PNG.
     pub fn draw(&self, svg: &str) -> Result<Vec<u8>, String> {
         let tree = usvg::Tree::from_str(svg, &self.options).map_err(|e| e.to_string())?;
+        self.draw_tree(&tree)
+    }
+
+    fn draw_tree(&self, tree: &usvg::Tree) -> Result<Vec<u8>, String> {
         let (w, h) = (self.geometry.width, self.geometry.height);
         let mut pixmap =
             tiny_skia::Pixmap::new(w, h).ok_or_else(|| "cannot allocate".to_owned())?;
         let size = tree.size();
         let transform =
             tiny_skia::Transform::from_scale(w as f32 / size.width(), h as f32 / size.height());
-        resvg::render(&tree, transform, &mut pixmap.as_mut());
+        resvg::render(tree, transform, &mut pixmap.as_mut());
         encode_png(&pixmap).map_err(|e| e.to_string())
+    }
+}
+
+/// Where in `template` (1-based line and column) an SVG error in the `svg` it
+/// rendered belongs, and a note on the place in the SVG when that differs.
+/// Tera keeps the template's lines outside loops, so the SVG's line is looked
+/// up in the template by its text; otherwise the same line number is used
+/// (the last line when the template is shorter).
+fn svg_error_place(template: &str, svg: &str, err: &usvg::Error) -> (usize, usize, String) {
+    let lines: Vec<&str> = template.lines().collect();
+    let last = lines.len().max(1);
+    let usvg::Error::ParsingFailed(xml) = err else {
+        // About the whole picture (size, too many elements): the `<svg` tag.
+        let at = template.find("<svg").unwrap_or(0);
+        let (line, column) = crate::diagnostics::line_col(template, at);
+        return (line, column, String::new());
+    };
+    let pos = xml.pos();
+    let (row, col) = (pos.row as usize, pos.col as usize);
+    let svg_line = svg.lines().nth(row.saturating_sub(1)).unwrap_or("");
+    let width = |l: usize| lines.get(l - 1).map_or(0, |t| t.chars().count());
+    if row >= 1 && lines.get(row - 1) == Some(&svg_line) {
+        return (row, col.min(width(row) + 1), String::new());
+    }
+    let note = format!(" (line {row}, column {col} of the SVG the template renders)");
+    match lines.iter().position(|l| *l == svg_line) {
+        Some(i) => (i + 1, col.min(width(i + 1) + 1), note),
+        None => (row.clamp(1, last), 1, note),
     }
 }
 
@@ -1008,13 +1086,7 @@ fn draw_jobs(
     let pngs: HashMap<&str, Result<Content, Diagnostic>> = to_draw
         .par_iter()
         .map(|&(key, svg)| {
-            let png = drawer.draw(svg).map_err(|e| {
-                Diagnostic::error("cards", format!("cannot draw the share card: {e}"))
-                    .in_file(drawer.origin.display())
-                    .with_hint(
-                        "card.svg must render to valid SVG; values are XML-escaped automatically",
-                    )
-            });
+            let png = drawer.draw_diagnosed(svg);
             // Once in the cache, the output copies the file: the PNG need
             // not stay in memory. A cache that cannot be written only costs time.
             let content = png.map(|png| match drawer.cache_file(key) {

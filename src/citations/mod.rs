@@ -8,6 +8,7 @@
 //! style says. No style is formatted by hand.
 
 pub mod casing;
+pub mod engine;
 pub mod load;
 pub mod style;
 pub mod syntax;
@@ -56,23 +57,8 @@ impl Bibliography {
     pub fn load(root: &Path, files: &[PathBuf], ds: &mut Diagnostics) -> Bibliography {
         let mut bib = Bibliography::default();
         for rel in files {
-            let path = root.join(rel);
-            let text = match std::fs::read(&path) {
-                Ok(bytes) => match String::from_utf8(bytes) {
-                    Ok(t) => t,
-                    Err(e) => {
-                        let valid = e.utf8_error().valid_up_to();
-                        let prefix = String::from_utf8_lossy(&e.as_bytes()[..valid]).into_owned();
-                        let (line, col) = crate::diagnostics::line_col(&prefix, valid);
-                        ds.push(
-                            Diagnostic::error("encoding", "the bibliography is not valid UTF-8")
-                                .in_file(rel)
-                                .at(line, col)
-                                .with_hint("save it as UTF-8 (reference managers offer it in their export settings)"),
-                        );
-                        continue;
-                    }
-                },
+            match std::fs::read(root.join(rel)) {
+                Ok(bytes) => bib.add_file(rel, bytes, ds),
                 Err(e) => {
                     ds.push(
                         Diagnostic::error(
@@ -82,29 +68,48 @@ impl Bibliography {
                         .in_file(rel)
                         .with_hint("check the path in `bibliography` (relative to the site root)"),
                     );
-                    continue;
                 }
-            };
-            match load::load(text.strip_prefix('\u{feff}').unwrap_or(&text), rel) {
-                Ok(loaded) => {
-                    let mut english: HashMap<String, Entry> = loaded.english.into_iter().collect();
-                    for (entry, line) in loaded.entries {
-                        let en = english.remove(entry.key());
-                        bib.add(
-                            entry,
-                            Origin {
-                                file: rel.clone(),
-                                line,
-                            },
-                            en,
-                            ds,
-                        );
-                    }
-                }
-                Err(errors) => ds.extend(errors),
             }
         }
         bib
+    }
+
+    /// Adds the entries of one bibliography file (`rel`, by its ending) given
+    /// its bytes; reports errors and duplicate keys.
+    pub fn add_file(&mut self, rel: &Path, bytes: Vec<u8>, ds: &mut Diagnostics) {
+        let text = match String::from_utf8(bytes) {
+            Ok(t) => t,
+            Err(e) => {
+                let valid = e.utf8_error().valid_up_to();
+                let prefix = String::from_utf8_lossy(&e.as_bytes()[..valid]).into_owned();
+                let (line, col) = crate::diagnostics::line_col(&prefix, valid);
+                ds.push(
+                    Diagnostic::error("encoding", "the bibliography is not valid UTF-8")
+                        .in_file(rel)
+                        .at(line, col)
+                        .with_hint("save it as UTF-8 (reference managers offer it in their export settings)"),
+                );
+                return;
+            }
+        };
+        match load::load(text.strip_prefix('\u{feff}').unwrap_or(&text), rel) {
+            Ok(loaded) => {
+                let mut english: HashMap<String, Entry> = loaded.english.into_iter().collect();
+                for (entry, line) in loaded.entries {
+                    let en = english.remove(entry.key());
+                    self.add(
+                        entry,
+                        Origin {
+                            file: rel.to_path_buf(),
+                            line,
+                        },
+                        en,
+                        ds,
+                    );
+                }
+            }
+            Err(errors) => ds.extend(errors),
+        }
     }
 
     fn add(&mut self, entry: Entry, origin: Origin, english: Option<Entry>, ds: &mut Diagnostics) {
@@ -401,19 +406,21 @@ impl Citer<'_> {
 
     /// Formats one entry as the reference list shows it, numbered 1.
     fn format_alone(&self, e: &Entry) -> FormattedEntry {
-        let mut driver: BibliographyDriver<'_, Entry> = BibliographyDriver::new();
-        driver.citation(CitationRequest::new(
-            vec![CitationItem::with_entry(e)],
-            self.style,
-            Some(self.locale.clone()),
-            self.locales,
-            None,
-        ));
-        let rendered = driver.finish(BibliographyRequest::new(
-            self.style,
-            Some(self.locale.clone()),
-            self.locales,
-        ));
+        let rendered = engine::run(self.style, self.style, |style, _| {
+            let mut driver: BibliographyDriver<'_, Entry> = BibliographyDriver::new();
+            driver.citation(CitationRequest::new(
+                vec![CitationItem::with_entry(e)],
+                style,
+                Some(self.locale.clone()),
+                self.locales,
+                None,
+            ));
+            driver.finish(BibliographyRequest::new(
+                style,
+                Some(self.locale.clone()),
+                self.locales,
+            ))
+        });
         let item = rendered
             .bibliography
             .and_then(|b| b.items.into_iter().next());
@@ -642,29 +649,34 @@ impl<'a> Citer<'a> {
                 return (hits, None);
             }
         }
-        let mut driver: BibliographyDriver<'e, Entry> = BibliographyDriver::new();
         let mut requests = Vec::with_capacity(plan.len());
-        let mut n = 0usize;
+        let mut batches = Vec::new();
         for (_, items, _, _) in plan.iter_mut() {
             if items.is_empty() {
                 requests.push(None);
                 continue;
             }
-            driver.citation(CitationRequest::new(
-                std::mem::take(items),
-                self.style,
+            requests.push(Some(batches.len()));
+            batches.push(std::mem::take(items));
+        }
+        let finish_style = shared.map_or(self.style, |sh| sh.marker_style);
+        let rendered = engine::run(self.style, finish_style, |cite_style, finish_style| {
+            let mut driver: BibliographyDriver<'_, Entry> = BibliographyDriver::new();
+            for items in &batches {
+                driver.citation(CitationRequest::new(
+                    items.clone(),
+                    cite_style,
+                    Some(self.locale.clone()),
+                    self.locales,
+                    None,
+                ));
+            }
+            driver.finish(BibliographyRequest::new(
+                finish_style,
                 Some(self.locale.clone()),
                 self.locales,
-                None,
-            ));
-            requests.push(Some(n));
-            n += 1;
-        }
-        let rendered = driver.finish(BibliographyRequest::new(
-            shared.map_or(self.style, |sh| sh.marker_style),
-            Some(self.locale.clone()),
-            self.locales,
-        ));
+            ))
+        });
         let markers: Vec<Option<String>> = requests
             .iter()
             .map(|r| {

@@ -39,88 +39,87 @@ pub fn load(style: &CitationStyle, root: &Path) -> Result<IndependentStyle, Diag
             ))),
         },
         CitationStyle::CslFile(rel) => {
-            let text = std::fs::read_to_string(root.join(rel)).map_err(|e| {
+            let bytes = std::fs::read(root.join(rel)).map_err(|e| {
                 Diagnostic::error("config", format!("cannot read the citation style: {e}"))
                     .in_file(rel)
                     .with_hint("give the path of a .csl file relative to the site root")
             })?;
-            parse_csl_file(&text, rel)
+            parse(bytes, Path::new(rel))
         }
     }
 }
 
-const CSL_HINT: &str = "use an independent CSL 1.0 style, e.g. from the Zotero style repository";
-
-/// Parses a user's `.csl` file. The CSL reader reports neither line nor
-/// column, so the XML is checked first: a file that is not well-formed XML
-/// gets the line and column of the fault, and one whose root is not a CSL
-/// `<style>` the position of the root element.
-fn parse_csl_file(text: &str, rel: &Path) -> Result<IndependentStyle, Diagnostic> {
+/// Parses the bytes of a user's `.csl` file (`rel`, for diagnostics).
+pub fn parse(bytes: Vec<u8>, rel: &Path) -> Result<IndependentStyle, Diagnostic> {
+    let text = crate::diagnostics::decode_utf8(bytes, rel, "save the style as UTF-8")?;
+    let hint = "use an independent CSL 1.0 style, e.g. from the Zotero style repository";
+    // The CSL reader gives no position: well-formedness is checked first, with
+    // one, and a style it rejects is located by the path it reports.
     let options = roxmltree::ParsingOptions {
         allow_dtd: true,
         ..roxmltree::ParsingOptions::default()
     };
-    let doc = match roxmltree::Document::parse_with_options(text, options) {
-        Ok(doc) => doc,
-        Err(e) => {
-            let pos = e.pos();
-            let message = e.to_string().replace(&format!(" at {pos}"), "");
-            return Err(at_position(
-                Diagnostic::error(
-                    "config",
-                    format!("the CSL style is not well-formed XML: {message}"),
-                ),
-                text,
-                pos.row as usize,
-                pos.col as usize,
-            )
+    let doc = roxmltree::Document::parse_with_options(&text, options).map_err(|e| {
+        let pos = e.pos();
+        let what = e.to_string();
+        let what = what.strip_suffix(&format!(" at {pos}")).unwrap_or(&what);
+        let mut d = Diagnostic::error("config", format!("the CSL style does not parse: {what}"))
             .in_file(rel)
-            .with_hint(
-                "an editor with XML support shows the fault; or start again from a style \
-                 from the Zotero style repository",
-            ));
-        }
-    };
+            .at(pos.row as usize, pos.col as usize)
+            .with_hint(hint);
+        d.snippet = text
+            .lines()
+            .nth(d.line.saturating_sub(1))
+            .map(str::to_owned);
+        d
+    })?;
     let root = doc.root_element();
     if root.tag_name().name() != "style" {
-        let pos = doc.text_pos_at(root.range().start);
-        return Err(at_position(
-            Diagnostic::error(
-                "config",
-                format!(
-                    "the file's root element is `<{}>`, not a CSL `<style>`",
-                    root.tag_name().name()
-                ),
+        return Err(Diagnostic::error(
+            "config",
+            format!(
+                "the file's root element is `<{}>`, not a CSL `<style>`",
+                root.tag_name().name()
             ),
-            text,
-            pos.row as usize,
-            pos.col as usize,
         )
         .in_file(rel)
-        .with_hint(CSL_HINT));
+        .at_offset(&text, root.range().start)
+        .with_hint(hint));
     }
-    IndependentStyle::from_xml(text).map_err(|e| {
-        let pos = doc.text_pos_at(root.range().start);
-        at_position(
-            Diagnostic::error(
-                "config",
-                format!("the CSL style is not a valid CSL 1.0 style: {e}"),
-            ),
-            text,
-            pos.row as usize,
-            pos.col as usize,
-        )
-        .in_file(rel)
-        .with_hint(CSL_HINT)
+    IndependentStyle::from_xml(&text).map_err(|e| {
+        let path = e.path.as_ref().map(ToString::to_string).unwrap_or_default();
+        let offset = element_at(&doc, &path);
+        let shown = if path.is_empty() || path == "?" {
+            e.source.to_string()
+        } else {
+            format!("{} (at `{path}`)", e.source)
+        };
+        Diagnostic::error("config", format!("the CSL style does not parse: {shown}"))
+            .in_file(rel)
+            .at_offset(&text, offset)
+            .with_hint(hint)
     })
 }
 
-/// Sets line, column and the source line of a diagnostic.
-fn at_position(d: Diagnostic, text: &str, line: usize, column: usize) -> Diagnostic {
-    Diagnostic {
-        snippet: text.lines().nth(line.saturating_sub(1)).map(str::to_owned),
-        ..d.at(line, column)
+/// Byte offset of the deepest element along a serde path like
+/// `citation.layout.$value[2].@variable` (the root element when none matches).
+fn element_at(doc: &roxmltree::Document<'_>, path: &str) -> usize {
+    let mut node = doc.root_element();
+    for segment in path.split('.') {
+        let name = segment.split('[').next().unwrap_or("");
+        if name.is_empty() || name.starts_with('@') || name.starts_with('$') {
+            continue;
+        }
+        let wanted = name.replace('_', "-");
+        match node
+            .children()
+            .find(|c| c.is_element() && c.tag_name().name() == wanted)
+        {
+            Some(child) => node = child,
+            None => break,
+        }
     }
+    node.range().start
 }
 
 /// The CSL locales shipped in `styles/locales/`.
@@ -173,28 +172,32 @@ mod tests {
     }
 
     #[test]
-    fn a_broken_csl_file_is_located() {
-        let rel = Path::new("styles/x.csl");
-        let e = parse_csl_file(
-            "<?xml version=\"1.0\"?>\n<style>\n  <info>\n</style>\n",
-            rel,
+    fn a_broken_style_is_an_error_at_its_line() {
+        let d = parse(
+            b"<?xml version=\"1.0\"?>\n<style class=\"in-text\"\n<info></info>\n".to_vec(),
+            Path::new("mine.csl"),
         )
-        .expect_err("malformed");
-        assert_eq!((e.line, e.column), (4, 1), "{e:?}");
-        assert_eq!(e.snippet.as_deref(), Some("</style>"));
-        assert!(e.message.contains("not well-formed XML"), "{}", e.message);
-        assert!(!e.message.contains(" at 4:"), "{}", e.message);
-        let e = parse_csl_file("<?xml version=\"1.0\"?>\n\n<html/>\n", rel).expect_err("root");
-        assert_eq!((e.line, e.column), (3, 1));
-        assert!(e.message.contains("`<html>`"), "{}", e.message);
-        let e = parse_csl_file("<style xmlns=\"http://purl.org/net/xbiblio/csl\"/>", rel)
-            .expect_err("invalid");
-        assert_eq!(e.line, 1);
-        assert!(
-            e.message.contains("not a valid CSL 1.0 style"),
-            "{}",
-            e.message
-        );
+        .expect_err("not well-formed");
+        assert_eq!((d.line, d.column), (3, 1), "{}", d.render(false));
+
+        let d = parse(
+            b"<?xml version=\"1.0\"?>\n<style class=\"in-text\" version=\"1.0\">\n  <info/>\n</style>\n".to_vec(),
+            Path::new("mine.csl"),
+        )
+        .expect_err("the info has no id");
+        assert_eq!((d.line, d.column), (3, 3), "{}", d.render(false));
+        assert!(d.message.contains("(at `info`)"), "{}", d.message);
+
+        let d = parse(
+            b"<?xml version=\"1.0\"?>\n\n<html/>\n".to_vec(),
+            Path::new("x.csl"),
+        )
+        .expect_err("not a style");
+        assert_eq!((d.line, d.column), (3, 1), "{}", d.render(false));
+        assert!(d.message.contains("`<html>`"), "{}", d.message);
+
+        let d = parse(vec![b'<', 0xff], Path::new("mine.csl")).expect_err("not UTF-8");
+        assert_eq!((d.code, d.line, d.column), ("encoding", 1, 2));
     }
 
     #[test]

@@ -404,6 +404,17 @@ fn read_memoised(
 fn read_markdown(rel: &str, abs: &Path, config: &Config) -> Result<Loaded, Diagnostic> {
     let file = Path::new("content").join(rel);
     let bytes = size_limit::read_markdown_bytes(abs, &file, size_limit::MAX_MARKDOWN_BYTES)?;
+    parse_markdown(rel, bytes, config)
+}
+
+/// Decodes and splits one Markdown file (`rel` is relative to `content/`) and
+/// parses its front matter; the file's bytes are given, nothing is read.
+pub(crate) fn parse_markdown(
+    rel: &str,
+    bytes: Vec<u8>,
+    config: &Config,
+) -> Result<Loaded, Diagnostic> {
+    let file = Path::new("content").join(rel);
     let text = String::from_utf8(bytes).map_err(|e| {
         let valid = e.utf8_error().valid_up_to();
         let prefix = String::from_utf8_lossy(&e.as_bytes()[..valid]).into_owned();
@@ -467,6 +478,20 @@ fn read_markdown(rel: &str, abs: &Path, config: &Config) -> Result<Loaded, Diagn
         section_fm,
         key_offsets,
     })
+}
+
+/// Assembles a site from files already parsed by [`parse_markdown`] (no
+/// assets): the same checks [`load`] makes, without reading `content/`.
+pub(crate) fn assemble(
+    config: Config,
+    opts: LoadOptions,
+    files: Vec<Loaded>,
+    ds: &mut Diagnostics,
+) -> Site {
+    let mut asm = Assembler::new(config, opts);
+    asm.assemble(files, ds);
+    asm.check_outputs(ds);
+    asm.finish()
 }
 
 /// Builds sections and pages from loaded files; collects diagnostics on the way.

@@ -583,8 +583,40 @@ pub(crate) fn template_error(
         .with_hint(format!(
             "create templates/{name} in the site, or use a template of the theme (page.html, section.html, index.html)"
         )),
-        _ => Diagnostic::error("template", format!("{err}{what}")),
+        // Unknown filters, tests and functions come as a report:
+        // "error: Unknown filter `x`\n --> card.svg:1:11\n …".
+        tera::ErrorKind::Msg(report) => match report_place(report) {
+            Some((message, name, line, column)) => {
+                Diagnostic::error("template", format!("template error{what}: {message}"))
+                    .in_file(file_of(name))
+                    .at(line, column)
+                    .with_hint("check the name: Tera's built-in filters and functions are listed at https://keats.github.io/tera/")
+            }
+            None => located_by_origin(Diagnostic::error("template", format!("{err}{what}")), origins),
+        },
+        _ => located_by_origin(Diagnostic::error("template", format!("{err}{what}")), origins),
     }
+}
+
+/// The file of a template error that does not say which: the only template there is.
+fn located_by_origin(d: Diagnostic, origins: &HashMap<String, Origin>) -> Diagnostic {
+    match origins.values().next() {
+        Some(o) if origins.len() == 1 => d.in_file(o.display()).at(1, 1),
+        _ => d,
+    }
+}
+
+/// `(message, template, line, column)` of the first error in a Tera report.
+fn report_place(report: &str) -> Option<(&str, &str, usize, usize)> {
+    let message = report.lines().find_map(|l| l.strip_prefix("error: "))?;
+    let place = report
+        .lines()
+        .find_map(|l| l.trim_start().strip_prefix("--> "))?;
+    let mut parts = place.rsplitn(3, ':');
+    let column = parts.next()?.trim().parse().ok()?;
+    let line = parts.next()?.trim().parse().ok()?;
+    let name = parts.next()?;
+    Some((message, name, line, column))
 }
 
 impl<'m> Renderer<'m> {
@@ -964,6 +996,17 @@ impl<'m> Renderer<'m> {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn tera_reports_give_their_place() {
+        let report =
+            "error: Unknown filter `nroud`\n --> card.svg:2:11\n  |\n2 | {{ x | nroud }}\n";
+        assert_eq!(
+            super::report_place(report),
+            Some(("Unknown filter `nroud`", "card.svg", 2, 11))
+        );
+        assert_eq!(super::report_place("error: no place"), None);
+    }
+
     use super::*;
 
     #[test]

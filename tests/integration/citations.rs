@@ -286,7 +286,7 @@ fn a_csl_file_that_does_not_parse_is_an_error() {
     s.write("broken.csl", "<style>not csl</style>");
     let msgs = render(&s.errors());
     assert!(
-        msgs.contains("broken.csl:1:1: the CSL style is not a valid CSL 1.0 style"),
+        msgs.contains("broken.csl:1:1: the CSL style does not parse"),
         "{msgs}"
     );
 }

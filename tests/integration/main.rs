@@ -11,6 +11,7 @@ mod cli;
 mod confidentiality;
 mod example_site;
 mod full_disk;
+mod fuzz_regressions;
 mod hardening;
 mod import;
 mod incremental;

@@ -1,0 +1,6 @@
+#![no_main]
+//! Fuzz target: see `praxis::fuzzing::bibliography`.
+
+use libfuzzer_sys::fuzz_target;
+
+fuzz_target!(|data: &[u8]| praxis::fuzzing::fuzz(praxis::fuzzing::bibliography, data));
