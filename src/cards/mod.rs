@@ -23,7 +23,7 @@ mod progress;
 pub mod text;
 pub mod typography;
 
-use std::collections::{HashMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -475,8 +475,12 @@ fn first_paragraph(html: &str) -> String {
         .replace("&amp;", "&")
 }
 
-fn page_text(site: &Site, md: &MarkdownOutput, theme: &ThemeFiles, p: &Page) -> CardText {
-    let strings = theme.strings_for(&p.lang);
+fn page_text(
+    site: &Site,
+    md: &MarkdownOutput,
+    strings: &BTreeMap<String, String>,
+    p: &Page,
+) -> CardText {
     let description = match p.fm.description.as_deref().filter(|d| !d.trim().is_empty()) {
         Some(d) => d.to_owned(),
         None => first_sentence(&first_paragraph(&md.pages[p.id.0 as usize].html), 220),
@@ -955,6 +959,7 @@ pub fn generate(
     }
     // Page images are copied; only drawn cards need the drawer.
     let mut drawn = Vec::new();
+    let mut strings: HashMap<&str, BTreeMap<String, String>> = HashMap::new();
     for mut job in jobs {
         match &job.target.source {
             CardSource::Image(src) => {
@@ -981,7 +986,11 @@ pub fn generate(
             }
             CardSource::Drawn => {
                 if let Some(p) = job.page {
-                    job.text = page_text(site, md, theme, p);
+                    // The UI strings once per language, not per card.
+                    let strings = strings
+                        .entry(p.lang.as_str())
+                        .or_insert_with(|| theme.strings_for(&p.lang));
+                    job.text = page_text(site, md, strings, p);
                 }
                 drawn.push(job);
             }
