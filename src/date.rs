@@ -75,6 +75,15 @@ fn primary_subtag(lang: &str) -> &str {
     lang.split(['-', '_']).next().unwrap_or(lang)
 }
 
+/// Whether `word` (any case) is the full name of a month in English,
+/// German, French or Dutch, as dates are written on pages.
+pub fn is_month_name(word: &str) -> bool {
+    [MONTHS_EN, MONTHS_DE, MONTHS_FR, MONTHS_NL]
+        .iter()
+        .flatten()
+        .any(|m| m.len() == word.len() && m.to_lowercase() == word.to_lowercase())
+}
+
 const MONTHS_EN: [&str; 12] = [
     "January",
     "February",

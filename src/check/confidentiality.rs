@@ -462,78 +462,16 @@ fn ibans(line: &str, out: &mut Vec<Finding>) {
 
 // ---------------------------------------------------------------- dates
 
-const MONTHS: &[&str] = &[
-    // de
-    "januar",
-    "jänner",
-    "februar",
-    "märz",
-    "april",
-    "mai",
-    "juni",
-    "juli",
-    "august",
-    "september",
-    "oktober",
-    "november",
-    "dezember",
-    // en
-    "january",
-    "february",
-    "march",
-    "may",
-    "june",
-    "july",
-    "october",
-    "december",
-    // fr
-    "janvier",
-    "février",
-    "mars",
-    "avril",
-    "juin",
-    "juillet",
-    "août",
-    "septembre",
-    "octobre",
-    "novembre",
-    "décembre",
-    // nl
-    "januari",
-    "februari",
-    "maart",
-    "mei",
-    "augustus",
-    "oktober",
-    // abbreviations
-    "jan",
-    "feb",
-    "mär",
-    "mar",
-    "apr",
-    "jun",
-    "jul",
-    "aug",
-    "sep",
-    "sept",
-    "okt",
-    "oct",
-    "nov",
-    "dez",
-    "dec",
-    "janv",
-    "févr",
-    "avr",
-    "juil",
-    "déc",
-    "mrt",
-    "jan.",
-    "feb.",
+/// Month names besides the full ones of `date` (see [`is_month`]): the
+/// Austrian January and the usual abbreviations.
+const MONTH_VARIANTS: &[&str] = &[
+    "jänner", "jan", "feb", "mär", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "okt", "oct",
+    "nov", "dez", "dec", "janv", "févr", "avr", "juil", "déc", "mrt",
 ];
 
 fn is_month(word: &str) -> bool {
-    let w = word.trim_end_matches('.').to_lowercase();
-    MONTHS.iter().any(|m| m.trim_end_matches('.') == w)
+    let w = word.trim_end_matches('.');
+    crate::date::is_month_name(w) || MONTH_VARIANTS.contains(&w.to_lowercase().as_str())
 }
 
 /// A word of a line: start and end byte, and the text.
@@ -1223,6 +1161,25 @@ mod tests {
         )
         .expect("config");
         Own::from_config(&cfg)
+    }
+
+    #[test]
+    fn month_names_in_four_languages_and_abbreviated() {
+        for m in [
+            "März",
+            "MARCH",
+            "août",
+            "Jänner",
+            "mrt.",
+            "Sept",
+            "décembre",
+            "mei",
+        ] {
+            assert!(is_month(m), "{m}");
+        }
+        for w in ["Marsch", "maybe", "dezent", "Mais"] {
+            assert!(!is_month(w), "{w}");
+        }
     }
 
     #[test]
