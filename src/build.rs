@@ -36,6 +36,10 @@ pub struct BuildOptions {
     /// Where drawn share cards are kept between builds; `None` draws every
     /// card anew and writes nothing. Defaults to `.praxis-cache/cards/` in the site root.
     pub card_cache: Option<PathBuf>,
+    /// Where formatted references are kept between builds
+    /// ([`crate::citations::cache`]); `None` formats them anew and writes
+    /// nothing. Defaults to `.praxis-cache/citations/` in the site root.
+    pub citation_cache: Option<PathBuf>,
     /// Draw share cards at all (`praxis check` does not: it writes nothing and
     /// needs no images).
     pub draw_cards: bool,
@@ -46,6 +50,7 @@ impl BuildOptions {
         let root = root.into();
         BuildOptions {
             card_cache: Some(root.join(crate::cards::CACHE_DIR)),
+            citation_cache: Some(root.join(crate::citations::cache::CACHE_DIR)),
             draw_cards: true,
             root,
             output_dir: None,
@@ -170,7 +175,13 @@ fn build_stages(opts: &BuildOptions, memo: Option<&Memo>) -> Result<Built, Build
     };
 
     lap("load");
-    let md = render::render_markdown_with(&site, &mut ds, memo);
+    // A rebuild in `serve` formats only the references of the edited page:
+    // reading the cache would cost more than it saves.
+    let cite_cache = opts
+        .citation_cache
+        .as_deref()
+        .filter(|_| memo.is_none_or(Memo::is_empty));
+    let md = render::render_markdown_with(&site, &mut ds, memo, cite_cache);
     lap("markdown");
     let renderer = match Renderer::with_memo(&site, &theme, md.has_highlighted_code, memo) {
         Ok(r) => Some(r),

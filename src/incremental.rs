@@ -275,6 +275,11 @@ impl Memo {
         }
     }
 
+    /// Whether no build has left anything here yet.
+    pub fn is_empty(&self) -> bool {
+        self.markdown.old.is_empty()
+    }
+
     /// Forgets everything (e.g. after a failed build left tables half-turned).
     pub fn clear(&mut self) {
         self.files

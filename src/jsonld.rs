@@ -84,23 +84,32 @@ fn specialty(s: &str) -> Value {
 /// `\u0026` (still the same JSON), so the text can never close the element or
 /// open a comment.
 pub fn script_safe(v: &Value) -> String {
-    let s = v.to_string();
-    let mut out = String::with_capacity(s.len() + 16);
+    // Serialising a `Value` cannot fail: its keys are strings.
+    let json = serde_json::to_vec(v).unwrap_or_default();
+    let mut out = Vec::with_capacity(json.len() + 16);
     let mut copied = 0;
-    for (i, c) in s.match_indices(['<', '>', '&', '\u{2028}', '\u{2029}']) {
-        out.push_str(&s[copied..i]);
-        out.push_str(match c {
-            "<" => "\\u003c",
-            ">" => "\\u003e",
-            "&" => "\\u0026",
-            // Line and paragraph separators are valid JSON but not valid in old JS parsers.
-            "\u{2028}" => "\\u2028",
-            _ => "\\u2029",
-        });
-        copied = i + c.len();
+    // Byte by byte: what is replaced is ASCII or a whole three-byte character,
+    // so the result stays UTF-8.
+    for (i, &b) in json.iter().enumerate() {
+        let (escaped, len): (&[u8], usize) = match b {
+            b'<' => (b"\\u003c", 1),
+            b'>' => (b"\\u003e", 1),
+            b'&' => (b"\\u0026", 1),
+            // Line and paragraph separators (E2 80 A8/A9) are valid JSON but
+            // not valid in old JS parsers.
+            0xE2 => match json.get(i + 1..i + 3) {
+                Some([0x80, 0xA8]) => (b"\\u2028", 3),
+                Some([0x80, 0xA9]) => (b"\\u2029", 3),
+                _ => continue,
+            },
+            _ => continue,
+        };
+        out.extend_from_slice(&json[copied..i]);
+        out.extend_from_slice(escaped);
+        copied = i + len;
     }
-    out.push_str(&s[copied..]);
-    out
+    out.extend_from_slice(&json[copied..]);
+    String::from_utf8(out).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
 }
 
 fn insert_str(m: &mut Map<String, Value>, key: &str, value: &str) {
@@ -369,6 +378,19 @@ mod tests {
         );
         let back: Value = serde_json::from_str(&s).expect("still JSON");
         assert_eq!(back, v);
+    }
+
+    #[test]
+    fn script_safe_escapes_separators_and_keeps_other_text() {
+        let v = json!({"t": "Müller – “Ärzte” \u{2028}x\u{2029}€ <b>", "n": 3});
+        let s = script_safe(&v);
+        assert_eq!(
+            s,
+            r#"{"n":3,"t":"Müller – “Ärzte” \u2028x\u2029€ \u003cb\u003e"}"#
+        );
+        let back: Value = serde_json::from_str(&s).expect("still JSON");
+        assert_eq!(back, v);
+        assert_eq!(script_safe(&json!("")), r#""""#);
     }
 
     #[test]

@@ -26,6 +26,7 @@
 #![forbid(unsafe_code)]
 
 pub mod build;
+pub mod cache_identity;
 pub mod cards;
 pub mod check;
 pub mod citations;

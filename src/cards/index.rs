@@ -22,26 +22,7 @@ pub struct InputIndex {
     known: HashMap<Key, String>,
 }
 
-/// The binary that lays out cards: its version, and its file's size and time.
-fn identity() -> String {
-    let exe = std::env::current_exe()
-        .ok()
-        .and_then(|p| std::fs::metadata(p).ok());
-    let stamp = exe.map_or((0, 0), |m| {
-        let secs = m
-            .modified()
-            .ok()
-            .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
-            .map_or(0, |d| d.as_nanos());
-        (m.len(), secs)
-    });
-    format!(
-        "praxis {} {} {}",
-        env!("CARGO_PKG_VERSION"),
-        stamp.0,
-        stamp.1
-    )
-}
+use crate::cache_identity::identity;
 
 impl InputIndex {
     /// Reads the index of one card format from the cache folder, if any.
@@ -87,10 +68,7 @@ impl InputIndex {
         for (k, key) in pairs {
             let _ = writeln!(text, "{k:x}\t{key}");
         }
-        let tmp = file.with_extension(format!("tmp{}", std::process::id()));
-        if std::fs::write(&tmp, text).is_ok() && std::fs::rename(&tmp, file).is_err() {
-            let _ = std::fs::remove_file(&tmp);
-        }
+        crate::cache_identity::store(file, text.as_bytes());
     }
 }
 

@@ -7,6 +7,7 @@
 //! citation and of the reference list, numbered by first citation as the
 //! style says. No style is formatted by hand.
 
+pub mod cache;
 pub mod casing;
 pub mod engine;
 pub mod load;
@@ -262,7 +263,7 @@ pub struct Citer<'a> {
 }
 
 /// One entry of a reference list, formatted.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct FormattedEntry {
     /// The number column (`1.`), for numbered styles.
     label_html: Option<String>,

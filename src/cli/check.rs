@@ -74,6 +74,7 @@ pub fn run(args: Args, g: &Global) -> u8 {
         // check writes nothing: no share cards, no card cache.
         draw_cards: false,
         card_cache: None,
+        citation_cache: None,
         ..BuildOptions::new(root)
     };
     if let Some(today) = args.today {

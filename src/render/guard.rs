@@ -84,6 +84,7 @@ mod tests {
     fn build_errors(dir: &Path) -> Vec<Diagnostic> {
         let opts = crate::build::BuildOptions {
             card_cache: None,
+            citation_cache: None,
             draw_cards: false,
             ..crate::build::BuildOptions::new(dir)
         };

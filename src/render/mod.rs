@@ -87,15 +87,17 @@ fn resolve_link(site: &Site, path: &str) -> LinkResult {
     }
 }
 
-/// Per language, one slot per bibliography entry for its formatted text, and
-/// the citation markers formatted so far.
-type EntrySlots = BTreeMap<
-    String,
-    (
-        Vec<std::sync::OnceLock<citations::FormattedEntry>>,
-        citations::MarkerCache,
-    ),
->;
+/// One language's formatted entries (a slot per bibliography entry), the
+/// citation markers formatted so far, and the file they are kept in between
+/// builds.
+struct LangSlots {
+    entries: Vec<std::sync::OnceLock<citations::FormattedEntry>>,
+    markers: citations::MarkerCache,
+    persisted: Option<citations::cache::Persisted>,
+}
+
+/// [`LangSlots`] by language.
+type EntrySlots = BTreeMap<String, LangSlots>;
 
 /// The citation engine's inputs for a build: read once, shared by every page.
 struct CiteSetup {
@@ -111,7 +113,12 @@ struct CiteSetup {
 
 impl CiteSetup {
     /// `None` when the site has no bibliography at all (then `[@key]` stays text).
-    fn new(site: &Site, ds: &mut Diagnostics) -> Option<CiteSetup> {
+    /// `cache` is the folder of [`citations::cache`], if any.
+    fn new(
+        site: &Site,
+        ds: &mut Diagnostics,
+        cache: Option<&std::path::Path>,
+    ) -> Option<CiteSetup> {
         let any_page_bib = site.pages.iter().any(|p| p.fm.bibliography.is_some());
         if site.config.bibliography.is_empty() && !any_page_bib {
             return None;
@@ -128,21 +135,27 @@ impl CiteSetup {
                 return None;
             }
         };
+        let style_key = cache
+            .map(|_| citations::cache::style_key(&site.config.citation_style, &site.config.root));
         let shared = citations::can_share_entries(&style).then(|| {
             let slots = site
                 .config
                 .languages
                 .iter()
                 .map(|l| {
-                    (
-                        l.clone(),
-                        (
-                            (0..bibliography.len())
-                                .map(|_| std::sync::OnceLock::new())
-                                .collect(),
-                            citations::MarkerCache::default(),
-                        ),
-                    )
+                    let mut slots = LangSlots {
+                        entries: (0..bibliography.len())
+                            .map(|_| std::sync::OnceLock::new())
+                            .collect(),
+                        markers: citations::MarkerCache::default(),
+                        persisted: cache
+                            .zip(style_key)
+                            .map(|(dir, style)| citations::cache::Persisted::load(dir, l, style)),
+                    };
+                    if let Some(p) = &mut slots.persisted {
+                        p.fill(&bibliography, &slots.entries, &slots.markers);
+                    }
+                    (l.clone(), slots)
                 })
                 .collect();
             (citations::marker_style(&style), slots)
@@ -156,6 +169,15 @@ impl CiteSetup {
         })
     }
 
+    /// Keeps what this build formatted for the next one.
+    fn store(&self) {
+        for slots in self.shared.iter().flat_map(|(_, s)| s.values()) {
+            if let Some(p) = &slots.persisted {
+                p.store(&self.bibliography, &slots.entries, &slots.markers);
+            }
+        }
+    }
+
     fn citer<'a>(&'a self, lang: &str, page: Option<&'a Bibliography>) -> Citer<'a> {
         Citer {
             site: &self.bibliography,
@@ -164,11 +186,11 @@ impl CiteSetup {
             locales: &self.locales,
             locale: citations::locale_for(lang),
             shared: self.shared.as_ref().and_then(|(marker_style, slots)| {
-                let (cache, markers) = slots.get(lang)?;
+                let slots = slots.get(lang)?;
                 Some(citations::SharedEntries {
                     marker_style,
-                    cache,
-                    markers: self.reuse_markers.then_some(markers),
+                    cache: &slots.entries,
+                    markers: self.reuse_markers.then_some(&slots.markers),
                 })
             }),
         }
@@ -178,20 +200,23 @@ impl CiteSetup {
 /// Renders the Markdown of every page and section, in parallel, then checks
 /// `#anchor` links against the headings of their targets.
 pub fn render_markdown(site: &Site, ds: &mut Diagnostics) -> MarkdownOutput {
-    render_markdown_with(site, ds, None)
+    render_markdown_with(site, ds, None, None)
 }
 
-/// [`render_markdown`], reusing files the memo rendered from the same inputs.
+/// [`render_markdown`], reusing files the memo rendered from the same inputs,
+/// and references formatted by earlier builds kept in `cite_cache`
+/// ([`citations::cache`]).
 pub fn render_markdown_with(
     site: &Site,
     ds: &mut Diagnostics,
     memo: Option<&crate::incremental::Memo>,
+    cite_cache: Option<&std::path::Path>,
 ) -> MarkdownOutput {
     let settings = Settings {
         smart_punctuation: site.config.markdown.smart_punctuation,
         highlight_code: site.config.markdown.highlight_code,
     };
-    let cite_setup = CiteSetup::new(site, ds);
+    let cite_setup = CiteSetup::new(site, ds, cite_cache);
     let page_bibs: Vec<Option<Bibliography>> = site
         .pages
         .iter()
@@ -369,6 +394,9 @@ pub fn render_markdown_with(
         .iter()
         .chain(sections.iter())
         .any(|r| r.has_highlighted_code);
+    if let Some(c) = &cite_setup {
+        c.store();
+    }
     MarkdownOutput {
         pages,
         sections,

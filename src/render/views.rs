@@ -86,8 +86,10 @@ pub struct PageView<'a> {
     /// The reference list (HTML `<ol>`), null when the page cites nothing.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub references: Option<Derived<'a, str>>,
-    /// Plain text of each cited work.
-    pub citations: Derived<'a, [String]>,
+    /// Plain text of each cited work; full pages only (listings do not
+    /// carry every listed page's sources into the template).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub citations: Option<Derived<'a, [String]>>,
     pub word_count: usize,
     pub reading_time: usize,
     pub tags: Vec<TagView<'a>>,
@@ -357,10 +359,10 @@ pub fn page_view<'a>(
             fingerprint,
         }),
         references: r.references.as_deref().filter(|_| full).map(derived),
-        citations: Derived {
+        citations: full.then_some(Derived {
             value: r.cited.as_slice(),
             fingerprint,
-        },
+        }),
         word_count: r.word_count,
         reading_time: reading_time(r.word_count),
         tags: p

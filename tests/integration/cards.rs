@@ -303,6 +303,7 @@ fn without_a_cache_nothing_is_written_into_the_site() {
     let s = site();
     let opts = praxis::build::BuildOptions {
         card_cache: None,
+        citation_cache: None,
         ..s.options()
     };
     let first = praxis::build::build(&opts).expect("builds");

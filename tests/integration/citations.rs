@@ -308,3 +308,30 @@ fn guideline_numbers_link_to_awmf_and_nice() {
     assert!(html.contains("href=\"https://register.awmf.org/de/leitlinien/detail/053-002\""));
     assert!(html.contains("href=\"https://www.nice.org.uk/guidance/ng28\""));
 }
+
+#[test]
+fn formatted_references_are_kept_between_builds_and_follow_the_bibliography() {
+    let s = site("Text [@mcmurray2019] and [@who2023].\n");
+    let first = file(&s.build(), "a/index.html").to_owned();
+    assert!(first.contains("Dapagliflozin in Patients"), "{first}");
+    let cache = s.root().join(".praxis-cache/citations/de-DE.json");
+    let stored = std::fs::read_to_string(&cache).expect("the build keeps its references");
+    // The next build takes the formatted text from the cache.
+    std::fs::write(&cache, stored.replace("Dapagliflozin in", "Kept in")).expect("write");
+    let second = file(&s.build(), "a/index.html").to_owned();
+    assert!(second.contains("Kept in Patients"), "{second}");
+    // An edited entry is formatted anew; the others still come from the cache.
+    s.write(
+        "references.bib",
+        &BIB.replace("Dapagliflozin in", "Empagliflozin in"),
+    );
+    let third = file(&s.build(), "a/index.html").to_owned();
+    assert!(third.contains("Empagliflozin in Patients"), "{third}");
+    assert!(!third.contains("Kept in"), "{third}");
+    // A broken cache file costs only the formatting.
+    std::fs::write(&cache, "{ not json").expect("write");
+    let fourth = file(&s.build(), "a/index.html").to_owned();
+    assert_eq!(fourth, third);
+    std::fs::remove_dir_all(s.root().join(".praxis-cache")).expect("remove");
+    assert_eq!(file(&s.build(), "a/index.html"), third);
+}

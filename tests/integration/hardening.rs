@@ -15,6 +15,7 @@ fn build_article(body: &str) -> Result<String, String> {
     );
     let opts = praxis::build::BuildOptions {
         card_cache: None,
+        citation_cache: None,
         ..site.options()
     };
     match build(&opts) {

@@ -123,6 +123,7 @@ impl Site {
             today: Date::from_ymd(2026, 11, 24).expect("date"),
             // Cards are drawn from the same cache by both builds.
             card_cache: Some(root.join(".praxis-cache/cards")),
+            citation_cache: None,
             ..BuildOptions::new(&root)
         };
         Site {

@@ -42,6 +42,7 @@ fn site() -> &'static Site {
             // screenshots stay the same from run to run.
             today: Date::from_ymd(2026, 11, 24).expect("date"),
             card_cache: None,
+            citation_cache: None,
             ..BuildOptions::new(repo().join("example-site"))
         };
         let built = match build(&options) {
