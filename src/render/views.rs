@@ -167,7 +167,22 @@ pub fn listed<'a>(
 impl Serialize for Listed<'_> {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         if !crate::incremental::fingerprinting() {
-            return page_view(self.site, self.rendered, self.id, false).serialize(s);
+            let view = || page_view(self.site, self.rendered, self.id, false);
+            let value = self
+                .rendered
+                .listing_values
+                .get(self.id.0 as usize)
+                .and_then(|slot| {
+                    if let Some(v) = slot.get() {
+                        return Some(v);
+                    }
+                    let v = tera::Value::try_from_serializable(&view()).ok()?;
+                    Some(slot.get_or_init(|| v))
+                });
+            return match value {
+                Some(v) => v.serialize(s),
+                None => view().serialize(s),
+            };
         }
         let key = match self.rendered.listing_keys.get(self.id.0 as usize) {
             Some(slot) => *slot.get_or_init(|| {
@@ -218,6 +233,9 @@ pub struct RenderedContent<'a> {
     /// Per page, the hash of its listing view (made when first needed, by
     /// rebuilds only): see [`Listed`].
     pub listing_keys: Vec<std::sync::OnceLock<u64>>,
+    /// Per page, its listing view as a template value, made once however
+    /// many listings show the page (a value is shared, not copied).
+    pub listing_values: Vec<std::sync::OnceLock<tera::Value>>,
     pub pages: &'a [std::sync::Arc<super::RenderedFile>],
     pub sections: &'a [std::sync::Arc<super::RenderedFile>],
     pub taxonomy: &'a Taxonomy,
