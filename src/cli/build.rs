@@ -76,6 +76,7 @@ pub fn run(args: Args, g: &Global) -> u8 {
         minify: args.minify,
         precompress: args.precompress,
     };
+    let writing = std::time::Instant::now();
     if let Err(e) = write_atomic_with(&built.output, &opts.output_dir(), write) {
         return write_failed(&e);
     }
@@ -83,6 +84,7 @@ pub fn run(args: Args, g: &Global) -> u8 {
         for (stage, ms) in &built.timings {
             eprintln!("  {stage:<10} {ms:>6} ms");
         }
+        eprintln!("  {:<10} {:>6} ms", "write", writing.elapsed().as_millis());
         eprintln!(
             "  share cards: {} drawn, {} from the cache",
             built.stats.cards_drawn, built.stats.cards_cached
@@ -102,6 +104,9 @@ pub fn run(args: Args, g: &Global) -> u8 {
             }
         );
     }
+    // The process ends here: freeing the site page by page would only keep
+    // the user waiting (a tenth of a second on 10,000 pages).
+    std::mem::forget(built);
     exit::OK
 }
 
