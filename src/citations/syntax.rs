@@ -103,21 +103,19 @@ fn find_at(part: &str) -> Option<usize> {
 /// `[`, `\` or another `@` is not a citation (e-mail addresses, escaped brackets).
 pub fn in_text(text: &str, prev: Option<char>) -> Vec<(usize, String, usize)> {
     let mut out = Vec::new();
-    let mut before = prev;
     let mut skip_to = 0;
-    for (i, c) in text.char_indices() {
+    // Only `@` can start one: look at those (most text has none).
+    for (i, _) in text.match_indices('@') {
         if i < skip_to {
-            before = Some(c);
             continue;
         }
-        if c == '@'
-            && before.is_none_or(|p| !(p.is_alphanumeric() || "[\\@_.-/".contains(p)))
+        let before = text[..i].chars().next_back().or(prev);
+        if before.is_none_or(|p| !(p.is_alphanumeric() || "[\\@_.-/".contains(p)))
             && let Some((key, len)) = key_at(&text[i + 1..])
         {
             out.push((i, key.to_owned(), len + 1));
             skip_to = i + 1 + len;
         }
-        before = Some(c);
     }
     out
 }
@@ -198,5 +196,29 @@ mod tests {
             "escaped bracket before"
         );
         assert!(in_text("@ alone", None).is_empty());
+    }
+
+    #[test]
+    fn in_text_looks_at_the_character_before_each_at_sign() {
+        let keys = |t: &str, prev| -> Vec<(usize, String)> {
+            in_text(t, prev)
+                .into_iter()
+                .map(|(i, k, _)| (i, k))
+                .collect()
+        };
+        assert_eq!(keys("Müller (@doe2019)", None), [(9, "doe2019".to_owned())]);
+        assert!(keys("ä@doe2019", None).is_empty(), "after a letter");
+        assert!(
+            keys("@doe2019", Some('x')).is_empty(),
+            "the text before ends in a letter"
+        );
+        assert_eq!(keys("@doe2019", Some(' ')).len(), 1);
+        assert!(keys("@@doe2019", None).is_empty(), "a doubled @");
+        assert!(keys("no at sign here", None).is_empty());
+        // The second @ is inside the first key's span only if the key reaches it.
+        assert_eq!(
+            keys("@a2020 @b2021", None),
+            [(0, "a2020".to_owned()), (7, "b2021".to_owned())]
+        );
     }
 }
