@@ -84,32 +84,48 @@ fn specialty(s: &str) -> Value {
 /// `\u0026` (still the same JSON), so the text can never close the element or
 /// open a comment.
 pub fn script_safe(v: &Value) -> String {
-    // Serialising a `Value` cannot fail: its keys are strings.
-    let json = serde_json::to_vec(v).unwrap_or_default();
-    let mut out = Vec::with_capacity(json.len() + 16);
-    let mut copied = 0;
-    // Byte by byte: what is replaced is ASCII or a whole three-byte character,
-    // so the result stays UTF-8.
-    for (i, &b) in json.iter().enumerate() {
-        let (escaped, len): (&[u8], usize) = match b {
-            b'<' => (b"\\u003c", 1),
-            b'>' => (b"\\u003e", 1),
-            b'&' => (b"\\u0026", 1),
-            // Line and paragraph separators (E2 80 A8/A9) are valid JSON but
-            // not valid in old JS parsers.
-            0xE2 => match json.get(i + 1..i + 3) {
-                Some([0x80, 0xA8]) => (b"\\u2028", 3),
-                Some([0x80, 0xA9]) => (b"\\u2029", 3),
-                _ => continue,
-            },
-            _ => continue,
-        };
-        out.extend_from_slice(&json[copied..i]);
-        out.extend_from_slice(escaped);
-        copied = i + len;
+    let mut out = Vec::with_capacity(4096);
+    let mut ser = serde_json::Serializer::with_formatter(&mut out, ScriptSafe);
+    // Serialising a `Value` into memory cannot fail: its keys are strings.
+    if serde::Serialize::serialize(v, &mut ser).is_err() {
+        return "null".into();
     }
-    out.extend_from_slice(&json[copied..]);
+    // Only ASCII escapes replace whole characters: still UTF-8.
     String::from_utf8(out).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
+}
+
+/// Compact JSON whose strings escape what could end a `<script>` element,
+/// while they are written (no second pass over the text).
+struct ScriptSafe;
+
+impl serde_json::ser::Formatter for ScriptSafe {
+    fn write_string_fragment<W: ?Sized + std::io::Write>(
+        &mut self,
+        w: &mut W,
+        fragment: &str,
+    ) -> std::io::Result<()> {
+        let bytes = fragment.as_bytes();
+        let mut copied = 0;
+        for (i, &b) in bytes.iter().enumerate() {
+            let (escaped, len): (&[u8], usize) = match b {
+                b'<' => (b"\\u003c", 1),
+                b'>' => (b"\\u003e", 1),
+                b'&' => (b"\\u0026", 1),
+                // Line and paragraph separators (E2 80 A8/A9) are valid JSON
+                // but not valid in old JS parsers.
+                0xE2 => match bytes.get(i + 1..i + 3) {
+                    Some([0x80, 0xA8]) => (b"\\u2028", 3),
+                    Some([0x80, 0xA9]) => (b"\\u2029", 3),
+                    _ => continue,
+                },
+                _ => continue,
+            };
+            w.write_all(&bytes[copied..i])?;
+            w.write_all(escaped)?;
+            copied = i + len;
+        }
+        w.write_all(&bytes[copied..])
+    }
 }
 
 fn insert_str(m: &mut Map<String, Value>, key: &str, value: &str) {
