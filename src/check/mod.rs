@@ -21,6 +21,7 @@ pub mod links;
 pub mod meaning_traps;
 pub mod origin;
 pub mod readability;
+pub mod text_scan;
 pub mod unsafe_html;
 pub mod unused_refs;
 
