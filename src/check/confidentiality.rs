@@ -776,6 +776,19 @@ const HONORIFIC_FIRST: [bool; 256] = {
 /// The longest form of address in bytes (`mademoiselle`).
 const HONORIFIC_MAX: usize = 12;
 
+/// For each lower-case first byte, the byte lengths of the forms of address
+/// starting with it, as bits: most words are ruled out by this one look-up.
+const HONORIFIC_LENGTHS: [u32; 128] = {
+    let mut t = [0u32; 128];
+    let mut i = 0;
+    while i < HONORIFICS.len() {
+        let h = HONORIFICS[i].as_bytes();
+        t[h[0] as usize] |= 1 << h.len();
+        i += 1;
+    }
+    t
+};
+
 /// A form of address: `Frau`, `Mr`, `patiënte` (any case).
 fn is_honorific(w: &str) -> bool {
     if !w
@@ -790,9 +803,10 @@ fn is_honorific(w: &str) -> bool {
     let first = w.as_bytes()[0].to_ascii_lowercase();
     let mut candidates = HONORIFICS.iter().filter(|h| h.as_bytes()[0] == first);
     if w.is_ascii() {
-        candidates
-            .filter(|h| h.len() == w.len())
-            .any(|h| h.eq_ignore_ascii_case(w))
+        HONORIFIC_LENGTHS[first as usize] & (1 << w.len()) != 0
+            && candidates
+                .filter(|h| h.len() == w.len())
+                .any(|h| h.eq_ignore_ascii_case(w))
     } else {
         // The lower-case form, compared without building it.
         candidates.any(|h| h.chars().eq(w.chars().flat_map(char::to_lowercase)))

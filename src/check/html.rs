@@ -84,8 +84,7 @@ pub fn start_tags_where(html: &str, keep: impl Fn(&str) -> bool) -> Vec<StartTag
 fn closing_tag(html: &str, from: usize, name: &str) -> usize {
     let b = html.as_bytes();
     let mut i = from;
-    while let Some(rel) = html[i..].find("</") {
-        let at = i + rel;
+    while let Some(at) = super::text_scan::find_from(html, i, "</") {
         let end = at + 2 + name.len();
         if end <= b.len() && b[at + 2..end].eq_ignore_ascii_case(name.as_bytes()) {
             return at;
