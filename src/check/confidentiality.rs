@@ -808,8 +808,15 @@ fn is_honorific(w: &str) -> bool {
                 .filter(|h| h.len() == w.len())
                 .any(|h| h.eq_ignore_ascii_case(w))
     } else {
-        // The lower-case form, compared without building it.
-        candidates.any(|h| h.chars().eq(w.chars().flat_map(char::to_lowercase)))
+        // The lower-case form, compared without building it, after the
+        // ASCII bytes before the first other character (which lower-case
+        // byte for byte).
+        let ascii = w.bytes().take_while(u8::is_ascii).count();
+        candidates.any(|h| {
+            h.len() >= ascii
+                && h.as_bytes()[..ascii].eq_ignore_ascii_case(&w.as_bytes()[..ascii])
+                && h.chars().eq(w.chars().flat_map(char::to_lowercase))
+        })
     }
 }
 
