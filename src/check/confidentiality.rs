@@ -24,6 +24,9 @@ use std::path::Path;
 
 use rayon::prelude::*;
 
+use super::text_scan::{
+    ascii_ci_occurrences, find_from, has_ascii_digit, short_words_starting_with, word_spans,
+};
 use crate::config::Config;
 use crate::content::Site;
 use crate::diagnostics::{Diagnostic, Diagnostics};
@@ -126,36 +129,27 @@ fn normalise_address(s: &str) -> String {
         .join(" ")
 }
 
+/// What starts a link (any case); it runs to the next space or closing
+/// bracket or quote.
+const LINK_PREFIXES: &[&str] = &["http://", "https://", "www.", "mailto:", "tel:"];
+
 /// Blanks out links and HTML comments (byte for byte, so offsets stay).
 fn mask(text: &str) -> String {
-    let mut bytes = text.as_bytes().to_vec();
-    let blank = |bytes: &mut Vec<u8>, from: usize, to: usize| {
-        for b in &mut bytes[from..to] {
-            if *b != b'\n' {
-                *b = b' ';
-            }
-        }
-    };
-    let lower = text.to_ascii_lowercase();
+    // Byte ranges to blank, each starting and ending on a char boundary.
+    let mut ranges: Vec<(usize, usize)> = Vec::new();
     let mut from = 0;
-    while let Some(i) = lower[from..].find("<!--") {
-        let start = from + i;
-        let end = lower[start..]
-            .find("-->")
-            .map_or(text.len(), |j| start + j + 3);
-        blank(&mut bytes, start, end);
+    while let Some(start) = find_from(text, from, "<!--") {
+        let end = find_from(text, start, "-->").map_or(text.len(), |j| j + 3);
+        ranges.push((start, end));
         from = end;
     }
-    for prefix in ["http://", "https://", "www.", "mailto:", "tel:"] {
-        let mut from = 0;
-        while let Some(i) = lower[from..].find(prefix) {
-            let start = from + i;
-            let end = text[start..]
-                .find(|c: char| c.is_whitespace() || matches!(c, ')' | '>' | '"' | '\'' | ']'))
-                .map_or(text.len(), |j| start + j);
-            blank(&mut bytes, start, end);
-            from = end.max(start + 1);
-        }
+    // A link runs to the next space or closing bracket or quote; a prefix
+    // inside a link blanks the same link's tail again.
+    for start in ascii_ci_occurrences(text, LINK_PREFIXES) {
+        let end = text[start..]
+            .find(|c: char| c.is_whitespace() || matches!(c, ')' | '>' | '"' | '\'' | ']'))
+            .map_or(text.len(), |j| start + j);
+        ranges.push((start, end));
     }
     // Citation keys (`[@smith2020]`, `@doi:10.1056/x showed`) name
     // bibliography entries, never patients; their digits would otherwise
@@ -173,10 +167,28 @@ fn mask(text: &str) -> String {
             .map_or(&text[at + 1..], |j| &text[at + 1..at + 1 + j]);
         let key = key.trim_end_matches(|c: char| !c.is_alphanumeric());
         if !key.is_empty() {
-            blank(&mut bytes, at, at + 1 + key.len());
+            ranges.push((at, at + 1 + key.len()));
         }
     }
-    String::from_utf8(bytes).unwrap_or_else(|_| text.to_owned())
+    ranges.sort_unstable();
+    let mut out = String::with_capacity(text.len());
+    let mut done = 0;
+    for (start, end) in ranges {
+        let start = start.max(done);
+        if end <= start {
+            continue;
+        }
+        out.push_str(&text[done..start]);
+        // Every byte but a line break becomes a space.
+        out.extend(
+            text.as_bytes()[start..end]
+                .iter()
+                .map(|&b| if b == b'\n' { '\n' } else { ' ' }),
+        );
+        done = end;
+    }
+    out.push_str(&text[done..]);
+    out
 }
 
 /// The nearest char boundary at or after `i` (at most the length).
@@ -281,9 +293,11 @@ fn phones(line: &str, own: &Own, out: &mut Vec<Finding>) {
         let begins = (c == b'+' && b.get(i + 1).is_some_and(u8::is_ascii_digit))
             || (c == b'(' && b.get(i + 1) == Some(&b'0'))
             || c == b'0';
-        let prev_ok = char_before(line, i)
-            .is_none_or(|p| !(p.is_alphanumeric() || matches!(p, '.' | ',' | '/' | '-' | '+')));
-        if !begins || !prev_ok {
+        let prev_ok = || {
+            char_before(line, i)
+                .is_none_or(|p| !(p.is_alphanumeric() || matches!(p, '.' | ',' | '/' | '-' | '+')))
+        };
+        if !begins || !prev_ok() {
             i += 1;
             continue;
         }
@@ -479,23 +493,7 @@ type Word<'a> = (usize, usize, &'a str);
 
 /// The words of a line with their byte spans.
 fn words(line: &str) -> Vec<Word<'_>> {
-    let mut out = Vec::new();
-    let mut start = None;
-    for (i, c) in line.char_indices() {
-        let part = c.is_alphanumeric() || matches!(c, '-' | '\'' | '’');
-        match (part, start) {
-            (true, None) => start = Some(i),
-            (false, Some(s)) => {
-                out.push((s, i, &line[s..i]));
-                start = None;
-            }
-            _ => {}
-        }
-    }
-    if let Some(s) = start {
-        out.push((s, line.len(), &line[s..]));
-    }
-    out
+    word_spans(line).map(|(s, e)| (s, e, &line[s..e])).collect()
 }
 
 fn number(w: &str, min: usize, max: usize) -> Option<u32> {
@@ -652,17 +650,29 @@ const NOT_NAMES: &[&str] = &[
     "Met", "Voor", "Typ", "Type", "Studie", "Study", "Tabelle",
 ];
 
+/// A capitalised word: an upper-case letter, then lower-case letters (and
+/// at least one), with capitals only after `-` or an apostrophe.
 fn is_name_word(w: &str) -> bool {
-    let chars: Vec<char> = w.chars().collect();
-    chars.len() >= 2
-        && chars[0].is_uppercase()
-        && chars.iter().skip(1).any(|c| c.is_lowercase())
-        && chars.windows(2).all(|p| {
-            p[1].is_lowercase()
-                || matches!(p[1], '-' | '\'' | '’')
-                || (p[1].is_uppercase() && matches!(p[0], '-' | '\'' | '’'))
-        })
-        && !NOT_NAMES.contains(&w)
+    let mut chars = w.chars();
+    let Some(mut prev) = chars.next() else {
+        return false;
+    };
+    if !prev.is_uppercase() {
+        return false;
+    }
+    let mut lower = false;
+    let mut more = false;
+    for c in chars {
+        more = true;
+        let joiner = |c: char| matches!(c, '-' | '\'' | '’');
+        if c.is_lowercase() {
+            lower = true;
+        } else if !(joiner(c) || (c.is_uppercase() && joiner(prev))) {
+            return false;
+        }
+        prev = c;
+    }
+    more && lower && !NOT_NAMES.contains(&w)
 }
 
 const AGE_UNITS: &[&str] = &[
@@ -750,23 +760,63 @@ const DIAGNOSIS: &[&str] = &[
     "gediagnosticeerd",
 ];
 
+/// The bytes a form of address starts with: `d`, `f`, `h`, `m`, `p` in
+/// either case.
+const HONORIFIC_FIRST: [bool; 256] = {
+    let mut t = [false; 256];
+    let letters = b"dfhmpDFHMP";
+    let mut i = 0;
+    while i < letters.len() {
+        t[letters[i] as usize] = true;
+        i += 1;
+    }
+    t
+};
+
+/// The longest form of address in bytes (`mademoiselle`).
+const HONORIFIC_MAX: usize = 12;
+
+/// For each lower-case first byte, the byte lengths of the forms of address
+/// starting with it, as bits: most words are ruled out by this one look-up.
+const HONORIFIC_LENGTHS: [u32; 128] = {
+    let mut t = [0u32; 128];
+    let mut i = 0;
+    while i < HONORIFICS.len() {
+        let h = HONORIFICS[i].as_bytes();
+        t[h[0] as usize] |= 1 << h.len();
+        i += 1;
+    }
+    t
+};
+
 /// A form of address: `Frau`, `Mr`, `patiënte` (any case).
 fn is_honorific(w: &str) -> bool {
-    // Every form of address starts with one of these letters.
     if !w
         .as_bytes()
         .first()
-        .is_some_and(|b| matches!(b | 0x20, b'd' | b'f' | b'h' | b'm' | b'p'))
+        .is_some_and(|&b| HONORIFIC_FIRST[b as usize])
+        || w.len() > HONORIFIC_MAX
     {
         return false;
     }
+    // Forms of address are in lower case and start with an ASCII letter.
+    let first = w.as_bytes()[0].to_ascii_lowercase();
+    let mut candidates = HONORIFICS.iter().filter(|h| h.as_bytes()[0] == first);
     if w.is_ascii() {
-        w.len() <= 12
-            && HONORIFICS
-                .iter()
-                .any(|h| h.len() == w.len() && h.eq_ignore_ascii_case(w))
+        HONORIFIC_LENGTHS[first as usize] & (1 << w.len()) != 0
+            && candidates
+                .filter(|h| h.len() == w.len())
+                .any(|h| h.eq_ignore_ascii_case(w))
     } else {
-        w.len() <= 12 && HONORIFICS.contains(&w.to_lowercase().as_str())
+        // The lower-case form, compared without building it, after the
+        // ASCII bytes before the first other character (which lower-case
+        // byte for byte).
+        let ascii = w.bytes().take_while(u8::is_ascii).count();
+        candidates.any(|h| {
+            h.len() >= ascii
+                && h.as_bytes()[..ascii].eq_ignore_ascii_case(&w.as_bytes()[..ascii])
+                && h.chars().eq(w.chars().flat_map(char::to_lowercase))
+        })
     }
 }
 
@@ -1015,7 +1065,7 @@ pub fn scan_line(line: &str, own: &Own) -> Vec<Finding> {
     // Every rule but a name with a diagnosis needs a digit (an age, a date,
     // a number) or an `@`; most prose lines have neither, so they skip the
     // word-level rules.
-    let digits = line.bytes().any(|b| b.is_ascii_digit());
+    let digits = has_ascii_digit(line);
     if line.contains('@') {
         emails(line, own, &mut out);
     }
@@ -1025,10 +1075,8 @@ pub fn scan_line(line: &str, own: &Own) -> Vec<Finding> {
         ibans(line, &mut out);
     }
     // Without a digit only a name after a form of address can be found.
-    let honorific = || {
-        line.split(|c: char| !(c.is_alphanumeric() || matches!(c, '-' | '\'' | '’')))
-            .any(is_honorific)
-    };
+    let honorific =
+        || short_words_starting_with(line, &HONORIFIC_FIRST, HONORIFIC_MAX).any(is_honorific);
     if !digits && !honorific() {
         return out;
     }
@@ -1061,9 +1109,11 @@ pub fn scan(text: &str, body_offset: usize, own: &Own) -> Vec<(usize, Finding)> 
     let mut out = Vec::new();
     let mut offset = 0;
     let mut prev_allows = false;
-    let any_allows = body.contains(ALLOW_COMMENT);
-    for (raw, line) in body.split_inclusive('\n').zip(masked.split_inclusive('\n')) {
-        let allows = any_allows && raw.contains(ALLOW_COMMENT);
+    let any_allows = find_from(body, 0, ALLOW_COMMENT).is_some();
+    for raw in body.split_inclusive('\n') {
+        // The masked text keeps every byte's place and every line break.
+        let line = masked.get(offset..offset + raw.len()).unwrap_or_default();
+        let allows = any_allows && find_from(raw, 0, ALLOW_COMMENT).is_some();
         if !allows && !prev_allows {
             for f in scan_line(line.trim_end_matches(['\n', '\r']), own) {
                 out.push((body_offset + offset + f.start, f));
@@ -1352,5 +1402,122 @@ mod tests {
             phone_digits("+44 20 7946 0958").as_deref(),
             Some("+442079460958")
         );
+    }
+
+    /// Masking as it was done with a lower-cased copy and one search per
+    /// prefix: the byte-level version must blank exactly the same bytes.
+    fn mask_by_search(text: &str) -> String {
+        let mut bytes = text.as_bytes().to_vec();
+        let blank = |bytes: &mut Vec<u8>, from: usize, to: usize| {
+            for b in &mut bytes[from..to] {
+                if *b != b'\n' {
+                    *b = b' ';
+                }
+            }
+        };
+        let lower = text.to_ascii_lowercase();
+        let mut from = 0;
+        while let Some(i) = lower[from..].find("<!--") {
+            let start = from + i;
+            let end = lower[start..]
+                .find("-->")
+                .map_or(text.len(), |j| start + j + 3);
+            blank(&mut bytes, start, end);
+            from = end;
+        }
+        for prefix in LINK_PREFIXES {
+            let mut from = 0;
+            while let Some(i) = lower[from..].find(prefix) {
+                let start = from + i;
+                let end = text[start..]
+                    .find(|c: char| c.is_whitespace() || matches!(c, ')' | '>' | '"' | '\'' | ']'))
+                    .map_or(text.len(), |j| start + j);
+                blank(&mut bytes, start, end);
+                from = end.max(start + 1);
+            }
+        }
+        for (at, _) in text.match_indices('@') {
+            let opens = text[..at]
+                .chars()
+                .next_back()
+                .is_none_or(|c| c.is_whitespace() || matches!(c, '[' | ';' | '-' | '('));
+            if !opens {
+                continue;
+            }
+            let key = text[at + 1..]
+                .find(|c: char| !(c.is_alphanumeric() || "_:.#$%&-+?<>~/".contains(c)))
+                .map_or(&text[at + 1..], |j| &text[at + 1..at + 1 + j]);
+            let key = key.trim_end_matches(|c: char| !c.is_alphanumeric());
+            if !key.is_empty() {
+                blank(&mut bytes, at, at + 1 + key.len());
+            }
+        }
+        String::from_utf8(bytes).unwrap_or_default()
+    }
+
+    #[test]
+    fn mask_blanks_what_a_search_per_prefix_blanks() {
+        for text in [
+            "",
+            "plain line\n",
+            "See https://www.example.org/a?b=1 and WWW.x.example, mailto:x@y.example.\n",
+            "<!-- a comment\nover two lines --> Frau Anna Schmidt, 54\n<!-- open to the end",
+            "<!--> <!-- <!-- nested --> -->",
+            "http://a.example/<!--x-->y https://b.example http:// tel:+4930123 Tel: 030 123",
+            "Zitat [@smith2020; @doi:10.1056/x] und @jones-2019. E-Mail: anna@mail.example\n",
+            "ünïcödé https://日本.example/ü?ß=1 www.ä.example (https://x.example)\n",
+            "Straße 12 www. www.www.x hTtPs://X.EXAMPLE\r\n\r\n",
+        ] {
+            assert_eq!(mask(text), mask_by_search(text), "{text:?}");
+        }
+    }
+
+    /// `is_honorific` as it was: split off, lower-cased, compared.
+    fn honorific_by_lowercase(w: &str) -> bool {
+        HONORIFICS.contains(&w.to_lowercase().as_str())
+    }
+
+    #[test]
+    fn honorifics_match_their_lower_case_form() {
+        for w in [
+            "",
+            "m",
+            "M",
+            "Frau",
+            "FRAU",
+            "frAu",
+            "Herrn",
+            "Mme",
+            "Mademoiselle",
+            "Patiënte",
+            "PATIËNT",
+            "patiënts",
+            "Für",
+            "Früh",
+            "Dr",
+            "p",
+            "Ms",
+            "Msx",
+            "mademoiselles",
+            "Hr",
+            "dhr",
+            "Mevr",
+            "Ärztin",
+            "ſr",
+        ] {
+            assert_eq!(is_honorific(w), honorific_by_lowercase(w), "{w:?}");
+        }
+        for line in [
+            "Frau Anna Schmidt leidet an Diabetes",
+            "Für Früherkennung",
+            "M. Dupont",
+        ] {
+            let by_split = line
+                .split(|c: char| !(c.is_alphanumeric() || matches!(c, '-' | '\'' | '’')))
+                .any(is_honorific);
+            let fast =
+                short_words_starting_with(line, &HONORIFIC_FIRST, HONORIFIC_MAX).any(is_honorific);
+            assert_eq!(fast, by_split, "{line:?}");
+        }
     }
 }

@@ -40,7 +40,9 @@ pub fn start_tags_where(html: &str, keep: impl Fn(&str) -> bool) -> Vec<StartTag
     while let Some(rel) = html[i..].find('<') {
         let start = i + rel;
         let rest = &html[start..];
-        if let Some(comment) = rest.strip_prefix("<!--") {
+        if bytes.get(start + 1) == Some(&b'!')
+            && let Some(comment) = rest.strip_prefix("<!--")
+        {
             i = match comment.find("-->") {
                 Some(e) => start + 4 + e + 3,
                 None => html.len(),
@@ -82,8 +84,7 @@ pub fn start_tags_where(html: &str, keep: impl Fn(&str) -> bool) -> Vec<StartTag
 fn closing_tag(html: &str, from: usize, name: &str) -> usize {
     let b = html.as_bytes();
     let mut i = from;
-    while let Some(rel) = html[i..].find("</") {
-        let at = i + rel;
+    while let Some(at) = super::text_scan::find_from(html, i, "</") {
         let end = at + 2 + name.len();
         if end <= b.len() && b[at + 2..end].eq_ignore_ascii_case(name.as_bytes()) {
             return at;
@@ -136,9 +137,13 @@ fn scan_attributes(html: &str, mut at: usize, mut on: impl FnMut(&str, Option<&s
                 at += 1;
             }
             let value = if at < b.len() && (b[at] == b'"' || b[at] == b'\'') {
-                let q = b[at] as char;
+                // Values are short: a plain loop beats a call to memchr.
+                let q = b[at];
                 let vs = at + 1;
-                let ve = html[vs..].find(q).map_or(html.len(), |e| vs + e);
+                let ve = b[vs..]
+                    .iter()
+                    .position(|&c| c == q)
+                    .map_or(html.len(), |e| vs + e);
                 at = (ve + 1).min(html.len());
                 &html[vs..ve]
             } else {

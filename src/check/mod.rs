@@ -9,7 +9,8 @@
 //! file is parsed once more here (cheap next to rendering) into a [`Doc`]: its
 //! links, images, raw HTML start tags, paragraph text, headings and meaning
 //! traps, each with its byte offset in the file, so every finding points at a
-//! line and column.
+//! line and column. (The Markdown stage's own parse is not reused: it turns
+//! `[@key]` citations into links, which the checks read as text.)
 
 pub mod alt_text;
 pub mod confidentiality;
@@ -21,6 +22,7 @@ pub mod links;
 pub mod meaning_traps;
 pub mod origin;
 pub mod readability;
+pub mod text_scan;
 pub mod unsafe_html;
 pub mod unused_refs;
 

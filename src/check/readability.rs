@@ -233,26 +233,62 @@ fn word_syllables(w: &str, lang: &str) -> usize {
 /// Words already counted, per thread: texts repeat their words a lot.
 const CACHE_LIMIT: usize = 100_000;
 
-/// Syllables of one word (at least 1).
-pub fn syllables(word: &str, lang: &str) -> usize {
+/// Hashes a word in one call of xxh3 (a word is hashed once per lookup; the
+/// streaming hasher's set-up would cost more than the word).
+#[derive(Default, Clone, Copy)]
+struct WordHasher(u64);
+
+impl std::hash::Hasher for WordHasher {
+    fn write(&mut self, bytes: &[u8]) {
+        self.0 = xxhash_rust::xxh3::xxh3_64_with_seed(bytes, self.0);
+    }
+
+    fn write_u8(&mut self, b: u8) {
+        self.0 = self.0.rotate_left(5) ^ u64::from(b);
+    }
+
+    fn finish(&self) -> u64 {
+        self.0
+    }
+}
+
+/// Syllable counts of lower-case words, per language.
+type Cache = HashMap<String, usize, std::hash::BuildHasherDefault<WordHasher>>;
+
+thread_local! {
     // Per thread and language: words repeat a lot (within an article and
     // across a site), and hyphenating one takes far longer than a lookup.
-    type Cache = HashMap<String, usize, xxhash_rust::xxh3::Xxh3DefaultBuilder>;
-    thread_local! {
-        static CACHE: RefCell<[Cache; 4]> = RefCell::new(Default::default());
-    }
-    let (lang, slot): (&'static str, usize) = match primary(lang) {
+    static CACHE: RefCell<[Cache; 4]> = RefCell::new(Default::default());
+}
+
+/// The language whose rules count `lang`'s syllables, and its cache slot.
+fn cache_slot(lang: &str) -> (&'static str, usize) {
+    match primary(lang) {
         "de" => ("de", 1),
         "fr" => ("fr", 2),
         "nl" => ("nl", 3),
         _ => ("en", 0),
-    };
-    let lower: std::borrow::Cow<'_, str> = if word.chars().any(char::is_uppercase) {
-        word.to_lowercase().into()
+    }
+}
+
+/// Syllables of one word (at least 1).
+pub fn syllables(word: &str, lang: &str) -> usize {
+    let (lang, slot) = cache_slot(lang);
+    CACHE.with(|c| cached_syllables(&mut c.borrow_mut()[slot], word, lang))
+}
+
+/// [`syllables`] through `cache` (the one of `lang`).
+fn cached_syllables(cache: &mut Cache, word: &str, lang: &'static str) -> usize {
+    if word.chars().any(char::is_uppercase) {
+        lower_syllables(cache, &word.to_lowercase(), lang)
     } else {
-        word.into()
-    };
-    if let Some(n) = CACHE.with(|c| c.borrow()[slot].get(lower.as_ref()).copied()) {
+        lower_syllables(cache, word, lang)
+    }
+}
+
+/// [`cached_syllables`] of a word already in lower case.
+fn lower_syllables(cache: &mut Cache, lower: &str, lang: &'static str) -> usize {
+    if let Some(&n) = cache.get(lower) {
         return n;
     }
     let n = lower
@@ -260,43 +296,62 @@ pub fn syllables(word: &str, lang: &str) -> usize {
         .map(|part| word_syllables(part, lang))
         .sum::<usize>()
         .max(1);
-    CACHE.with(|c| {
-        let c = &mut c.borrow_mut()[slot];
-        if c.len() >= CACHE_LIMIT {
-            c.clear();
-        }
-        c.insert(lower.into_owned(), n);
-    });
+    if cache.len() >= CACHE_LIMIT {
+        cache.clear();
+    }
+    cache.insert(lower.to_owned(), n);
     n
 }
 
 /// Sentences, words and syllables of `text`.
 pub fn counts(text: &str, lang: &str) -> Counts {
-    let mut c = Counts::default();
-    let mut open_sentence = false;
-    let mut word = String::new();
-    for token in text.split_whitespace() {
-        word.clear();
-        word.extend(
-            token
-                .chars()
-                .filter(|ch| ch.is_alphabetic() || *ch == '-' || *ch == '\''),
-        );
-        if word.chars().any(char::is_alphabetic) {
-            c.words += 1;
-            c.syllables += syllables(&word, lang);
-            open_sentence = true;
+    let (lang, slot) = cache_slot(lang);
+    CACHE.with(|cache| {
+        let cache = &mut cache.borrow_mut()[slot];
+        let mut c = Counts::default();
+        let mut open_sentence = false;
+        let mut word = String::new();
+        for token in text.split_whitespace() {
+            word.clear();
+            // A word is the token's letters, hyphens and apostrophes.
+            let syllables = if token.is_ascii() {
+                // Lower-cased on the way (for ASCII the same as `to_lowercase`).
+                let mut letters = false;
+                for b in token.bytes() {
+                    if b.is_ascii_alphabetic() {
+                        letters = true;
+                        word.push(char::from(b.to_ascii_lowercase()));
+                    } else if b == b'-' || b == b'\'' {
+                        word.push(char::from(b));
+                    }
+                }
+                letters.then(|| lower_syllables(cache, &word, lang))
+            } else {
+                word.extend(
+                    token
+                        .chars()
+                        .filter(|ch| ch.is_alphabetic() || *ch == '-' || *ch == '\''),
+                );
+                word.chars()
+                    .any(char::is_alphabetic)
+                    .then(|| cached_syllables(cache, &word, lang))
+            };
+            if let Some(n) = syllables {
+                c.words += 1;
+                c.syllables += n;
+                open_sentence = true;
+            }
+            let end = token.trim_end_matches(['"', '\'', ')', '»', '«', '“', '”', '’', ']']);
+            if open_sentence && end.ends_with(['.', '!', '?', '…']) {
+                c.sentences += 1;
+                open_sentence = false;
+            }
         }
-        let end = token.trim_end_matches(['"', '\'', ')', '»', '«', '“', '”', '’', ']']);
-        if open_sentence && end.ends_with(['.', '!', '?', '…']) {
+        if open_sentence {
             c.sentences += 1;
-            open_sentence = false;
         }
-    }
-    if open_sentence {
-        c.sentences += 1;
-    }
-    c
+        c
+    })
 }
 
 /// One formula's value.
@@ -671,6 +726,58 @@ mod tests {
         assert_eq!(c.sentences, 3);
         assert_eq!(c.words, 8);
         assert_eq!(c.syllables, 8);
+    }
+
+    /// `counts` as it was: every token's letters collected as chars, each
+    /// word's syllables looked up on its own.
+    fn counts_by_chars(text: &str, lang: &str) -> Counts {
+        let mut c = Counts::default();
+        let mut open_sentence = false;
+        for token in text.split_whitespace() {
+            let word: String = token
+                .chars()
+                .filter(|ch| ch.is_alphabetic() || *ch == '-' || *ch == '\'')
+                .collect();
+            if word.chars().any(char::is_alphabetic) {
+                c.words += 1;
+                c.syllables += syllables(&word, lang);
+                open_sentence = true;
+            }
+            let end = token.trim_end_matches(['"', '\'', ')', '»', '«', '“', '”', '’', ']']);
+            if open_sentence && end.ends_with(['.', '!', '?', '…']) {
+                c.sentences += 1;
+                open_sentence = false;
+            }
+        }
+        if open_sentence {
+            c.sentences += 1;
+        }
+        c
+    }
+
+    #[test]
+    fn ascii_words_count_as_their_chars_do() {
+        for (text, lang) in [
+            ("", "en"),
+            ("   ", "en"),
+            ("Take ONE pill. Then wait (an hour)! Done", "en"),
+            ("Re-take it's 2 pills... 10mg x3 --- ' - 42.", "en"),
+            (
+                "Die Früherkennung wird zwischen 50 und 70 Jahren angeboten.",
+                "de",
+            ),
+            (
+                "L'HÔPITAL est « fermé » aujourd'hui ; revenez demain !",
+                "fr",
+            ),
+            (
+                "Het bevolkingsonderzoek wordt elke twee jaar aangeboden.",
+                "nl-BE",
+            ),
+            ("ends with digits 1971", "en"),
+        ] {
+            assert_eq!(counts(text, lang), counts_by_chars(text, lang), "{text:?}");
+        }
     }
 
     #[test]

@@ -1,0 +1,343 @@
+//! Byte-level scanning helpers for the page checks.
+//!
+//! The checks read every line of every content file (74 MB of Markdown on a
+//! 10,000-page site), so the common case, ASCII text, is read byte by byte
+//! without decoding characters or allocating; a multi-byte character is
+//! decoded only where one occurs. Each helper gives exactly what its
+//! `char`-based counterpart gives (the tests compare them).
+
+/// A character that belongs to a word: a letter or digit (any script), `-`,
+/// `'` or `’`.
+pub fn is_word_char(c: char) -> bool {
+    c.is_alphanumeric() || matches!(c, '-' | '\'' | '’')
+}
+
+/// Whether the ASCII byte `b` belongs to a word (see [`is_word_char`]).
+fn is_ascii_word_byte(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || b == b'-' || b == b'\''
+}
+
+/// The words of `line` as byte spans `(start, end)`: the maximal runs of
+/// [`is_word_char`] characters, in order, the same as splitting at every
+/// other character and dropping the empty pieces.
+pub fn word_spans(line: &str) -> WordSpans<'_> {
+    WordSpans { line, at: 0 }
+}
+
+/// The iterator of [`word_spans`].
+#[derive(Debug, Clone)]
+pub struct WordSpans<'a> {
+    line: &'a str,
+    at: usize,
+}
+
+impl WordSpans<'_> {
+    /// Whether a word character starts at byte `i` (a char boundary), and
+    /// the byte after that character.
+    fn word_char_at(&self, i: usize) -> (bool, usize) {
+        let b = self.line.as_bytes()[i];
+        if b.is_ascii() {
+            return (is_ascii_word_byte(b), i + 1);
+        }
+        match self.line[i..].chars().next() {
+            Some(c) => (is_word_char(c), i + c.len_utf8()),
+            None => (false, self.line.len()),
+        }
+    }
+}
+
+impl Iterator for WordSpans<'_> {
+    type Item = (usize, usize);
+
+    fn next(&mut self) -> Option<(usize, usize)> {
+        let len = self.line.len();
+        let start = loop {
+            if self.at >= len {
+                return None;
+            }
+            let (word, next) = self.word_char_at(self.at);
+            if word {
+                break self.at;
+            }
+            self.at = next;
+        };
+        loop {
+            if self.at >= len {
+                return Some((start, len));
+            }
+            let (word, next) = self.word_char_at(self.at);
+            if !word {
+                return Some((start, self.at));
+            }
+            self.at = next;
+        }
+    }
+}
+
+/// Whether `line` holds an ASCII digit (16 bytes at a time, which the
+/// compiler turns into vector instructions).
+pub fn has_ascii_digit(line: &str) -> bool {
+    line.as_bytes()
+        .chunks(16)
+        .any(|chunk| chunk.iter().fold(false, |any, b| any | b.is_ascii_digit()))
+}
+
+/// The first place at or after `from` where `needle` starts (the same as
+/// `str::find`), found by its first byte: fast when that byte is rare, as
+/// `<` is in Markdown.
+pub fn find_from(text: &str, from: usize, needle: &str) -> Option<usize> {
+    let first = *needle.as_bytes().first()?;
+    if !first.is_ascii() {
+        return text.get(from..)?.find(needle).map(|i| from + i);
+    }
+    let mut i = from;
+    loop {
+        // After an ASCII byte is always a character boundary.
+        let at = i + text.get(i..)?.find(char::from(first))?;
+        if text.as_bytes()[at..].starts_with(needle.as_bytes()) {
+            return Some(at);
+        }
+        i = at + 1;
+    }
+}
+
+/// The words of `line` that start with an ASCII byte for which `first` is
+/// true and are at most `max_len` bytes long: the same words as
+/// [`word_spans`] gives, filtered, but only the bytes that could start such a
+/// word are looked at closely.
+pub fn short_words_starting_with<'a>(
+    line: &'a str,
+    first: &'a [bool; 256],
+    max_len: usize,
+) -> impl Iterator<Item = &'a str> + 'a {
+    let b = line.as_bytes();
+    (0..b.len()).filter_map(move |i| {
+        if !first[b[i] as usize] || !b[i].is_ascii() {
+            return None;
+        }
+        // A word starts here only after a character that is not a word's.
+        if i > 0 {
+            let before = b[i - 1];
+            let joined = if before.is_ascii() {
+                is_ascii_word_byte(before)
+            } else {
+                line[..i].chars().next_back().is_some_and(is_word_char)
+            };
+            if joined {
+                return None;
+            }
+        }
+        let mut end = i + 1;
+        while end < b.len() {
+            if end - i > max_len {
+                return None;
+            }
+            let x = b[end];
+            if x.is_ascii() {
+                if !is_ascii_word_byte(x) {
+                    break;
+                }
+                end += 1;
+            } else {
+                match line[end..].chars().next() {
+                    Some(c) if is_word_char(c) => end += c.len_utf8(),
+                    _ => break,
+                }
+            }
+        }
+        (end - i <= max_len).then(|| &line[i..end])
+    })
+}
+
+/// Where each of `needles` (ASCII, lower case) occurs in `text`, compared
+/// ignoring ASCII case: the start of every occurrence (overlapping ones
+/// too), sorted, each once. Like searching the ASCII-lower-cased text for
+/// each needle, but a needle
+/// with a byte that is not a letter (`:` in `http://`, `.` in `www.`) is
+/// found by searching for that byte alone, which is rare in prose.
+pub fn ascii_ci_occurrences(text: &str, needles: &[&str]) -> Vec<usize> {
+    let b = text.as_bytes();
+    let anchor_of = |n: &str| n.bytes().position(|c| !c.is_ascii_alphabetic());
+    let mut starts = Vec::new();
+    for (n, needle) in needles.iter().enumerate() {
+        let Some(k) = anchor_of(needle) else {
+            let lower = text.to_ascii_lowercase();
+            starts.extend(lower.match_indices(needle).map(|(i, _)| i));
+            continue;
+        };
+        let anchor = needle.as_bytes()[k];
+        // Needles that share an anchor byte are found in one search.
+        let shared = |m: &str| anchor_of(m).map(|j| m.as_bytes()[j]) == Some(anchor);
+        if needles[..n].iter().any(|m| shared(m)) {
+            continue;
+        }
+        let group: Vec<(usize, &[u8])> = needles[n..]
+            .iter()
+            .filter(|m| shared(m))
+            .filter_map(|m| Some((anchor_of(m)?, m.as_bytes())))
+            .collect();
+        for (a, _) in text.match_indices(char::from(anchor)) {
+            for &(j, m) in &group {
+                if let Some(s) = a.checked_sub(j)
+                    && b.len() - s >= m.len()
+                    && b[s..s + m.len()].eq_ignore_ascii_case(m)
+                {
+                    starts.push(s);
+                }
+            }
+        }
+    }
+    starts.sort_unstable();
+    starts.dedup();
+    starts
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// What `word_spans` must give: split at non-word characters.
+    fn by_chars(line: &str) -> Vec<(usize, usize)> {
+        let mut out = Vec::new();
+        let mut start = None;
+        for (i, c) in line.char_indices() {
+            match (is_word_char(c), start) {
+                (true, None) => start = Some(i),
+                (false, Some(s)) => {
+                    out.push((s, i));
+                    start = None;
+                }
+                _ => {}
+            }
+        }
+        if let Some(s) = start {
+            out.push((s, line.len()));
+        }
+        out
+    }
+
+    #[test]
+    fn word_spans_match_the_char_split() {
+        for line in [
+            "",
+            " ",
+            "a",
+            "Frau Anna Schmidt, 54",
+            "Lindenstraße 23",
+            "ends with digits 1971",
+            "1971",
+            "l’hôpital d'Anna-Lena — 3½ ans",
+            "né le 3 mars 1971 à Paris",
+            "  double  spaces\tand\ttabs  ",
+            "Über Ärzte: Ω-3, 日本語の文, emoji 🙂x🙂",
+            "patiënte Čapek ﬁnal",
+            "trailing ’",
+            "’leading",
+            "a-b-c--d''e",
+        ] {
+            let spans: Vec<_> = word_spans(line).collect();
+            assert_eq!(spans, by_chars(line), "{line:?}");
+            for (s, e) in spans {
+                assert!(line.is_char_boundary(s) && line.is_char_boundary(e));
+            }
+        }
+    }
+
+    #[test]
+    fn word_spans_of_empty_and_separator_only_input() {
+        assert_eq!(word_spans("").count(), 0);
+        assert_eq!(word_spans(" ,.;— ").count(), 0);
+    }
+
+    #[test]
+    fn multi_byte_words_keep_their_letters() {
+        let line = "Lindenstraße 23, Čapek";
+        let words: Vec<&str> = word_spans(line).map(|(s, e)| &line[s..e]).collect();
+        assert_eq!(words, ["Lindenstraße", "23", "Čapek"]);
+    }
+
+    #[test]
+    fn digits_anywhere_in_the_line() {
+        assert!(!has_ascii_digit(""));
+        assert!(!has_ascii_digit("no digits, only ½ and ٣"));
+        assert!(has_ascii_digit("at the end 7"));
+        assert!(has_ascii_digit("7 at the start"));
+        let long = "no digits in a line longer than sixteen bytes, Straße ü";
+        assert!(!has_ascii_digit(long));
+        assert!(has_ascii_digit(&format!("{long} 3")));
+        assert!(has_ascii_digit(&format!("{long}{long}9{long}")));
+    }
+
+    #[test]
+    fn short_words_are_the_filtered_word_spans() {
+        let mut first = [false; 256];
+        for c in b"dfhmpDFHMP" {
+            first[*c as usize] = true;
+        }
+        for line in [
+            "",
+            "m",
+            "Frau Anna Schmidt, 54",
+            "Hr. Müller und Mme. Dupont, patiënte mevrouw",
+            "ämfrau éhr ’mr l’mr x-fr fr-x",
+            "mademoiselle mademoiselles Mlle.",
+            "ends with digits 1971 and m",
+            "日本語 m 🙂fr🙂 Ω-hr",
+        ] {
+            let expected: Vec<&str> = word_spans(line)
+                .map(|(s, e)| &line[s..e])
+                .filter(|w| first[w.as_bytes()[0] as usize] && w.len() <= 12)
+                .collect();
+            let got: Vec<&str> = short_words_starting_with(line, &first, 12).collect();
+            assert_eq!(got, expected, "{line:?}");
+        }
+    }
+
+    #[test]
+    fn find_from_is_str_find() {
+        for (text, needle) in [
+            ("", "<!--"),
+            ("<!-", "<!--"),
+            ("a < b <!-- c --> <!--", "<!--"),
+            ("Straße <!-- praxis", "<!--"),
+            (
+                "x <!-- praxis:allow confidentiality -->",
+                "<!-- praxis:allow",
+            ),
+        ] {
+            for from in 0..=text.len() {
+                if text.is_char_boundary(from) {
+                    assert_eq!(
+                        find_from(text, from, needle),
+                        text[from..].find(needle).map(|i| from + i),
+                        "{text:?} from {from}"
+                    );
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn occurrences_ignore_ascii_case_like_a_lower_cased_search() {
+        let needles = ["http://", "https://", "www.", "mailto:", "tel:", "abc"];
+        for text in [
+            "",
+            "tel:",
+            ":.",
+            "ends with htt",
+            "See WWW.example.org or Https://x.example — mailto:a@b.example",
+            "Straße tel:+49 und HTTPS://www.a.example/x, http://, Tel: 030 ABC",
+            "a.b:c http:/ https:// wwww.x ww.w abcabc",
+            "ünïcödé www.日本.example tel:",
+        ] {
+            let lower = text.to_ascii_lowercase();
+            let mut expected: Vec<usize> = needles
+                .iter()
+                .flat_map(|n| lower.match_indices(n).map(|(i, _)| i))
+                .collect();
+            expected.sort_unstable();
+            expected.dedup();
+            assert_eq!(ascii_ci_occurrences(text, &needles), expected, "{text:?}");
+        }
+    }
+}
