@@ -115,22 +115,33 @@ fn stop_on_errors(ds: Diagnostics) -> Result<Diagnostics, BuildError> {
 
 /// Builds the site in memory.
 pub fn build(opts: &BuildOptions) -> Result<Built, BuildError> {
-    build_stages(opts, None)
+    build_stages(opts, None).map(|(built, _)| built)
 }
 
 /// Builds the site in memory, taking from `memo` whatever the last build made
 /// from the same inputs, and leaving in it what this build made. The output is
 /// the same as [`build`]'s.
 pub fn build_with(opts: &BuildOptions, memo: &mut Memo) -> Result<Built, BuildError> {
-    let mut result = build_stages(opts, Some(memo));
-    match &mut result {
-        Ok(built) => built.stats.reuse = memo.turn(),
-        Err(_) => memo.abandon(),
+    match build_stages(opts, Some(memo)) {
+        Ok((mut built, kept)) => {
+            built.stats.reuse = memo.turn();
+            if let Some(kept) = kept {
+                memo.keep_site(kept);
+            }
+            Ok(built)
+        }
+        Err(e) => {
+            memo.abandon();
+            Err(e)
+        }
     }
-    result
 }
 
-fn build_stages(opts: &BuildOptions, memo: Option<&Memo>) -> Result<Built, BuildError> {
+/// The stages; with a memo, also the assembled site to keep for the next build.
+fn build_stages(
+    opts: &BuildOptions,
+    memo: Option<&Memo>,
+) -> Result<(Built, Option<content::reuse::Kept>), BuildError> {
     let mut clock = std::time::Instant::now();
     let mut timings = Vec::new();
     let mut lap = |stage: &'static str| {
@@ -149,18 +160,15 @@ fn build_stages(opts: &BuildOptions, memo: Option<&Memo>) -> Result<Built, Build
     }
     let mut ds = Diagnostics::new();
     let theme = ThemeFiles::load(&config);
-    let loaded = content::load_with(
-        config,
-        LoadOptions {
-            drafts: opts.drafts,
-            today: opts.today,
-        },
-        memo,
-    );
-    let (site, theme) = match (loaded, theme) {
+    let load_opts = LoadOptions {
+        drafts: opts.drafts,
+        today: opts.today,
+    };
+    let loaded = content::load_with(config, load_opts, memo);
+    let (site, theme, load_ds) = match (loaded, theme) {
         (Ok((site, load_ds)), Ok(theme)) => {
-            ds.extend(load_ds);
-            (site, theme)
+            ds.extend(load_ds.clone());
+            (site, theme, load_ds)
         }
         (loaded, theme) => {
             ds.extend(loaded.err().unwrap_or_default());
@@ -212,13 +220,20 @@ fn build_stages(opts: &BuildOptions, memo: Option<&Memo>) -> Result<Built, Build
         cards_cached: cards.cached,
         reuse: Default::default(),
     };
-    Ok(Built {
+    let built = Built {
         output,
         diagnostics: ds,
         stats,
         checked,
         timings,
-    })
+    };
+    drop(renderer);
+    drop(md);
+    let kept = memo.map(|_| {
+        let config = site.config.clone();
+        content::reuse::Kept::new(&config, load_opts, site, load_ds)
+    });
+    Ok((built, kept))
 }
 
 /// Renders every template and gathers every file of the output.

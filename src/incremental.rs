@@ -248,6 +248,17 @@ pub struct Memo {
     pub(crate) checks: Table<std::sync::Arc<crate::check::PageFindings>>,
     /// The remote URLs of each built page, by its (shared) HTML.
     pub(crate) scans: Table<std::sync::Arc<crate::check::origin::ScannedPage>>,
+    /// The last good build's assembled site (see [`crate::content::reuse`]).
+    site: Mutex<SiteSlot>,
+}
+
+/// The kept site and what was reported changed since it was assembled.
+#[derive(Default)]
+struct SiteSlot {
+    kept: Option<crate::content::reuse::Kept>,
+    changed_since: Vec<PathBuf>,
+    /// Whether the caller reported the changes before this build.
+    reported: bool,
 }
 
 /// How much of the last build was reused.
@@ -266,7 +277,16 @@ impl Memo {
     }
 
     /// Forgets the parse of files that changed on disk (reported by the watcher).
+    ///
+    /// A caller that calls this before a build promises that it reports every
+    /// change since the previous build (an empty list when nothing changed);
+    /// the build may then patch the last site with just those files instead
+    /// of walking `content/` again. Without the call, a build checks every
+    /// file's size and modification time.
     pub fn changed(&mut self, paths: &[PathBuf]) {
+        let slot = self.site.get_mut().unwrap_or_else(PoisonError::into_inner);
+        slot.changed_since.extend(paths.iter().cloned());
+        slot.reported = true;
         let files = self.files.get_mut().unwrap_or_else(PoisonError::into_inner);
         for p in paths {
             files.remove(p);
@@ -275,8 +295,26 @@ impl Memo {
         }
     }
 
+    /// The kept site and the files changed since, when every change was
+    /// reported; the kept site leaves the memo either way.
+    pub(crate) fn take_site(&self) -> Option<(crate::content::reuse::Kept, Vec<PathBuf>)> {
+        let mut slot = self.site.lock().unwrap_or_else(PoisonError::into_inner);
+        let kept = slot.kept.take()?;
+        slot.reported.then(|| (kept, slot.changed_since.clone()))
+    }
+
+    /// Keeps the site a successful build assembled.
+    pub(crate) fn keep_site(&mut self, kept: crate::content::reuse::Kept) {
+        let slot = self.site.get_mut().unwrap_or_else(PoisonError::into_inner);
+        *slot = SiteSlot {
+            kept: Some(kept),
+            ..SiteSlot::default()
+        };
+    }
+
     /// Forgets everything (e.g. after a failed build left tables half-turned).
     pub fn clear(&mut self) {
+        *self.site.get_mut().unwrap_or_else(PoisonError::into_inner) = SiteSlot::default();
         self.files
             .get_mut()
             .unwrap_or_else(PoisonError::into_inner)
@@ -292,8 +330,13 @@ impl Memo {
         self.scans.clear();
     }
 
-    /// Ends a failed build: the memo stays as the last good build left it.
+    /// Ends a failed build: the memo stays as the last good build left it
+    /// (the changes reported so far are kept for the next build).
     pub fn abandon(&mut self) {
+        self.site
+            .get_mut()
+            .unwrap_or_else(PoisonError::into_inner)
+            .reported = false;
         self.markdown.abandon();
         self.templates.abandon();
         self.cards.abandon();

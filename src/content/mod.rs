@@ -11,6 +11,7 @@
 //! (front matter, languages, authors, output paths). It renders nothing.
 
 pub mod front_matter;
+pub(crate) mod reuse;
 pub mod size_limit;
 pub mod slug;
 pub mod taxonomy;
@@ -242,6 +243,11 @@ pub fn load_with(
                 ),
         );
         return Err(ds);
+    }
+    if let Some((kept, changed)) = memo.and_then(crate::incremental::Memo::take_site)
+        && let Some(patched) = reuse::patched(kept, &changed, &config, opts)
+    {
+        return Ok(patched);
     }
 
     let (md_files, other_files) = discover(&content, &config, &mut ds);
