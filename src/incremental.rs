@@ -243,7 +243,7 @@ pub struct Memo {
     /// Rendered templates.
     pub(crate) templates: Table<std::sync::Arc<str>>,
     /// Share cards: the cache key of each card's PNG, by its text and design.
-    pub(crate) cards: Table<std::sync::Arc<str>>,
+    pub(crate) cards: Table<std::sync::Arc<crate::cards::CardMemo>>,
     /// What each page's own checks found, by its text.
     pub(crate) checks: Table<std::sync::Arc<crate::check::PageFindings>>,
     /// The remote URLs of each built page, by its (shared) HTML.

@@ -536,6 +536,15 @@ impl<'a> Ctx<'a> {
             .push(Box::new(move |c: &mut Context| c.insert(name, &value)));
     }
 
+    /// Sets values that are a function of `key` (and of what every render's
+    /// key holds): they are made only when the template is really rendered.
+    fn insert_keyed(&mut self, name: &'static str, key: u64, set: impl FnOnce(&mut Context) + 'a) {
+        if let Some(h) = &mut self.key {
+            h.str(name).num(key);
+        }
+        self.sets.push(Box::new(set));
+    }
+
     fn into_context(self) -> Context {
         let mut ctx = self.base.clone();
         for set in self.sets {
@@ -792,10 +801,16 @@ impl<'m> Renderer<'m> {
                 TranslationLink::new(site, &tp.lang, &tp.title, &tp.url)
             })
             .collect();
-        let view = views::page_view(site, md, id, true);
         let mut ctx = self.context(&p.lang, &p.url, p.permalink.clone(), &translations);
-        ctx.insert("card", &view.card);
-        ctx.insert("page", &view);
+        let key = match ctx.key {
+            Some(_) => views::page_key(site, md, id, true),
+            None => 0,
+        };
+        ctx.insert_keyed("page", key, move |c: &mut Context| {
+            let view = views::page_view(site, md, id, true);
+            c.insert("card", &view.card);
+            c.insert("page", &view);
+        });
         let section = site.section(p.section);
         let template =
             p.fm.template

@@ -168,14 +168,8 @@ impl Serialize for Listed<'_> {
             return page_view(self.site, self.rendered, self.id, false).serialize(s);
         }
         let key = match self.rendered.listing_keys.get(self.id.0 as usize) {
-            Some(slot) => *slot.get_or_init(|| {
-                crate::incremental::KeyHasher::new()
-                    .value(&page_view(self.site, self.rendered, self.id, false))
-                    .finish()
-            }),
-            None => crate::incremental::KeyHasher::new()
-                .value(&page_view(self.site, self.rendered, self.id, false))
-                .finish(),
+            Some(slot) => *slot.get_or_init(|| page_key(self.site, self.rendered, self.id, false)),
+            None => page_key(self.site, self.rendered, self.id, false),
         };
         s.serialize_u64(key)
     }
@@ -317,6 +311,52 @@ pub fn author_page_view<'a>(
         pages: listed(site, md, &a.written),
         reviewed: listed(site, md, &a.reviewed),
     })
+}
+
+/// A hash of everything [`page_view`] reads, made without building the view
+/// (a rebuild keys every page's template render by it). The page's rendered
+/// Markdown fingerprint stands for its text, and with it its front matter,
+/// file and language; the configuration is in every render's key already
+/// (see `Renderer::with_memo`). What the assembly adds from the rest of the
+/// site is hashed here: the page's place (URL, section), its translations and
+/// its authors' pages. A new input of `page_view`, or of what it calls
+/// (review status, JSON-LD, the card), that is not a function of these must be
+/// added here, or rebuilds show stale pages (the serve tests catch it).
+pub fn page_key(site: &Site, rendered: &RenderedContent<'_>, id: PageId, full: bool) -> u64 {
+    let p = site.page(id);
+    let r = &rendered.pages[id.0 as usize];
+    let section = site.section(p.section);
+    let mut h = crate::incremental::KeyHasher::new();
+    h.num(u64::from(full))
+        .num(r.fingerprint)
+        .debug(&site.today)
+        .str(&p.title)
+        .str(&p.lang)
+        .str(&p.slug)
+        .str(&p.url)
+        .str(&p.permalink)
+        .str(&section.title)
+        .str(&section.url)
+        .str(p.audience.as_str());
+    for t in site.translations_of(id) {
+        let tp = site.page(t);
+        h.str(&tp.lang)
+            .str(&tp.title)
+            .str(&tp.url)
+            .str(&tp.permalink);
+    }
+    h.num(p.assets.len() as u64);
+    for a in &p.assets {
+        h.debug(&a.output);
+    }
+    for (role, keys) in [(1, &p.authors), (2, &p.reviewers)] {
+        h.num(role).num(keys.len() as u64);
+        for k in keys {
+            h.str(k)
+                .str(&rendered.taxonomy.author_url(site, &p.lang, k));
+        }
+    }
+    h.finish()
 }
 
 /// The view of page `id`; `full` adds content and table of contents.
