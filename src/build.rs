@@ -247,6 +247,7 @@ fn emit(
     let taxonomy = Taxonomy::build(site);
     let content = RenderedContent {
         listing_keys: site.pages.iter().map(|_| Default::default()).collect(),
+        listing_values: renderer.listing_values(),
         pages: &md.pages,
         sections: &md.sections,
         taxonomy: &taxonomy,

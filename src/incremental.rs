@@ -242,6 +242,8 @@ pub struct Memo {
     pub(crate) markdown: Table<std::sync::Arc<crate::render::MarkdownMemo>>,
     /// Rendered templates.
     pub(crate) templates: Table<std::sync::Arc<str>>,
+    /// Each page's view in listings, as a template value.
+    pub(crate) listings: Table<tera::Value>,
     /// Share cards: the cache key of each card's PNG, by its text and design.
     pub(crate) cards: Table<std::sync::Arc<crate::cards::CardMemo>>,
     /// What each page's own checks found, by its text.
@@ -325,6 +327,7 @@ impl Memo {
             .unwrap_or_else(PoisonError::into_inner) = None;
         self.markdown.clear();
         self.templates.clear();
+        self.listings.clear();
         self.cards.clear();
         self.checks.clear();
         self.scans.clear();
@@ -339,6 +342,7 @@ impl Memo {
             .reported = false;
         self.markdown.abandon();
         self.templates.abandon();
+        self.listings.abandon();
         self.cards.abandon();
         self.checks.abandon();
         self.scans.abandon();
@@ -346,6 +350,7 @@ impl Memo {
 
     /// Ends a build: keeps what it used, drops the rest.
     pub fn turn(&mut self) -> MemoStats {
+        self.listings.turn();
         MemoStats {
             markdown: self.markdown.turn(),
             templates: self.templates.turn(),

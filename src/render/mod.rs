@@ -735,6 +735,14 @@ impl<'m> Renderer<'m> {
         })
     }
 
+    /// With a memo: the memo and the hash of what every render shares.
+    pub fn listing_values(&self) -> Option<views::ListingValues<'m>> {
+        self.memo.as_ref().map(|(memo, h)| views::ListingValues {
+            memo,
+            shared: h.finish(),
+        })
+    }
+
     fn context<'a>(
         &'a self,
         lang: &str,

@@ -164,14 +164,33 @@ pub fn listed<'a>(
 
 impl Serialize for Listed<'_> {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        if !crate::incremental::fingerprinting() {
-            return page_view(self.site, self.rendered, self.id, false).serialize(s);
-        }
-        let key = match self.rendered.listing_keys.get(self.id.0 as usize) {
+        let key = || match self.rendered.listing_keys.get(self.id.0 as usize) {
             Some(slot) => *slot.get_or_init(|| page_key(self.site, self.rendered, self.id, false)),
             None => page_key(self.site, self.rendered, self.id, false),
         };
-        s.serialize_u64(key)
+        if crate::incremental::fingerprinting() {
+            return s.serialize_u64(key());
+        }
+        let view = || page_view(self.site, self.rendered, self.id, false);
+        let Some(values) = &self.rendered.listing_values else {
+            return view().serialize(s);
+        };
+        // Made once per page however many listings show it, and kept while
+        // its key holds: into a template's context it goes as a shared value.
+        let k = crate::incremental::KeyHasher::new()
+            .num(values.shared)
+            .num(key())
+            .finish();
+        if let Some(v) = values.memo.listings.get(k) {
+            return v.serialize(s);
+        }
+        match tera::Value::try_from_serializable(&view()) {
+            Ok(v) => {
+                values.memo.listings.put(k, v.clone());
+                v.serialize(s)
+            }
+            Err(_) => view().serialize(s),
+        }
     }
 }
 
@@ -210,9 +229,19 @@ pub struct RenderedContent<'a> {
     /// Per page, the hash of its listing view (made when first needed, by
     /// rebuilds only): see [`Listed`].
     pub listing_keys: Vec<std::sync::OnceLock<u64>>,
+    /// With a rebuild memo: where each page's listing view is kept as a
+    /// template value (see [`Listed`]).
+    pub listing_values: Option<ListingValues<'a>>,
     pub pages: &'a [std::sync::Arc<super::RenderedFile>],
     pub sections: &'a [std::sync::Arc<super::RenderedFile>],
     pub taxonomy: &'a Taxonomy,
+}
+
+/// The memo that keeps listing views, and the hash of what every render
+/// shares (templates, configuration, UI strings).
+pub struct ListingValues<'a> {
+    pub memo: &'a crate::incremental::Memo,
+    pub shared: u64,
 }
 
 /// One author, linking to their page in `lang`.
