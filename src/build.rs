@@ -314,7 +314,7 @@ fn emit(
         add_rendered(&mut output, r);
     }
 
-    site_files(site, &taxonomy, md, &mut output, ds);
+    site_files(site, &taxonomy, md, &content, &mut output, ds);
 
     for (rel, src) in &theme.static_files {
         let c = match src {
@@ -345,7 +345,7 @@ fn emit(
         output.add(a.output.clone(), Content::Copy(a.source.clone()));
     }
     missing_strings(site, theme, ds);
-    crate::review::check(site, ds);
+    crate::review::check_with(site, ds, content.listing_values.as_ref().map(|v| v.memo));
     crate::legal::check(&site.config, ds);
     output
 }
@@ -355,10 +355,28 @@ fn site_files(
     site: &Site,
     taxonomy: &Taxonomy,
     md: &render::MarkdownOutput,
+    content: &RenderedContent<'_>,
     output: &mut Output,
     ds: &mut Diagnostics,
 ) {
     let cfg = &site.config;
+    // With a memo: each page's part by its listing key (its inputs), what
+    // every render shares (the configuration) and what the output adds.
+    let memo_part = |id: content::PageId, extra: u64, make: &dyn Fn() -> String| match &content
+        .listing_values
+    {
+        Some(values) => {
+            let k = crate::incremental::KeyHasher::new()
+                .num(values.shared)
+                .num(content.listing_key(site, id))
+                .num(extra)
+                .finish();
+            values.memo.parts.get_or(k, || std::sync::Arc::from(make()))
+        }
+        None => std::sync::Arc::from(make()),
+    };
+    let parts: Option<crate::outputs::Parts<'_>> =
+        content.listing_values.as_ref().map(|_| &memo_part as _);
     for lang in &cfg.languages {
         let root = cfg.language_root(lang);
         let mut ids: Vec<_> = site
@@ -381,12 +399,12 @@ fn site_files(
             };
             output.add(
                 crate::content::output_for(&root, &cfg.root_path).with_file_name("atom.xml"),
-                Content::Text(feeds::atom(site, &md.pages, &spec)),
+                Content::Text(feeds::atom_with(site, &md.pages, &spec, parts)),
             );
         }
         output.add(
             crate::content::output_for(&root, &cfg.root_path).with_file_name("search-index.json"),
-            Content::Text(search::index(site, &md.pages, lang)),
+            Content::Text(search::index_with(site, &md.pages, lang, parts)),
         );
     }
     if cfg.feeds.enabled {
@@ -400,7 +418,7 @@ fn site_files(
             };
             output.add(
                 crate::content::output_for(&tag.url, &cfg.root_path).with_file_name("atom.xml"),
-                Content::Text(feeds::atom(site, &md.pages, &spec)),
+                Content::Text(feeds::atom_with(site, &md.pages, &spec, parts)),
             );
         }
     }

@@ -244,6 +244,10 @@ pub struct Memo {
     pub(crate) templates: Table<std::sync::Arc<str>>,
     /// Each page's view in listings, as a template value.
     pub(crate) listings: Table<tera::Value>,
+    /// Each page's entries in feeds and search indexes.
+    pub(crate) parts: Table<std::sync::Arc<str>>,
+    /// Each page's review warnings.
+    pub(crate) reviews: Table<std::sync::Arc<Vec<crate::diagnostics::Diagnostic>>>,
     /// Share cards: the cache key of each card's PNG, by its text and design.
     pub(crate) cards: Table<std::sync::Arc<crate::cards::CardMemo>>,
     /// What each page's own checks found, by its text.
@@ -328,6 +332,8 @@ impl Memo {
         self.markdown.clear();
         self.templates.clear();
         self.listings.clear();
+        self.parts.clear();
+        self.reviews.clear();
         self.cards.clear();
         self.checks.clear();
         self.scans.clear();
@@ -343,6 +349,8 @@ impl Memo {
         self.markdown.abandon();
         self.templates.abandon();
         self.listings.abandon();
+        self.parts.abandon();
+        self.reviews.abandon();
         self.cards.abandon();
         self.checks.abandon();
         self.scans.abandon();
@@ -351,6 +359,8 @@ impl Memo {
     /// Ends a build: keeps what it used, drops the rest.
     pub fn turn(&mut self) -> MemoStats {
         self.listings.turn();
+        self.parts.turn();
+        self.reviews.turn();
         MemoStats {
             markdown: self.markdown.turn(),
             templates: self.templates.turn(),

@@ -94,6 +94,7 @@ pub(crate) fn patched(
                 }
                 page.text = loaded.text;
                 page.body_offset = loaded.split_body_offset;
+                *site.text_keys.pages.get_mut(id.0 as usize)? = super::text_key(&page.text);
             }
             Target::Section(id) => {
                 let section = site.sections.get_mut(id.0 as usize)?;
@@ -103,6 +104,7 @@ pub(crate) fn patched(
                 }
                 section.text = loaded.text;
                 section.body_offset = loaded.split_body_offset;
+                *site.text_keys.sections.get_mut(id.0 as usize)? = super::text_key(&section.text);
             }
         }
     }

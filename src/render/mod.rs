@@ -222,6 +222,7 @@ pub fn render_markdown_with(
         h
     });
     let render_one = |text: &str,
+                      text_key: u64,
                       body_offset: usize,
                       file: &std::path::Path,
                       lang: &str,
@@ -242,7 +243,10 @@ pub fn render_markdown_with(
             return Arc::new(run(&|p: &str| resolve_link(site, p)));
         };
         let mut h = shared_key.clone().unwrap_or_default();
-        h.str(text).num(body_offset as u64).debug(file).str(lang);
+        h.num(text_key)
+            .num(body_offset as u64)
+            .debug(file)
+            .str(lang);
         for f in own_bib.into_iter().flatten() {
             h.bytes(&std::fs::read(site.config.root.join(f)).unwrap_or_default());
         }
@@ -300,6 +304,7 @@ pub fn render_markdown_with(
             guarded_markdown(&p.file, || {
                 render_one(
                     &p.text,
+                    site.text_keys.pages.get(i).copied().unwrap_or_default(),
                     p.body_offset,
                     &p.file,
                     &p.lang,
@@ -316,7 +321,16 @@ pub fn render_markdown_with(
             let empty = PathBuf::new();
             let file = s.file.as_ref().unwrap_or(&empty);
             guarded_markdown(file, || {
-                render_one(&s.text, s.body_offset, file, &s.lang, None, None)
+                let text_key = site.text_keys.sections.get(s.id.0 as usize);
+                render_one(
+                    &s.text,
+                    text_key.copied().unwrap_or_default(),
+                    s.body_offset,
+                    file,
+                    &s.lang,
+                    None,
+                    None,
+                )
             })
         })
         .collect();

@@ -164,10 +164,7 @@ pub fn listed<'a>(
 
 impl Serialize for Listed<'_> {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        let key = || match self.rendered.listing_keys.get(self.id.0 as usize) {
-            Some(slot) => *slot.get_or_init(|| page_key(self.site, self.rendered, self.id, false)),
-            None => page_key(self.site, self.rendered, self.id, false),
-        };
+        let key = || self.rendered.listing_key(self.site, self.id);
         if crate::incremental::fingerprinting() {
             return s.serialize_u64(key());
         }
@@ -235,6 +232,16 @@ pub struct RenderedContent<'a> {
     pub pages: &'a [std::sync::Arc<super::RenderedFile>],
     pub sections: &'a [std::sync::Arc<super::RenderedFile>],
     pub taxonomy: &'a Taxonomy,
+}
+
+impl RenderedContent<'_> {
+    /// [`page_key`] of page `id`'s listing view, made once per build.
+    pub fn listing_key(&self, site: &Site, id: PageId) -> u64 {
+        match self.listing_keys.get(id.0 as usize) {
+            Some(slot) => *slot.get_or_init(|| page_key(site, self, id, false)),
+            None => page_key(site, self, id, false),
+        }
+    }
 }
 
 /// The memo that keeps listing views, and the hash of what every render
