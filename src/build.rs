@@ -191,7 +191,7 @@ fn build_stages(
     let Some(renderer) = renderer else {
         return Err(fail(ds));
     };
-    let mut output = emit(&site, &theme, &renderer, &md, &mut ds);
+    let mut output = emit(&site, &theme, &renderer, &md, &mut ds, memo);
     lap("render");
     let cards = if opts.draw_cards {
         crate::cards::generate(
@@ -243,8 +243,9 @@ fn emit(
     renderer: &Renderer,
     md: &render::MarkdownOutput,
     ds: &mut Diagnostics,
+    memo: Option<&Memo>,
 ) -> Output {
-    let taxonomy = Taxonomy::build(site);
+    let taxonomy = Taxonomy::build_with(site, memo);
     let content = RenderedContent {
         listing_keys: site.pages.iter().map(|_| Default::default()).collect(),
         listing_values: renderer.listing_values(),
@@ -345,7 +346,7 @@ fn emit(
         output.add(a.output.clone(), Content::Copy(a.source.clone()));
     }
     missing_strings(site, theme, ds);
-    crate::review::check_with(site, ds, content.listing_values.as_ref().map(|v| v.memo));
+    crate::review::check_with(site, ds, memo);
     crate::legal::check(&site.config, ds);
     output
 }

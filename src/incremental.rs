@@ -246,6 +246,8 @@ pub struct Memo {
     pub(crate) listings: Table<tera::Value>,
     /// Each page's entries in feeds and search indexes.
     pub(crate) parts: Table<std::sync::Arc<str>>,
+    /// The last build's tags and author listings, by a hash of their inputs.
+    pub(crate) taxonomy: Mutex<Option<(Key, std::sync::Arc<crate::content::taxonomy::Taxonomy>)>>,
     /// Each page's review warnings.
     pub(crate) reviews: Table<std::sync::Arc<Vec<crate::diagnostics::Diagnostic>>>,
     /// Share cards: the cache key of each card's PNG, by its text and design.
@@ -334,6 +336,10 @@ impl Memo {
         self.listings.clear();
         self.parts.clear();
         self.reviews.clear();
+        *self
+            .taxonomy
+            .get_mut()
+            .unwrap_or_else(PoisonError::into_inner) = None;
         self.cards.clear();
         self.checks.clear();
         self.scans.clear();
