@@ -252,6 +252,9 @@ pub struct Memo {
     pub(crate) reviews: Table<std::sync::Arc<Vec<crate::diagnostics::Diagnostic>>>,
     /// Share cards: the cache key of each card's PNG, by its text and design.
     pub(crate) cards: Table<std::sync::Arc<crate::cards::CardMemo>>,
+    /// The card cache folder as the last build left it, with every card of
+    /// `cards` in it.
+    pub(crate) card_folder: Mutex<Option<(PathBuf, Stamp)>>,
     /// What each page's own checks found, by its text.
     pub(crate) checks: Table<std::sync::Arc<crate::check::PageFindings>>,
     /// The remote URLs of each built page, by its (shared) HTML.
@@ -341,6 +344,10 @@ impl Memo {
             .get_mut()
             .unwrap_or_else(PoisonError::into_inner) = None;
         self.cards.clear();
+        *self
+            .card_folder
+            .get_mut()
+            .unwrap_or_else(PoisonError::into_inner) = None;
         self.checks.clear();
         self.scans.clear();
     }

@@ -1101,6 +1101,22 @@ fn draw_jobs(
         })
     };
     let cached = |key: &str| drawer.cache_file(key).is_some_and(|f| f.is_file());
+    // The cache folder as the last build left it (no file removed since):
+    // cards the memo knows are in it without looking at each.
+    let folder = drawer
+        .cache
+        .as_ref()
+        .and_then(|dir| Some((dir.clone(), crate::incremental::Stamp::of(dir)?)));
+    let folder_unchanged = match (memo, &folder) {
+        (Some(memo), Some(now)) => {
+            memo.card_folder
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner)
+                .as_ref()
+                == Some(now)
+        }
+        _ => false,
+    };
     type Keyed = (String, Option<String>, crate::incremental::Key);
     let svgs: Vec<Result<Keyed, Diagnostic>> = drawn
         .par_iter()
@@ -1109,7 +1125,7 @@ fn draw_jobs(
                 .and(texts.input_key(job))
                 .map(|k| drawer.inputs.clone().str("page").num(k).finish());
             if let (Some(memo), Some(f)) = (memo, by_inputs)
-                && let Some(m) = memo.cards.get_if(f, |m| cached(&m.key))
+                && let Some(m) = memo.cards.get_if(f, |m| folder_unchanged || cached(&m.key))
             {
                 return Ok((m.key.clone(), None, m.text_key));
             }
@@ -1220,6 +1236,20 @@ fn draw_jobs(
                 None => {}
             },
         }
+    }
+    // Every card the memo knows is in the cache folder now, unless one could
+    // not be written there.
+    if let Some(memo) = memo {
+        let all_cached = pngs.values().all(|p| !matches!(p, Ok(Content::Bytes(_))));
+        let now = drawer
+            .cache
+            .as_ref()
+            .filter(|_| all_cached)
+            .and_then(|dir| Some((dir.clone(), crate::incremental::Stamp::of(dir)?)));
+        *memo
+            .card_folder
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner) = now;
     }
     // One broken template breaks every card: report each problem once.
     let mut reported = HashSet::new();
