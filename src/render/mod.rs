@@ -730,7 +730,9 @@ impl<'m> Renderer<'m> {
             }
             // The whole configuration: values made while rendering (JSON-LD)
             // read it beyond what the contexts hold.
+            // The day: review statuses in page views depend on it.
             h.debug(config)
+                .debug(&site.today)
                 .value(&config_view)
                 .str(&config.root_path)
                 .value(&config.theme_css())
@@ -815,6 +817,30 @@ impl<'m> Renderer<'m> {
         let p = site.page(id);
         #[cfg(test)]
         guard::test_panic_on(&p.title, "PRAXIS-TEST-PANIC-TEMPLATE");
+        let section = site.section(p.section);
+        let template =
+            p.fm.template
+                .as_deref()
+                .or(section.fm.page_template.as_deref())
+                .unwrap_or("page.html");
+        // With a memo, the page's render is keyed by what every render shares
+        // and the page's inputs (which its translations, path and permalink
+        // are made of), and looked up before its context is made at all.
+        let key = self.memo.as_ref().map(|(memo, h)| {
+            let key = h
+                .clone()
+                .str(&p.lang)
+                .str("page")
+                .num(views::page_key(site, md, id, true))
+                .str(template)
+                .finish();
+            (memo, key)
+        });
+        if let Some((memo, key)) = key
+            && let Some(html) = memo.templates.get(key)
+        {
+            return Ok(html);
+        }
         let translations: Vec<TranslationLink> = site
             .translations_of(id)
             .into_iter()
@@ -824,22 +850,17 @@ impl<'m> Renderer<'m> {
             })
             .collect();
         let mut ctx = self.context(&p.lang, &p.url, p.permalink.clone(), &translations);
-        let key = match ctx.key {
-            Some(_) => views::page_key(site, md, id, true),
-            None => 0,
-        };
-        ctx.insert_keyed("page", key, move |c: &mut Context| {
+        ctx.key = None;
+        ctx.insert_keyed("page", 0, move |c: &mut Context| {
             let view = views::page_view(site, md, id, true);
             c.insert("card", &view.card);
             c.insert("page", &view);
         });
-        let section = site.section(p.section);
-        let template =
-            p.fm.template
-                .as_deref()
-                .or(section.fm.page_template.as_deref())
-                .unwrap_or("page.html");
-        self.render(template, ctx, &format!(" (rendering {})", p.file.display()))
+        let html = self.render(template, ctx, &format!(" (rendering {})", p.file.display()))?;
+        if let Some((memo, key)) = key {
+            memo.templates.put(key, html.clone());
+        }
+        Ok(html)
     }
 
     /// The section's pager(s): one page, or one per `paginate_by` pages.

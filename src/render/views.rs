@@ -363,9 +363,9 @@ pub fn page_key(site: &Site, rendered: &RenderedContent<'_>, id: PageId, full: b
     let r = &rendered.pages[id.0 as usize];
     let section = site.section(p.section);
     let mut h = crate::incremental::KeyHasher::new();
+    // The day is in what every render shares (see `Renderer::with_memo`).
     h.num(u64::from(full))
         .num(r.fingerprint)
-        .debug(&site.today)
         .str(&p.title)
         .str(&p.lang)
         .str(&p.slug)
@@ -374,7 +374,16 @@ pub fn page_key(site: &Site, rendered: &RenderedContent<'_>, id: PageId, full: b
         .str(&section.title)
         .str(&section.url)
         .str(p.audience.as_str());
-    for t in site.translations_of(id) {
+    let translated = site
+        .translations
+        .get(&p.translation_key)
+        .is_some_and(|t| t.len() > 1);
+    let others = if translated {
+        site.translations_of(id)
+    } else {
+        Vec::new()
+    };
+    for t in others {
         let tp = site.page(t);
         h.str(&tp.lang)
             .str(&tp.title)
@@ -383,7 +392,7 @@ pub fn page_key(site: &Site, rendered: &RenderedContent<'_>, id: PageId, full: b
     }
     h.num(p.assets.len() as u64);
     for a in &p.assets {
-        h.debug(&a.output);
+        h.bytes(a.output.as_os_str().as_encoded_bytes());
     }
     for (role, keys) in [(1, &p.authors), (2, &p.reviewers)] {
         h.num(role).num(keys.len() as u64);
