@@ -10,7 +10,14 @@
 //! - a file's rendered Markdown, by its text, the Markdown settings, the
 //!   bibliography and style, and — checked on reuse — what each of its `@/`
 //!   links resolved to;
-//! - a rendered template, by the template set and every value in its context.
+//! - a rendered template, by the template set and every value in its context
+//!   (a page's view by the hash of its inputs, [`crate::render::views::page_key`]);
+//! - the assembled site, patched with the new texts of saved files when the
+//!   caller reported every change and no front matter or file list changed
+//!   ([`crate::content::reuse`]);
+//! - per page: its listing view as a template value, its feed entry and
+//!   search item, its review warnings and its share card's key, each by the
+//!   page's inputs; the taxonomy by every page's tags, authors and dates.
 //!
 //! A rebuild runs exactly the pipeline of `praxis build` and takes from the memo
 //! what it would otherwise compute again, so its output is byte for byte that
