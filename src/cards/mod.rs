@@ -1127,6 +1127,9 @@ fn draw_jobs(
             if let (Some(memo), Some(f)) = (memo, by_inputs)
                 && let Some(m) = memo.cards.get_if(f, |m| folder_unchanged || cached(&m.key))
             {
+                // Kept by its text's key too: a later edit that changes the
+                // page but not its card finds it there (not in the index).
+                let _ = memo.cards.get(m.text_key);
                 return Ok((m.key.clone(), None, m.text_key));
             }
             let text = texts.text(job);
