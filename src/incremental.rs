@@ -168,6 +168,15 @@ impl<V: Clone> Table<V> {
         self.get_if(key, |_| true)
     }
 
+    /// [`Table::get`], or what this build already recorded under `key` (for
+    /// values that several steps of one build share).
+    pub fn get_shared(&self, key: Key) -> Option<V> {
+        if let Some(v) = self.new_map().get(&key) {
+            return Some(v.clone());
+        }
+        self.get(key)
+    }
+
     /// Records a result computed in this build.
     pub fn put(&self, key: Key, v: V) {
         self.misses.fetch_add(1, Ordering::Relaxed);

@@ -174,11 +174,8 @@ impl Serialize for Listed<'_> {
         };
         // Made once per page however many listings show it, and kept while
         // its key holds: into a template's context it goes as a shared value.
-        let k = crate::incremental::KeyHasher::new()
-            .num(values.shared)
-            .num(key())
-            .finish();
-        if let Some(v) = values.memo.listings.get(k) {
+        let k = values.key(key());
+        if let Some(v) = values.memo.listings.get_shared(k) {
             return v.serialize(s);
         }
         match tera::Value::try_from_serializable(&view()) {
@@ -238,9 +235,27 @@ impl RenderedContent<'_> {
     /// [`page_key`] of page `id`'s listing view, made once per build.
     pub fn listing_key(&self, site: &Site, id: PageId) -> u64 {
         match self.listing_keys.get(id.0 as usize) {
-            Some(slot) => *slot.get_or_init(|| page_key(site, self, id, false)),
+            Some(slot) => *slot.get_or_init(|| {
+                let key = page_key(site, self, id, false);
+                // The page's listing value stays in the memo while its key
+                // holds, though this build may render no listing of it.
+                if let Some(values) = &self.listing_values {
+                    let _ = values.memo.listings.get_shared(values.key(key));
+                }
+                key
+            }),
             None => page_key(site, self, id, false),
         }
+    }
+}
+
+impl ListingValues<'_> {
+    /// The memo key of a page's listing value, from its [`page_key`].
+    fn key(&self, page_key: u64) -> u64 {
+        crate::incremental::KeyHasher::new()
+            .num(self.shared)
+            .num(page_key)
+            .finish()
     }
 }
 
