@@ -120,22 +120,33 @@ fn stop_on_errors(ds: Diagnostics) -> Result<Diagnostics, BuildError> {
 
 /// Builds the site in memory.
 pub fn build(opts: &BuildOptions) -> Result<Built, BuildError> {
-    build_stages(opts, None)
+    build_stages(opts, None).map(|(built, _)| built)
 }
 
 /// Builds the site in memory, taking from `memo` whatever the last build made
 /// from the same inputs, and leaving in it what this build made. The output is
 /// the same as [`build`]'s.
 pub fn build_with(opts: &BuildOptions, memo: &mut Memo) -> Result<Built, BuildError> {
-    let mut result = build_stages(opts, Some(memo));
-    match &mut result {
-        Ok(built) => built.stats.reuse = memo.turn(),
-        Err(_) => memo.abandon(),
+    match build_stages(opts, Some(memo)) {
+        Ok((mut built, kept)) => {
+            built.stats.reuse = memo.turn();
+            if let Some(kept) = kept {
+                memo.keep_site(kept);
+            }
+            Ok(built)
+        }
+        Err(e) => {
+            memo.abandon();
+            Err(e)
+        }
     }
-    result
 }
 
-fn build_stages(opts: &BuildOptions, memo: Option<&Memo>) -> Result<Built, BuildError> {
+/// The stages; with a memo, also the assembled site to keep for the next build.
+fn build_stages(
+    opts: &BuildOptions,
+    memo: Option<&Memo>,
+) -> Result<(Built, Option<content::reuse::Kept>), BuildError> {
     let mut clock = std::time::Instant::now();
     let mut timings = Vec::new();
     let mut lap = |stage: &'static str| {
@@ -154,18 +165,15 @@ fn build_stages(opts: &BuildOptions, memo: Option<&Memo>) -> Result<Built, Build
     }
     let mut ds = Diagnostics::new();
     let theme = ThemeFiles::load(&config);
-    let loaded = content::load_with(
-        config,
-        LoadOptions {
-            drafts: opts.drafts,
-            today: opts.today,
-        },
-        memo,
-    );
-    let (site, theme) = match (loaded, theme) {
+    let load_opts = LoadOptions {
+        drafts: opts.drafts,
+        today: opts.today,
+    };
+    let loaded = content::load_with(config, load_opts, memo);
+    let (site, theme, load_ds) = match (loaded, theme) {
         (Ok((site, load_ds)), Ok(theme)) => {
-            ds.extend(load_ds);
-            (site, theme)
+            ds.extend(load_ds.clone());
+            (site, theme, load_ds)
         }
         (loaded, theme) => {
             ds.extend(loaded.err().unwrap_or_default());
@@ -194,7 +202,7 @@ fn build_stages(opts: &BuildOptions, memo: Option<&Memo>) -> Result<Built, Build
     let Some(renderer) = renderer else {
         return Err(fail(ds));
     };
-    let mut output = emit(&site, &theme, &renderer, &md, &mut ds);
+    let mut output = emit(&site, &theme, &renderer, &md, &mut ds, memo);
     lap("render");
     let cards = if opts.draw_cards {
         crate::cards::generate(
@@ -223,13 +231,20 @@ fn build_stages(opts: &BuildOptions, memo: Option<&Memo>) -> Result<Built, Build
         cards_cached: cards.cached,
         reuse: Default::default(),
     };
-    Ok(Built {
+    let built = Built {
         output,
         diagnostics: ds,
         stats,
         checked,
         timings,
-    })
+    };
+    drop(renderer);
+    drop(md);
+    let kept = memo.map(|_| {
+        let config = site.config.clone();
+        content::reuse::Kept::new(&config, load_opts, site, load_ds)
+    });
+    Ok((built, kept))
 }
 
 /// Renders every template and gathers every file of the output.
@@ -239,11 +254,13 @@ fn emit(
     renderer: &Renderer,
     md: &render::MarkdownOutput,
     ds: &mut Diagnostics,
+    memo: Option<&Memo>,
 ) -> Output {
-    let taxonomy = Taxonomy::build(site);
+    let taxonomy = Taxonomy::build_with(site, memo);
     let content = RenderedContent {
         listing_keys: site.pages.iter().map(|_| Default::default()).collect(),
-        listing_values: site.pages.iter().map(|_| Default::default()).collect(),
+        listing_values: renderer.listing_values(),
+        listing_once: site.pages.iter().map(|_| Default::default()).collect(),
         pages: &md.pages,
         sections: &md.sections,
         taxonomy: &taxonomy,
@@ -310,7 +327,7 @@ fn emit(
         add_rendered(&mut output, r);
     }
 
-    site_files(site, &taxonomy, md, &mut output, ds);
+    site_files(site, &taxonomy, md, &content, &mut output, ds);
 
     for (rel, src) in &theme.static_files {
         let c = match src {
@@ -341,7 +358,7 @@ fn emit(
         output.add(a.output.clone(), Content::Copy(a.source.clone()));
     }
     missing_strings(site, theme, ds);
-    crate::review::check(site, ds);
+    crate::review::check_with(site, ds, memo);
     crate::legal::check(&site.config, ds);
     output
 }
@@ -351,10 +368,28 @@ fn site_files(
     site: &Site,
     taxonomy: &Taxonomy,
     md: &render::MarkdownOutput,
+    content: &RenderedContent<'_>,
     output: &mut Output,
     ds: &mut Diagnostics,
 ) {
     let cfg = &site.config;
+    // With a memo: each page's part by its listing key (its inputs), what
+    // every render shares (the configuration) and what the output adds.
+    let memo_part = |id: content::PageId, extra: u64, make: &dyn Fn() -> String| match &content
+        .listing_values
+    {
+        Some(values) => {
+            let k = crate::incremental::KeyHasher::new()
+                .num(values.shared)
+                .num(content.listing_key(site, id))
+                .num(extra)
+                .finish();
+            values.memo.parts.get_or(k, || std::sync::Arc::from(make()))
+        }
+        None => std::sync::Arc::from(make()),
+    };
+    let parts: Option<crate::outputs::Parts<'_>> =
+        content.listing_values.as_ref().map(|_| &memo_part as _);
     for lang in &cfg.languages {
         let root = cfg.language_root(lang);
         let mut ids: Vec<_> = site
@@ -377,12 +412,12 @@ fn site_files(
             };
             output.add(
                 crate::content::output_for(&root, &cfg.root_path).with_file_name("atom.xml"),
-                Content::Text(feeds::atom(site, &md.pages, &spec)),
+                Content::Text(feeds::atom_with(site, &md.pages, &spec, parts)),
             );
         }
         output.add(
             crate::content::output_for(&root, &cfg.root_path).with_file_name("search-index.json"),
-            Content::Text(search::index(site, &md.pages, lang)),
+            Content::Text(search::index_with(site, &md.pages, lang, parts)),
         );
     }
     if cfg.feeds.enabled {
@@ -396,7 +431,7 @@ fn site_files(
             };
             output.add(
                 crate::content::output_for(&tag.url, &cfg.root_path).with_file_name("atom.xml"),
-                Content::Text(feeds::atom(site, &md.pages, &spec)),
+                Content::Text(feeds::atom_with(site, &md.pages, &spec, parts)),
             );
         }
     }

@@ -10,7 +10,14 @@
 //! - a file's rendered Markdown, by its text, the Markdown settings, the
 //!   bibliography and style, and — checked on reuse — what each of its `@/`
 //!   links resolved to;
-//! - a rendered template, by the template set and every value in its context.
+//! - a rendered template, by the template set and every value in its context
+//!   (a page's view by the hash of its inputs, [`crate::render::views::page_key`]);
+//! - the assembled site, patched with the new texts of saved files when the
+//!   caller reported every change and no front matter or file list changed
+//!   ([`crate::content::reuse`]);
+//! - per page: its listing view as a template value, its feed entry and
+//!   search item, its review warnings and its share card's key, each by the
+//!   page's inputs; the taxonomy by every page's tags, authors and dates.
 //!
 //! A rebuild runs exactly the pipeline of `praxis build` and takes from the memo
 //! what it would otherwise compute again, so its output is byte for byte that
@@ -161,6 +168,15 @@ impl<V: Clone> Table<V> {
         self.get_if(key, |_| true)
     }
 
+    /// [`Table::get`], or what this build already recorded under `key` (for
+    /// values that several steps of one build share).
+    pub fn get_shared(&self, key: Key) -> Option<V> {
+        if let Some(v) = self.new_map().get(&key) {
+            return Some(v.clone());
+        }
+        self.get(key)
+    }
+
     /// Records a result computed in this build.
     pub fn put(&self, key: Key, v: V) {
         self.misses.fetch_add(1, Ordering::Relaxed);
@@ -242,12 +258,34 @@ pub struct Memo {
     pub(crate) markdown: Table<std::sync::Arc<crate::render::MarkdownMemo>>,
     /// Rendered templates.
     pub(crate) templates: Table<std::sync::Arc<str>>,
+    /// Each page's view in listings, as a template value.
+    pub(crate) listings: Table<tera::Value>,
+    /// Each page's entries in feeds and search indexes.
+    pub(crate) parts: Table<std::sync::Arc<str>>,
+    /// The last build's tags and author listings, by a hash of their inputs.
+    pub(crate) taxonomy: Mutex<Option<(Key, std::sync::Arc<crate::content::taxonomy::Taxonomy>)>>,
+    /// Each page's review warnings.
+    pub(crate) reviews: Table<std::sync::Arc<Vec<crate::diagnostics::Diagnostic>>>,
     /// Share cards: the cache key of each card's PNG, by its text and design.
-    pub(crate) cards: Table<std::sync::Arc<str>>,
+    pub(crate) cards: Table<std::sync::Arc<crate::cards::CardMemo>>,
+    /// The card cache folder as the last build left it, with every card of
+    /// `cards` in it.
+    pub(crate) card_folder: Mutex<Option<(PathBuf, Stamp)>>,
     /// What each page's own checks found, by its text.
     pub(crate) checks: Table<std::sync::Arc<crate::check::PageFindings>>,
     /// The remote URLs of each built page, by its (shared) HTML.
     pub(crate) scans: Table<std::sync::Arc<crate::check::origin::ScannedPage>>,
+    /// The last good build's assembled site (see [`crate::content::reuse`]).
+    site: Mutex<SiteSlot>,
+}
+
+/// The kept site and what was reported changed since it was assembled.
+#[derive(Default)]
+struct SiteSlot {
+    kept: Option<crate::content::reuse::Kept>,
+    changed_since: Vec<PathBuf>,
+    /// Whether the caller reported the changes before this build.
+    reported: bool,
 }
 
 /// How much of the last build was reused.
@@ -266,7 +304,16 @@ impl Memo {
     }
 
     /// Forgets the parse of files that changed on disk (reported by the watcher).
+    ///
+    /// A caller that calls this before a build promises that it reports every
+    /// change since the previous build (an empty list when nothing changed);
+    /// the build may then patch the last site with just those files instead
+    /// of walking `content/` again. Without the call, a build checks every
+    /// file's size and modification time.
     pub fn changed(&mut self, paths: &[PathBuf]) {
+        let slot = self.site.get_mut().unwrap_or_else(PoisonError::into_inner);
+        slot.changed_since.extend(paths.iter().cloned());
+        slot.reported = true;
         let files = self.files.get_mut().unwrap_or_else(PoisonError::into_inner);
         for p in paths {
             files.remove(p);
@@ -280,8 +327,26 @@ impl Memo {
         self.markdown.old.is_empty()
     }
 
+    /// The kept site and the files changed since, when every change was
+    /// reported; the kept site leaves the memo either way.
+    pub(crate) fn take_site(&self) -> Option<(crate::content::reuse::Kept, Vec<PathBuf>)> {
+        let mut slot = self.site.lock().unwrap_or_else(PoisonError::into_inner);
+        let kept = slot.kept.take()?;
+        slot.reported.then(|| (kept, slot.changed_since.clone()))
+    }
+
+    /// Keeps the site a successful build assembled.
+    pub(crate) fn keep_site(&mut self, kept: crate::content::reuse::Kept) {
+        let slot = self.site.get_mut().unwrap_or_else(PoisonError::into_inner);
+        *slot = SiteSlot {
+            kept: Some(kept),
+            ..SiteSlot::default()
+        };
+    }
+
     /// Forgets everything (e.g. after a failed build left tables half-turned).
     pub fn clear(&mut self) {
+        *self.site.get_mut().unwrap_or_else(PoisonError::into_inner) = SiteSlot::default();
         self.files
             .get_mut()
             .unwrap_or_else(PoisonError::into_inner)
@@ -292,15 +357,34 @@ impl Memo {
             .unwrap_or_else(PoisonError::into_inner) = None;
         self.markdown.clear();
         self.templates.clear();
+        self.listings.clear();
+        self.parts.clear();
+        self.reviews.clear();
+        *self
+            .taxonomy
+            .get_mut()
+            .unwrap_or_else(PoisonError::into_inner) = None;
         self.cards.clear();
+        *self
+            .card_folder
+            .get_mut()
+            .unwrap_or_else(PoisonError::into_inner) = None;
         self.checks.clear();
         self.scans.clear();
     }
 
-    /// Ends a failed build: the memo stays as the last good build left it.
+    /// Ends a failed build: the memo stays as the last good build left it
+    /// (the changes reported so far are kept for the next build).
     pub fn abandon(&mut self) {
+        self.site
+            .get_mut()
+            .unwrap_or_else(PoisonError::into_inner)
+            .reported = false;
         self.markdown.abandon();
         self.templates.abandon();
+        self.listings.abandon();
+        self.parts.abandon();
+        self.reviews.abandon();
         self.cards.abandon();
         self.checks.abandon();
         self.scans.abandon();
@@ -308,6 +392,9 @@ impl Memo {
 
     /// Ends a build: keeps what it used, drops the rest.
     pub fn turn(&mut self) -> MemoStats {
+        self.listings.turn();
+        self.parts.turn();
+        self.reviews.turn();
         MemoStats {
             markdown: self.markdown.turn(),
             templates: self.templates.turn(),

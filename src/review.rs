@@ -5,6 +5,7 @@
 //! page's (or the site's) interval. The clock is passed in, never read here,
 //! so tests can stand on any day.
 
+use rayon::prelude::*;
 use serde::Serialize;
 
 use crate::content::{Page, Site, front_matter};
@@ -92,7 +93,45 @@ fn at_key(d: Diagnostic, page: &Page, key: &str) -> Diagnostic {
 /// review policy), a `last_reviewed` after today, and an article reviewed only
 /// by its only author.
 pub fn check(site: &Site, ds: &mut Diagnostics) {
-    for p in &site.pages {
+    check_with(site, ds, None);
+}
+
+/// [`check`], taking from `memo` the warnings of pages whose text (and so
+/// front matter), file and authors are unchanged, with the same day and
+/// configuration.
+pub fn check_with(site: &Site, ds: &mut Diagnostics, memo: Option<&crate::incremental::Memo>) {
+    let shared = memo.map(|_| {
+        let mut h = crate::incremental::KeyHasher::new();
+        h.debug(&site.config).debug(&site.today);
+        h
+    });
+    let found: Vec<std::sync::Arc<Vec<Diagnostic>>> = site
+        .pages
+        .par_iter()
+        .map(|p| {
+            let (Some(memo), Some(shared), Some(text_key)) =
+                (memo, &shared, site.text_keys.pages.get(p.id.0 as usize))
+            else {
+                return std::sync::Arc::new(page_warnings(site, p));
+            };
+            let mut h = shared.clone();
+            h.num(*text_key)
+                .debug(&p.file)
+                .debug(&p.authors)
+                .debug(&p.reviewers);
+            memo.reviews
+                .get_or(h.finish(), || std::sync::Arc::new(page_warnings(site, p)))
+        })
+        .collect();
+    for f in found {
+        ds.extend(f.iter().cloned());
+    }
+}
+
+/// The review warnings of one page.
+fn page_warnings(site: &Site, p: &Page) -> Vec<Diagnostic> {
+    let mut ds = Vec::new();
+    {
         let r = review_of(site, p);
         if let Some(last) = p.fm.last_reviewed
             && last > site.today
@@ -148,6 +187,7 @@ pub fn check(site: &Site, ds: &mut Diagnostics) {
             .with_hint("ask another clinician to review the article and name them in reviewed_by"));
         }
     }
+    ds
 }
 
 /// One article in the review register.

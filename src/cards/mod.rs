@@ -959,8 +959,12 @@ pub fn generate(
     }
     // Page images are copied; only drawn cards need the drawer.
     let mut drawn = Vec::new();
-    let mut strings: HashMap<&str, BTreeMap<String, String>> = HashMap::new();
-    for mut job in jobs {
+    let mut texts = Texts {
+        site,
+        md,
+        strings: HashMap::new(),
+    };
+    for job in jobs {
         match &job.target.source {
             CardSource::Image(src) => {
                 if src.is_file() {
@@ -987,10 +991,10 @@ pub fn generate(
             CardSource::Drawn => {
                 if let Some(p) = job.page {
                     // The UI strings once per language, not per card.
-                    let strings = strings
+                    texts
+                        .strings
                         .entry(p.lang.as_str())
                         .or_insert_with(|| theme.strings_for(&p.lang));
-                    job.text = page_text(site, md, strings, p);
                 }
                 drawn.push(job);
             }
@@ -1002,17 +1006,73 @@ pub fn generate(
             continue;
         }
         match Drawer::new(site, theme, cache, format) {
-            Ok(drawer) => draw_jobs(&drawer, &jobs, output, ds, &mut stats, memo),
+            Ok(drawer) => draw_jobs(&drawer, &jobs, &texts, output, ds, &mut stats, memo),
             Err(e) => ds.extend(e),
         }
     }
     stats
 }
 
+/// A card's cache key as the rebuild memo keeps it, with the hash of the
+/// drawer's inputs and the card's text that gave it (for the input index).
+pub(crate) struct CardMemo {
+    text_key: crate::incremental::Key,
+    key: String,
+}
+
+/// The texts of page cards, made only for cards whose key is not known yet.
+struct Texts<'a> {
+    site: &'a Site,
+    md: &'a MarkdownOutput,
+    strings: HashMap<&'a str, BTreeMap<String, String>>,
+}
+
+impl Texts<'_> {
+    fn text<'j>(&self, job: &'j Job<'_>) -> std::borrow::Cow<'j, CardText> {
+        match job.page {
+            Some(p) => std::borrow::Cow::Owned(page_text(
+                self.site,
+                self.md,
+                self.strings
+                    .get(p.lang.as_str())
+                    .unwrap_or(&BTreeMap::new()),
+                p,
+            )),
+            None => std::borrow::Cow::Borrowed(&job.text),
+        }
+    }
+
+    /// For a page card, a hash of what [`page_text`] reads: the page's
+    /// rendered Markdown fingerprint (its text, and so its front matter),
+    /// title, language and first author, and the UI string it uses.
+    fn input_key(&self, job: &Job<'_>) -> Option<crate::incremental::Key> {
+        let p = job.page?;
+        let r = self.md.pages.get(p.id.0 as usize)?;
+        let mut h = crate::incremental::KeyHasher::new();
+        h.num(r.fingerprint).str(&p.lang).str(&p.title);
+        if let Some(k) = p.authors.first() {
+            h.str(k);
+            if let Some(a) = self.site.config.authors.get(k) {
+                h.str(&a.name).str(&a.credentials);
+            }
+        }
+        match self
+            .strings
+            .get(p.lang.as_str())
+            .and_then(|s| s.get("card_reviewed"))
+        {
+            Some(label) => h.num(1).str(label),
+            None => h.num(0),
+        };
+        Some(h.finish())
+    }
+}
+
 /// Draws (or takes from the cache) the cards of one format.
 fn draw_jobs(
     drawer: &Drawer,
     drawn: &[&Job],
+    texts: &Texts<'_>,
     output: &mut Output,
     ds: &mut Diagnostics,
     stats: &mut CardStats,
@@ -1032,43 +1092,87 @@ fn draw_jobs(
     // 1. Every card's SVG and cache key (cheap: layout and template). A card
     //    whose text and design are unchanged keeps the key it had (no SVG is
     //    made) as long as its cached PNG is there: from the memo when
-    //    rebuilding, else from the index the last build left in the cache.
-    let index = index::InputIndex::load(drawer.cache.as_deref(), &format!("{:?}", drawer.format));
+    //    rebuilding (by the page's inputs, so that its text is not even
+    //    made), else from the index the last build left in the cache.
+    let index_once = std::sync::OnceLock::new();
+    let index = || {
+        index_once.get_or_init(|| {
+            index::InputIndex::load(drawer.cache.as_deref(), &format!("{:?}", drawer.format))
+        })
+    };
     let cached = |key: &str| drawer.cache_file(key).is_some_and(|f| f.is_file());
-    let svgs: Vec<Result<(String, Option<String>), Diagnostic>> = drawn
+    // The cache folder as the last build left it (no file removed since):
+    // cards the memo knows are in it without looking at each.
+    let folder = drawer
+        .cache
+        .as_ref()
+        .and_then(|dir| Some((dir.clone(), crate::incremental::Stamp::of(dir)?)));
+    let folder_unchanged = match (memo, &folder) {
+        (Some(memo), Some(now)) => {
+            memo.card_folder
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner)
+                .as_ref()
+                == Some(now)
+        }
+        _ => false,
+    };
+    type Keyed = (String, Option<String>, crate::incremental::Key);
+    let svgs: Vec<Result<Keyed, Diagnostic>> = drawn
         .par_iter()
         .map(|job| {
-            let k = drawer.inputs.clone().debug(&job.text).finish();
-            if let Some(memo) = memo
-                && let Some(key) = memo.cards.get_if(k, |key| cached(key))
+            let by_inputs = memo
+                .and(texts.input_key(job))
+                .map(|k| drawer.inputs.clone().str("page").num(k).finish());
+            if let (Some(memo), Some(f)) = (memo, by_inputs)
+                && let Some(m) = memo.cards.get_if(f, |m| folder_unchanged || cached(&m.key))
             {
-                return Ok((key.to_string(), None));
+                // Kept by its text's key too: a later edit that changes the
+                // page but not its card finds it there (not in the index).
+                let _ = memo.cards.get(m.text_key);
+                return Ok((m.key.clone(), None, m.text_key));
             }
-            if let Some(key) = index.get(k).filter(|key| cached(key)) {
+            let text = texts.text(job);
+            let k = drawer.inputs.clone().debug(&*text).finish();
+            let remember = |key: &str| {
                 if let Some(memo) = memo {
-                    memo.cards.put(k, Arc::from(key));
+                    let m = Arc::new(CardMemo {
+                        text_key: k,
+                        key: key.to_owned(),
+                    });
+                    if let Some(f) = by_inputs {
+                        memo.cards.put(f, m.clone());
+                    }
+                    memo.cards.put(k, m);
                 }
-                return Ok((key.to_owned(), None));
+            };
+            if let Some(memo) = memo
+                && let Some(m) = memo.cards.get_if(k, |m| cached(&m.key))
+            {
+                remember(&m.key);
+                return Ok((m.key.clone(), None, k));
+            }
+            if let Some(key) = index().get(k).filter(|key| cached(key)) {
+                remember(key);
+                return Ok((key.to_owned(), None, k));
             }
             let what = format!(" (share card of {})", job.file.display());
-            let svg = drawer.svg(&job.text, &what)?;
+            let svg = drawer.svg(&text, &what)?;
             let key = drawer.key(&svg);
-            if let Some(memo) = memo {
-                memo.cards.put(k, Arc::from(key.as_str()));
-            }
-            Ok((key, Some(svg)))
+            remember(&key);
+            Ok((key, Some(svg), k))
         })
         .collect();
-    if drawer.cache.is_some() {
-        let pairs: Vec<(crate::incremental::Key, &str)> = drawn
+    // The index is written when it was read: when some card's key was not
+    // in the memo (a build without one reads it always).
+    if drawer.cache.is_some()
+        && let Some(index) = index_once.get()
+    {
+        let pairs: Vec<(crate::incremental::Key, &str)> = svgs
             .iter()
-            .zip(&svgs)
-            .filter_map(|(job, r)| {
-                let (key, _) = r.as_ref().ok()?;
-                Some((
-                    drawer.inputs.clone().debug(&job.text).finish(),
-                    key.as_str(),
-                ))
+            .filter_map(|r| {
+                let (key, _, k) = r.as_ref().ok()?;
+                Some((*k, key.as_str()))
             })
             .collect();
         index.store(&pairs);
@@ -1077,7 +1181,7 @@ fn draw_jobs(
     let mut to_draw: Vec<(&str, &str)> = Vec::new();
     let mut seen = HashSet::new();
     let mut cached_keys = HashSet::new();
-    for (key, svg) in svgs.iter().flatten() {
+    for (key, svg, _) in svgs.iter().flatten() {
         if !seen.insert(key.as_str()) {
             continue;
         }
@@ -1123,18 +1227,32 @@ fn draw_jobs(
         let out = job.target.output.clone();
         match r {
             Err(d) => results.push(Err(d.clone())),
-            Ok((key, _)) if cached_keys.contains(key.as_str()) => {
+            Ok((key, _, _)) if cached_keys.contains(key.as_str()) => {
                 if let Some(file) = drawer.cache_file(key) {
                     stats.cached += 1;
                     results.push(Ok((out, Content::Cached(file))));
                 }
             }
-            Ok((key, _)) => match pngs.get(key.as_str()) {
+            Ok((key, _, _)) => match pngs.get(key.as_str()) {
                 Some(Ok(content)) => results.push(Ok((out, content.clone()))),
                 Some(Err(d)) => results.push(Err(d.clone())),
                 None => {}
             },
         }
+    }
+    // Every card the memo knows is in the cache folder now, unless one could
+    // not be written there.
+    if let Some(memo) = memo {
+        let all_cached = pngs.values().all(|p| !matches!(p, Ok(Content::Bytes(_))));
+        let now = drawer
+            .cache
+            .as_ref()
+            .filter(|_| all_cached)
+            .and_then(|dir| Some((dir.clone(), crate::incremental::Stamp::of(dir)?)));
+        *memo
+            .card_folder
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner) = now;
     }
     // One broken template breaks every card: report each problem once.
     let mut reported = HashSet::new();

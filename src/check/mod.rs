@@ -337,8 +337,11 @@ pub fn run_with(
         .map(|src| {
             let key = shared_key.as_ref().map(|h| {
                 let mut h = h.clone();
+                match src.text_key {
+                    Some(k) => h.num(k),
+                    None => h.str(src.text),
+                };
                 h.debug(src.file)
-                    .str(src.text)
                     .num(src.body_offset as u64)
                     .str(src.url)
                     .debug(src.output)
@@ -388,6 +391,8 @@ pub fn run_with(
 struct Source<'a> {
     file: &'a Path,
     text: &'a str,
+    /// The hash of `text` ([`Site::text_keys`]).
+    text_key: Option<u64>,
     body_offset: usize,
     url: &'a str,
     output: &'a Path,
@@ -432,6 +437,7 @@ fn sources(site: &Site) -> Vec<Source<'_>> {
     let pages = site.pages.iter().map(|p| Source {
         file: &p.file,
         text: &p.text,
+        text_key: site.text_keys.pages.get(p.id.0 as usize).copied(),
         body_offset: p.body_offset,
         url: &p.url,
         output: &p.output,
@@ -443,6 +449,7 @@ fn sources(site: &Site) -> Vec<Source<'_>> {
         Some(Source {
             file: s.file.as_ref()?,
             text: &s.text,
+            text_key: site.text_keys.sections.get(s.id.0 as usize).copied(),
             body_offset: s.body_offset,
             url: &s.url,
             output: &s.output,

@@ -11,6 +11,7 @@
 //! (front matter, languages, authors, output paths). It renders nothing.
 
 pub mod front_matter;
+pub(crate) mod reuse;
 pub mod size_limit;
 pub mod slug;
 pub mod taxonomy;
@@ -133,6 +134,21 @@ pub struct Site {
     pub excluded_drafts: BTreeSet<String>,
     /// The day review statuses are judged against.
     pub today: Date,
+    /// A hash of each page's and section's file text, by id, for the keys of
+    /// the rebuild memo (so that a rebuild does not hash every text again).
+    pub text_keys: TextKeys,
+}
+
+/// See [`Site::text_keys`].
+#[derive(Debug, Clone, Default)]
+pub struct TextKeys {
+    pub pages: Vec<u64>,
+    pub sections: Vec<u64>,
+}
+
+/// The key of one file's text in [`TextKeys`].
+pub(crate) fn text_key(text: &str) -> u64 {
+    crate::incremental::KeyHasher::new().str(text).finish()
 }
 
 impl Site {
@@ -242,6 +258,11 @@ pub fn load_with(
                 ),
         );
         return Err(ds);
+    }
+    if let Some((kept, changed)) = memo.and_then(crate::incremental::Memo::take_site)
+        && let Some(patched) = reuse::patched(kept, &changed, &config, opts)
+    {
+        return Ok(patched);
     }
 
     let (md_files, other_files) = discover(&content, &config, &mut ds);
@@ -936,7 +957,16 @@ impl Assembler {
                 .or_default()
                 .push(p.id);
         }
+        let text_keys = TextKeys {
+            pages: self.pages.par_iter().map(|p| text_key(&p.text)).collect(),
+            sections: self
+                .sections
+                .par_iter()
+                .map(|s| text_key(&s.text))
+                .collect(),
+        };
         Site {
+            text_keys,
             config: self.config,
             pages: self.pages,
             sections: self.sections,

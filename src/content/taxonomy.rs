@@ -50,6 +50,41 @@ pub fn sort_newest_first(site: &Site, pages: &mut [PageId]) {
 }
 
 impl Taxonomy {
+    /// [`Taxonomy::build`], or the memo's when the site's tags, authors,
+    /// dates, files and languages are what they were.
+    pub fn build_with(
+        site: &Site,
+        memo: Option<&crate::incremental::Memo>,
+    ) -> std::sync::Arc<Taxonomy> {
+        let Some(memo) = memo else {
+            return std::sync::Arc::new(Taxonomy::build(site));
+        };
+        let mut h = crate::incremental::KeyHasher::new();
+        h.debug(&site.config);
+        for p in &site.pages {
+            h.num(u64::from(p.id.0))
+                .str(&p.lang)
+                .debug(&p.fm.tags)
+                .debug(&p.authors)
+                .debug(&p.reviewers)
+                .debug(&p.fm.date)
+                .debug(&p.file);
+        }
+        let key = h.finish();
+        let mut kept = memo
+            .taxonomy
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        match &*kept {
+            Some((k, t)) if *k == key => t.clone(),
+            _ => {
+                let t = std::sync::Arc::new(Taxonomy::build(site));
+                *kept = Some((key, t.clone()));
+                t
+            }
+        }
+    }
+
     pub fn build(site: &Site) -> Taxonomy {
         let mut t = Taxonomy::default();
         for p in &site.pages {

@@ -10,8 +10,13 @@ pub mod feeds;
 pub mod search;
 pub mod sitemap;
 
-use crate::content::Page;
+use crate::content::{Page, PageId};
 use crate::date::Date;
+
+/// Gives one page's part of a site-wide output (a feed entry, a search
+/// item): `(page, key of what else the part depends on, how to make it)`.
+/// A rebuild takes parts whose inputs are unchanged from its memo.
+pub type Parts<'a> = &'a (dyn Fn(PageId, u64, &dyn Fn() -> String) -> std::sync::Arc<str> + Sync);
 
 /// Escapes text for XML element content and attribute values.
 pub fn xml_escape(s: &str) -> String {

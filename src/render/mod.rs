@@ -247,6 +247,7 @@ pub fn render_markdown_with(
         h
     });
     let render_one = |text: &str,
+                      text_key: u64,
                       body_offset: usize,
                       file: &std::path::Path,
                       lang: &str,
@@ -267,7 +268,10 @@ pub fn render_markdown_with(
             return Arc::new(run(&|p: &str| resolve_link(site, p)));
         };
         let mut h = shared_key.clone().unwrap_or_default();
-        h.str(text).num(body_offset as u64).debug(file).str(lang);
+        h.num(text_key)
+            .num(body_offset as u64)
+            .debug(file)
+            .str(lang);
         for f in own_bib.into_iter().flatten() {
             h.bytes(&std::fs::read(site.config.root.join(f)).unwrap_or_default());
         }
@@ -325,6 +329,7 @@ pub fn render_markdown_with(
             guarded_markdown(&p.file, || {
                 render_one(
                     &p.text,
+                    site.text_keys.pages.get(i).copied().unwrap_or_default(),
                     p.body_offset,
                     &p.file,
                     &p.lang,
@@ -341,7 +346,16 @@ pub fn render_markdown_with(
             let empty = PathBuf::new();
             let file = s.file.as_ref().unwrap_or(&empty);
             guarded_markdown(file, || {
-                render_one(&s.text, s.body_offset, file, &s.lang, None, None)
+                let text_key = site.text_keys.sections.get(s.id.0 as usize);
+                render_one(
+                    &s.text,
+                    text_key.copied().unwrap_or_default(),
+                    s.body_offset,
+                    file,
+                    &s.lang,
+                    None,
+                    None,
+                )
             })
         })
         .collect();
@@ -564,6 +578,15 @@ impl<'a> Ctx<'a> {
             .push(Box::new(move |c: &mut Context| c.insert(name, &value)));
     }
 
+    /// Sets values that are a function of `key` (and of what every render's
+    /// key holds): they are made only when the template is really rendered.
+    fn insert_keyed(&mut self, name: &'static str, key: u64, set: impl FnOnce(&mut Context) + 'a) {
+        if let Some(h) = &mut self.key {
+            h.str(name).num(key);
+        }
+        self.sets.push(Box::new(set));
+    }
+
     fn into_context(self) -> Context {
         let mut ctx = self.base.clone();
         for set in self.sets {
@@ -735,7 +758,9 @@ impl<'m> Renderer<'m> {
             }
             // The whole configuration: values made while rendering (JSON-LD)
             // read it beyond what the contexts hold.
+            // The day: review statuses in page views depend on it.
             h.debug(config)
+                .debug(&site.today)
                 .value(&config_view)
                 .str(&config.root_path)
                 .value(&config.theme_css())
@@ -751,6 +776,14 @@ impl<'m> Renderer<'m> {
             origins,
             base,
             memo,
+        })
+    }
+
+    /// With a memo: the memo and the hash of what every render shares.
+    pub fn listing_values(&self) -> Option<views::ListingValues<'m>> {
+        self.memo.as_ref().map(|(memo, h)| views::ListingValues {
+            memo,
+            shared: h.finish(),
         })
     }
 
@@ -812,6 +845,30 @@ impl<'m> Renderer<'m> {
         let p = site.page(id);
         #[cfg(test)]
         guard::test_panic_on(&p.title, "PRAXIS-TEST-PANIC-TEMPLATE");
+        let section = site.section(p.section);
+        let template =
+            p.fm.template
+                .as_deref()
+                .or(section.fm.page_template.as_deref())
+                .unwrap_or("page.html");
+        // With a memo, the page's render is keyed by what every render shares
+        // and the page's inputs (which its translations, path and permalink
+        // are made of), and looked up before its context is made at all.
+        let key = self.memo.as_ref().map(|(memo, h)| {
+            let key = h
+                .clone()
+                .str(&p.lang)
+                .str("page")
+                .num(views::page_key(site, md, id, true))
+                .str(template)
+                .finish();
+            (memo, key)
+        });
+        if let Some((memo, key)) = key
+            && let Some(html) = memo.templates.get(key)
+        {
+            return Ok(html);
+        }
         let translations: Vec<TranslationLink> = site
             .translations_of(id)
             .into_iter()
@@ -820,17 +877,18 @@ impl<'m> Renderer<'m> {
                 TranslationLink::new(site, &tp.lang, &tp.title, &tp.url)
             })
             .collect();
-        let view = views::page_view(site, md, id, true);
         let mut ctx = self.context(&p.lang, &p.url, p.permalink.clone(), &translations);
-        ctx.insert("card", &view.card);
-        ctx.insert("page", &view);
-        let section = site.section(p.section);
-        let template =
-            p.fm.template
-                .as_deref()
-                .or(section.fm.page_template.as_deref())
-                .unwrap_or("page.html");
-        self.render(template, ctx, &format!(" (rendering {})", p.file.display()))
+        ctx.key = None;
+        ctx.insert_keyed("page", 0, move |c: &mut Context| {
+            let view = views::page_view(site, md, id, true);
+            c.insert("card", &view.card);
+            c.insert("page", &view);
+        });
+        let html = self.render(template, ctx, &format!(" (rendering {})", p.file.display()))?;
+        if let Some((memo, key)) = key {
+            memo.templates.put(key, html.clone());
+        }
+        Ok(html)
     }
 
     /// The section's pager(s): one page, or one per `paginate_by` pages.

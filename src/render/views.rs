@@ -166,35 +166,36 @@ pub fn listed<'a>(
 
 impl Serialize for Listed<'_> {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        if !crate::incremental::fingerprinting() {
-            let view = || page_view(self.site, self.rendered, self.id, false);
-            let value = self
-                .rendered
-                .listing_values
-                .get(self.id.0 as usize)
-                .and_then(|slot| {
-                    if let Some(v) = slot.get() {
-                        return Some(v);
-                    }
-                    let v = tera::Value::try_from_serializable(&view()).ok()?;
-                    Some(slot.get_or_init(|| v))
-                });
-            return match value {
-                Some(v) => v.serialize(s),
-                None => view().serialize(s),
-            };
+        let key = || self.rendered.listing_key(self.site, self.id);
+        if crate::incremental::fingerprinting() {
+            return s.serialize_u64(key());
         }
-        let key = match self.rendered.listing_keys.get(self.id.0 as usize) {
-            Some(slot) => *slot.get_or_init(|| {
-                crate::incremental::KeyHasher::new()
-                    .value(&page_view(self.site, self.rendered, self.id, false))
-                    .finish()
-            }),
-            None => crate::incremental::KeyHasher::new()
-                .value(&page_view(self.site, self.rendered, self.id, false))
-                .finish(),
+        let view = || page_view(self.site, self.rendered, self.id, false);
+        let Some(values) = &self.rendered.listing_values else {
+            // A build without a memo makes it once, for every listing.
+            let slot = self.rendered.listing_once.get(self.id.0 as usize);
+            if let Some(v) = slot.and_then(std::sync::OnceLock::get) {
+                return v.serialize(s);
+            }
+            return match (slot, tera::Value::try_from_serializable(&view())) {
+                (Some(slot), Ok(v)) => slot.get_or_init(|| v).serialize(s),
+                (None, Ok(v)) => v.serialize(s),
+                (_, Err(_)) => view().serialize(s),
+            };
         };
-        s.serialize_u64(key)
+        // Made once per page however many listings show it, and kept while
+        // its key holds: into a template's context it goes as a shared value.
+        let k = values.key(key());
+        if let Some(v) = values.memo.listings.get_shared(k) {
+            return v.serialize(s);
+        }
+        match tera::Value::try_from_serializable(&view()) {
+            Ok(v) => {
+                values.memo.listings.put(k, v.clone());
+                v.serialize(s)
+            }
+            Err(_) => view().serialize(s),
+        }
     }
 }
 
@@ -233,12 +234,51 @@ pub struct RenderedContent<'a> {
     /// Per page, the hash of its listing view (made when first needed, by
     /// rebuilds only): see [`Listed`].
     pub listing_keys: Vec<std::sync::OnceLock<u64>>,
-    /// Per page, its listing view as a template value, made once however
-    /// many listings show the page (a value is shared, not copied).
-    pub listing_values: Vec<std::sync::OnceLock<tera::Value>>,
+    /// With a rebuild memo: where each page's listing view is kept as a
+    /// template value (see [`Listed`]).
+    pub listing_values: Option<ListingValues<'a>>,
+    /// Without a memo: each page's listing view as a template value, made
+    /// once per build however many listings show the page (a value is
+    /// shared, not copied).
+    pub listing_once: Vec<std::sync::OnceLock<tera::Value>>,
     pub pages: &'a [std::sync::Arc<super::RenderedFile>],
     pub sections: &'a [std::sync::Arc<super::RenderedFile>],
     pub taxonomy: &'a Taxonomy,
+}
+
+impl RenderedContent<'_> {
+    /// [`page_key`] of page `id`'s listing view, made once per build.
+    pub fn listing_key(&self, site: &Site, id: PageId) -> u64 {
+        match self.listing_keys.get(id.0 as usize) {
+            Some(slot) => *slot.get_or_init(|| {
+                let key = page_key(site, self, id, false);
+                // The page's listing value stays in the memo while its key
+                // holds, though this build may render no listing of it.
+                if let Some(values) = &self.listing_values {
+                    let _ = values.memo.listings.get_shared(values.key(key));
+                }
+                key
+            }),
+            None => page_key(site, self, id, false),
+        }
+    }
+}
+
+impl ListingValues<'_> {
+    /// The memo key of a page's listing value, from its [`page_key`].
+    fn key(&self, page_key: u64) -> u64 {
+        crate::incremental::KeyHasher::new()
+            .num(self.shared)
+            .num(page_key)
+            .finish()
+    }
+}
+
+/// The memo that keeps listing views, and the hash of what every render
+/// shares (templates, configuration, UI strings).
+pub struct ListingValues<'a> {
+    pub memo: &'a crate::incremental::Memo,
+    pub shared: u64,
 }
 
 /// One author, linking to their page in `lang`.
@@ -337,6 +377,61 @@ pub fn author_page_view<'a>(
         pages: listed(site, md, &a.written),
         reviewed: listed(site, md, &a.reviewed),
     })
+}
+
+/// A hash of everything [`page_view`] reads, made without building the view
+/// (a rebuild keys every page's template render by it). The page's rendered
+/// Markdown fingerprint stands for its text, and with it its front matter,
+/// file and language; the configuration is in every render's key already
+/// (see `Renderer::with_memo`). What the assembly adds from the rest of the
+/// site is hashed here: the page's place (URL, section), its translations and
+/// its authors' pages. A new input of `page_view`, or of what it calls
+/// (review status, JSON-LD, the card), that is not a function of these must be
+/// added here, or rebuilds show stale pages (the serve tests catch it).
+pub fn page_key(site: &Site, rendered: &RenderedContent<'_>, id: PageId, full: bool) -> u64 {
+    let p = site.page(id);
+    let r = &rendered.pages[id.0 as usize];
+    let section = site.section(p.section);
+    let mut h = crate::incremental::KeyHasher::new();
+    // The day is in what every render shares (see `Renderer::with_memo`).
+    h.num(u64::from(full))
+        .num(r.fingerprint)
+        .str(&p.title)
+        .str(&p.lang)
+        .str(&p.slug)
+        .str(&p.url)
+        .str(&p.permalink)
+        .str(&section.title)
+        .str(&section.url)
+        .str(p.audience.as_str());
+    let translated = site
+        .translations
+        .get(&p.translation_key)
+        .is_some_and(|t| t.len() > 1);
+    let others = if translated {
+        site.translations_of(id)
+    } else {
+        Vec::new()
+    };
+    for t in others {
+        let tp = site.page(t);
+        h.str(&tp.lang)
+            .str(&tp.title)
+            .str(&tp.url)
+            .str(&tp.permalink);
+    }
+    h.num(p.assets.len() as u64);
+    for a in &p.assets {
+        h.bytes(a.output.as_os_str().as_encoded_bytes());
+    }
+    for (role, keys) in [(1, &p.authors), (2, &p.reviewers)] {
+        h.num(role).num(keys.len() as u64);
+        for k in keys {
+            h.str(k)
+                .str(&rendered.taxonomy.author_url(site, &p.lang, k));
+        }
+    }
+    h.finish()
 }
 
 /// The view of page `id`; `full` adds content and table of contents.

@@ -160,7 +160,7 @@ impl Site {
         let articles = self.articles();
         let pick = articles[rng.below(articles.len())].clone();
         let rel = |p: &Path| p.strip_prefix(&self.root).expect("in root").to_path_buf();
-        match rng.below(10) {
+        match rng.below(13) {
             0 | 1 => {
                 let text = self.read(&pick) + "\nEin weiterer Absatz, geändert.\n";
                 self.write(&pick, &text);
@@ -248,6 +248,46 @@ impl Site {
                 self.write(&p, &text);
                 ("changed praxis.toml".into(), vec![p])
             }
+            10 => {
+                // A section's text only: the kept site is patched.
+                let sections = ["content/_index.md", "content/artikel/_index.md"];
+                let p = self.root.join(sections[rng.below(sections.len())]);
+                let text = self.read(&p) + "\nNeuer Absatz der Rubrik.\n";
+                self.write(&p, &text);
+                (
+                    format!("changed the body of {}", rel(&p).display()),
+                    vec![p],
+                )
+            }
+            11 => {
+                // A date: listings, feeds and tags reorder.
+                let text = self.read(&pick);
+                let text = match text.find("date = ") {
+                    Some(at) if text[at..].starts_with("date = 20") => {
+                        format!(
+                            "{}date = 2019-01-0{}{}",
+                            &text[..at],
+                            1 + rng.below(9),
+                            &text[at + 17..]
+                        )
+                    }
+                    _ => text.replacen("+++\n", "+++\ndate = 2030-05-05\n", 1),
+                };
+                self.write(&pick, &text);
+                (
+                    format!("changed the date of {}", rel(&pick).display()),
+                    vec![pick],
+                )
+            }
+            12 => {
+                // Saved unchanged, or the same body saved twice.
+                let text = self.read(&pick);
+                self.write(&pick, &text);
+                (
+                    format!("saved {} unchanged", rel(&pick).display()),
+                    vec![pick],
+                )
+            }
             _ => {
                 let p = self.root.join("references.bib");
                 let text =
@@ -262,7 +302,7 @@ impl Site {
 
 #[test]
 fn incremental_rebuilds_equal_full_builds_after_random_edits() {
-    for seed in [0x5eed_u64, 0xc0ffee, 0xdecade] {
+    for seed in [0x5eed_u64, 0xc0ffee, 0xdecade, 0xfacade] {
         let mut rng = Rng(seed);
         let mut site = Site::new();
         let mut memo = Memo::new();
