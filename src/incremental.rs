@@ -264,6 +264,8 @@ pub struct Memo {
     pub(crate) parts: Table<std::sync::Arc<str>>,
     /// The last build's tags and author listings, by a hash of their inputs.
     pub(crate) taxonomy: Mutex<Option<(Key, std::sync::Arc<crate::content::taxonomy::Taxonomy>)>>,
+    /// The site bibliography, citation style and locales, by their files.
+    pub(crate) citations: Mutex<Option<(Key, std::sync::Arc<crate::render::CiteInputs>)>>,
     /// Each page's review warnings.
     pub(crate) reviews: Table<std::sync::Arc<Vec<crate::diagnostics::Diagnostic>>>,
     /// Share cards: the cache key of each card's PNG, by its text and design.
@@ -362,6 +364,10 @@ impl Memo {
         self.reviews.clear();
         *self
             .taxonomy
+            .get_mut()
+            .unwrap_or_else(PoisonError::into_inner) = None;
+        *self
+            .citations
             .get_mut()
             .unwrap_or_else(PoisonError::into_inner) = None;
         self.cards.clear();

@@ -99,11 +99,70 @@ struct LangSlots {
 /// [`LangSlots`] by language.
 type EntrySlots = BTreeMap<String, LangSlots>;
 
+/// What the citation engine reads from the site's files: the site
+/// bibliography (with the warnings reading it gave), the style and the
+/// locales. A rebuild in `serve` takes them from the memo while those files
+/// and the configuration are unchanged (parsing them was most of a
+/// rebuild's Markdown stage).
+pub(crate) struct CiteInputs {
+    bibliography: Arc<Bibliography>,
+    warnings: Vec<Diagnostic>,
+    style: Result<hayagriva::citationberg::IndependentStyle, Diagnostic>,
+    locales: Vec<hayagriva::citationberg::Locale>,
+}
+
+impl CiteInputs {
+    fn read(site: &Site) -> CiteInputs {
+        let mut ds = Diagnostics::new();
+        let bibliography = Arc::new(Bibliography::load(
+            &site.config.root,
+            &site.config.bibliography,
+            &mut ds,
+        ));
+        CiteInputs {
+            bibliography,
+            warnings: ds.into_iter().collect(),
+            style: citations::style::load(&site.config.citation_style, &site.config.root),
+            locales: citations::style::locales(&site.config.languages),
+        }
+    }
+
+    /// [`CiteInputs::read`], or the memo's when its files are the same.
+    fn read_with(site: &Site, memo: Option<&crate::incremental::Memo>) -> Arc<CiteInputs> {
+        let Some(memo) = memo else {
+            return Arc::new(CiteInputs::read(site));
+        };
+        let mut h = crate::incremental::KeyHasher::new();
+        h.debug(&site.config.root)
+            .debug(&site.config.bibliography)
+            .debug(&site.config.languages)
+            .num(citations::cache::style_key(
+                &site.config.citation_style,
+                &site.config.root,
+            ));
+        for f in &site.config.bibliography {
+            h.bytes(&std::fs::read(site.config.root.join(f)).unwrap_or_default());
+        }
+        let key = h.finish();
+        let mut slot = memo
+            .citations
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        if let Some((k, inputs)) = slot.as_ref()
+            && *k == key
+        {
+            return inputs.clone();
+        }
+        let inputs = Arc::new(CiteInputs::read(site));
+        *slot = Some((key, inputs.clone()));
+        inputs
+    }
+}
+
 /// The citation engine's inputs for a build: read once, shared by every page.
 struct CiteSetup {
-    bibliography: Arc<Bibliography>,
+    inputs: Arc<CiteInputs>,
     style: hayagriva::citationberg::IndependentStyle,
-    locales: Vec<hayagriva::citationberg::Locale>,
     /// For styles numbered by first citation: the style without bibliography,
     /// and per language one slot per entry for its formatted text.
     shared: Option<(hayagriva::citationberg::IndependentStyle, EntrySlots)>,
@@ -118,26 +177,25 @@ impl CiteSetup {
         site: &Site,
         ds: &mut Diagnostics,
         cache: Option<&std::path::Path>,
+        memo: Option<&crate::incremental::Memo>,
     ) -> Option<CiteSetup> {
         let any_page_bib = site.pages.iter().any(|p| p.fm.bibliography.is_some());
         if site.config.bibliography.is_empty() && !any_page_bib {
             return None;
         }
-        let bibliography = Arc::new(Bibliography::load(
-            &site.config.root,
-            &site.config.bibliography,
-            ds,
-        ));
-        let style = match citations::style::load(&site.config.citation_style, &site.config.root) {
+        let inputs = CiteInputs::read_with(site, memo);
+        ds.extend(inputs.warnings.iter().cloned());
+        let style = match &inputs.style {
             Ok(s) => s,
             Err(d) => {
-                ds.push(d);
+                ds.push(d.clone());
                 return None;
             }
         };
+        let bibliography = &inputs.bibliography;
         let style_key = cache
             .map(|_| citations::cache::style_key(&site.config.citation_style, &site.config.root));
-        let shared = citations::can_share_entries(&style).then(|| {
+        let shared = citations::can_share_entries(style).then(|| {
             let slots = site
                 .config
                 .languages
@@ -153,17 +211,16 @@ impl CiteSetup {
                             .map(|(dir, style)| citations::cache::Persisted::load(dir, l, style)),
                     };
                     if let Some(p) = &mut slots.persisted {
-                        p.fill(&bibliography, &slots.entries, &slots.markers);
+                        p.fill(bibliography, &slots.entries, &slots.markers);
                     }
                     (l.clone(), slots)
                 })
                 .collect();
-            (citations::marker_style(&style), slots)
+            (citations::marker_style(style), slots)
         });
         Some(CiteSetup {
-            bibliography,
-            style,
-            locales: citations::style::locales(&site.config.languages),
+            style: style.clone(),
+            inputs: inputs.clone(),
             shared,
             reuse_markers: citations::markers_show_only_numbers(&site.config.citation_style),
         })
@@ -173,17 +230,17 @@ impl CiteSetup {
     fn store(&self) {
         for slots in self.shared.iter().flat_map(|(_, s)| s.values()) {
             if let Some(p) = &slots.persisted {
-                p.store(&self.bibliography, &slots.entries, &slots.markers);
+                p.store(&self.inputs.bibliography, &slots.entries, &slots.markers);
             }
         }
     }
 
     fn citer<'a>(&'a self, lang: &str, page: Option<&'a Bibliography>) -> Citer<'a> {
         Citer {
-            site: &self.bibliography,
+            site: &self.inputs.bibliography,
             page,
             style: &self.style,
-            locales: &self.locales,
+            locales: &self.inputs.locales,
             locale: citations::locale_for(lang),
             shared: self.shared.as_ref().and_then(|(marker_style, slots)| {
                 let slots = slots.get(lang)?;
@@ -216,7 +273,7 @@ pub fn render_markdown_with(
         smart_punctuation: site.config.markdown.smart_punctuation,
         highlight_code: site.config.markdown.highlight_code,
     };
-    let cite_setup = CiteSetup::new(site, ds, cite_cache);
+    let cite_setup = CiteSetup::new(site, ds, cite_cache, memo);
     let page_bibs: Vec<Option<Bibliography>> = site
         .pages
         .iter()
@@ -415,7 +472,7 @@ pub fn render_markdown_with(
         pages,
         sections,
         has_highlighted_code,
-        bibliography: cite_setup.map(|c| c.bibliography),
+        bibliography: cite_setup.map(|c| c.inputs.bibliography.clone()),
     }
 }
 

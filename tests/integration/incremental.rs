@@ -378,3 +378,59 @@ fn editing_one_article_rerenders_only_what_shows_it() {
     assert_eq!(same.stats.reuse.markdown.computed, 0);
     assert_eq!(same.stats.reuse.templates.computed, 0);
 }
+
+#[test]
+fn a_rebuild_keeps_the_bibliography_and_its_warnings_until_the_file_changes() {
+    let site = Site::new();
+    let bib = site.root.join("references.bib");
+    let first_key = site
+        .read(&bib)
+        .split_once('{')
+        .and_then(|(_, rest)| rest.split_once(','))
+        .map(|(key, _)| key.trim().to_owned())
+        .expect("a first entry");
+    // A second file defines the first entry's key again: a warning naming both.
+    let more = site.root.join("more.bib");
+    site.write(
+        &more,
+        &format!("@misc{{{first_key},\n  title = {{Twice}},\n  year = {{2020}},\n}}\n"),
+    );
+    let config = site.root.join("praxis.toml");
+    site.write(
+        &config,
+        &site.read(&config).replacen(
+            "bibliography = \"references.bib\"",
+            "bibliography = [\"references.bib\", \"more.bib\"]",
+            1,
+        ),
+    );
+    let twice = |b: &Built| {
+        b.diagnostics
+            .iter()
+            .map(|d| d.render(false))
+            .filter(|d| d.contains(&first_key) && d.contains("more.bib"))
+            .count()
+    };
+    let mut memo = Memo::new();
+    let first = build_with(&site.opts, &mut memo).expect("first build");
+    assert_eq!(twice(&first), 1, "the key defined twice is reported");
+
+    let article = site.root.join("content/artikel/rueckenschmerzen.md");
+    site.write(&article, &(site.read(&article) + "\nNoch ein Satz.\n"));
+    memo.changed(std::slice::from_ref(&article));
+    let again = build_with(&site.opts, &mut memo).expect("rebuild");
+    assert_eq!(
+        twice(&again),
+        1,
+        "still reported when the bibliography is reused"
+    );
+
+    site.write(
+        &more,
+        "@misc{another2020,\n  title = {Once},\n  year = {2020},\n}\n",
+    );
+    memo.changed(std::slice::from_ref(&more));
+    let fixed = build_with(&site.opts, &mut memo).expect("rebuild");
+    assert_eq!(twice(&fixed), 0, "gone once the file is fixed");
+    assert_eq!(outcome(Ok(fixed)), outcome(build(&site.opts)));
+}
