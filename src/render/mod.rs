@@ -127,11 +127,10 @@ impl CiteInputs {
         }
     }
 
-    /// [`CiteInputs::read`], or the memo's when its files are the same.
-    fn read_with(site: &Site, memo: Option<&crate::incremental::Memo>) -> Arc<CiteInputs> {
-        let Some(memo) = memo else {
-            return Arc::new(CiteInputs::read(site));
-        };
+    /// A hash of the files and settings [`CiteInputs::read`] reads: the
+    /// bibliography files' bytes, the style, the languages. Made once per
+    /// rebuild; the Markdown memo's keys include it too.
+    fn files_key(site: &Site) -> u64 {
         let mut h = crate::incremental::KeyHasher::new();
         h.debug(&site.config.root)
             .debug(&site.config.bibliography)
@@ -143,7 +142,15 @@ impl CiteInputs {
         for f in &site.config.bibliography {
             h.bytes(&std::fs::read(site.config.root.join(f)).unwrap_or_default());
         }
-        let key = h.finish();
+        h.finish()
+    }
+
+    /// [`CiteInputs::read`], or the memo's when the files under `key`
+    /// ([`CiteInputs::files_key`]) are the same.
+    fn read_with(site: &Site, memo: Option<(&crate::incremental::Memo, u64)>) -> Arc<CiteInputs> {
+        let Some((memo, key)) = memo else {
+            return Arc::new(CiteInputs::read(site));
+        };
         let mut slot = memo
             .citations
             .lock()
@@ -177,7 +184,7 @@ impl CiteSetup {
         site: &Site,
         ds: &mut Diagnostics,
         cache: Option<&std::path::Path>,
-        memo: Option<&crate::incremental::Memo>,
+        memo: Option<(&crate::incremental::Memo, u64)>,
     ) -> Option<CiteSetup> {
         let any_page_bib = site.pages.iter().any(|p| p.fm.bibliography.is_some());
         if site.config.bibliography.is_empty() && !any_page_bib {
@@ -273,7 +280,8 @@ pub fn render_markdown_with(
         smart_punctuation: site.config.markdown.smart_punctuation,
         highlight_code: site.config.markdown.highlight_code,
     };
-    let cite_setup = CiteSetup::new(site, ds, cite_cache, memo);
+    let cite_files = memo.map(|m| (m, CiteInputs::files_key(site)));
+    let cite_setup = CiteSetup::new(site, ds, cite_cache, cite_files);
     let page_bibs: Vec<Option<Bibliography>> = site
         .pages
         .iter()
@@ -286,21 +294,12 @@ pub fn render_markdown_with(
         })
         .collect();
     // Everything besides a file's own text that its rendering reads.
-    let shared_key = memo.map(|_| {
+    let shared_key = cite_files.map(|(_, files)| {
         let mut h = crate::incremental::KeyHasher::new();
         h.debug(&settings)
             .debug(&site.config.citation_style)
-            .debug(&site.config.languages);
-        for f in &site.config.bibliography {
-            h.bytes(&std::fs::read(site.config.root.join(f)).unwrap_or_default());
-        }
-        if let citations_style @ crate::config::CitationStyle::CslFile(f) =
-            &site.config.citation_style
-        {
-            let _ = citations_style;
-            h.bytes(&std::fs::read(site.config.root.join(f)).unwrap_or_default());
-        }
-        h.num(u64::from(cite_setup.is_some()));
+            .num(files)
+            .num(u64::from(cite_setup.is_some()));
         h
     });
     let render_one = |text: &str,
