@@ -544,8 +544,11 @@ fn full_dates(line: &str, ws: &[Word<'_>]) -> Vec<(usize, usize)> {
     // With a month name: 3. März 1971, 3 March 1971, 1er mars 1971, March 3, 1971.
     for k in 0..ws.len() {
         let (s, _, w) = ws[k];
-        let day =
-            |w: &str| number(w.trim_end_matches("er"), 1, 2).is_some_and(|d| (1..=31).contains(&d));
+        // A day starts with a digit; most words are ruled out by that alone.
+        let day = |w: &str| {
+            w.as_bytes().first().is_some_and(u8::is_ascii_digit)
+                && number(w.trim_end_matches("er"), 1, 2).is_some_and(|d| (1..=31).contains(&d))
+        };
         if day(w)
             && let (Some(m), Some(y)) = (ws.get(k + 1), ws.get(k + 2))
             && number(y.2, 4, 4).is_some()

@@ -313,8 +313,9 @@ pub fn counts(text: &str, lang: &str) -> Counts {
         let mut word = String::new();
         for token in text.split_whitespace() {
             word.clear();
+            let ascii = token.is_ascii();
             // A word is the token's letters, hyphens and apostrophes.
-            let syllables = if token.is_ascii() {
+            let syllables = if ascii {
                 // Lower-cased on the way (for ASCII the same as `to_lowercase`).
                 let mut letters = false;
                 for b in token.bytes() {
@@ -341,8 +342,15 @@ pub fn counts(text: &str, lang: &str) -> Counts {
                 c.syllables += n;
                 open_sentence = true;
             }
-            let end = token.trim_end_matches(['"', '\'', ')', '»', '«', '“', '”', '’', ']']);
-            if open_sentence && end.ends_with(['.', '!', '?', '…']) {
+            let ends_sentence = if ascii {
+                // The same test on bytes: the other closers are not ASCII.
+                let end = token.trim_end_matches(['"', '\'', ')', ']']);
+                matches!(end.as_bytes().last(), Some(b'.' | b'!' | b'?'))
+            } else {
+                let end = token.trim_end_matches(['"', '\'', ')', '»', '«', '“', '”', '’', ']']);
+                end.ends_with(['.', '!', '?', '…'])
+            };
+            if open_sentence && ends_sentence {
                 c.sentences += 1;
                 open_sentence = false;
             }
@@ -775,6 +783,11 @@ mod tests {
                 "nl-BE",
             ),
             ("ends with digits 1971", "en"),
+            (
+                "He said \"stop.\" Then (really?) [yes!] it's 'done.' Wait... ok",
+                "en",
+            ),
+            ("Fin…  «Oui.» next\u{a0}word. “Là!” encore’", "fr"),
         ] {
             assert_eq!(counts(text, lang), counts_by_chars(text, lang), "{text:?}");
         }
