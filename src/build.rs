@@ -1,7 +1,10 @@
 //! The build pipeline: load → assemble → render → emit → write.
 //!
 //! [`build`] runs every stage in memory and returns the [`Output`] plus all
-//! diagnostics; [`build_to_disk`] then writes it atomically. Stages collect
+//! diagnostics (for `praxis serve` and `praxis check`); [`build_staged`]
+//! (`praxis build`) writes each page into a temporary folder as soon as it is
+//! rendered instead of holding the whole site, and [`Staged::publish`] swaps
+//! that folder in. Stages collect
 //! diagnostics instead of stopping at the first, so one run reports every
 //! broken file; the build stops between stages once there are errors, since
 //! later stages would only report follow-on noise.
@@ -18,7 +21,7 @@ use crate::content::{self, LoadOptions, Site};
 use crate::date::Date;
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::incremental::Memo;
-use crate::output::{Content, Output, WriteError, write_atomic};
+use crate::output::{Content, Output, Staging, WriteError, WriteOptions, Written};
 use crate::outputs::{aliases, feeds, search, sitemap};
 use crate::render::{self, Renderer, views::RenderedContent};
 use crate::theme::{StaticSource, ThemeFiles};
@@ -118,16 +121,74 @@ fn stop_on_errors(ds: Diagnostics) -> Result<Diagnostics, BuildError> {
     }
 }
 
+/// Where rendered pages go.
+enum Sink<'a> {
+    /// Kept in the [`Output`] (`serve`, `check`, tests).
+    Memory,
+    /// Written into the temporary folder at once (`praxis build`).
+    Folder(&'a Staging),
+}
+
+impl Sink<'_> {
+    /// What the output keeps of a rendered text file: the text itself, or,
+    /// once written, only what the checks read in it.
+    fn keep(
+        &self,
+        site: &Site,
+        path: &Path,
+        text: std::sync::Arc<str>,
+    ) -> Result<Content, WriteError> {
+        let Sink::Folder(staging) = self else {
+            return Ok(Content::Shared(text));
+        };
+        staging.write_text(path, &text)?;
+        let html = path.extension().is_some_and(|e| e == "html");
+        Ok(Content::Written(std::sync::Arc::new(Written {
+            anchors: crate::check::links::anchors(&text),
+            remote: if html {
+                crate::check::origin::remote_loads(&text, site).into()
+            } else {
+                Box::default()
+            },
+        })))
+    }
+}
+
 /// Builds the site in memory.
 pub fn build(opts: &BuildOptions) -> Result<Built, BuildError> {
-    build_stages(opts, None).map(|(built, _)| built)
+    build_stages(opts, None, &Sink::Memory).map(|(built, _)| built)
+}
+
+/// A site built into a temporary folder beside its output folder, not yet
+/// in place; dropping it removes the folder and leaves the old site as it was.
+#[derive(Debug)]
+pub struct Staged {
+    pub built: Built,
+    staging: Staging,
+}
+
+impl Staged {
+    /// Writes what is not written yet and swaps the folder in.
+    pub fn publish(self) -> Result<Built, WriteError> {
+        self.staging.finish(&self.built.output)?;
+        Ok(self.built)
+    }
+}
+
+/// Builds the site, writing each page into a temporary folder beside the
+/// output folder as soon as it is rendered (processed as `write` says).
+pub fn build_staged(opts: &BuildOptions, write: WriteOptions) -> Result<Staged, BuildError> {
+    crate::output::recover_interrupted(&opts.output_dir());
+    let staging = Staging::new(&opts.output_dir(), write)?;
+    let (built, _) = build_stages(opts, None, &Sink::Folder(&staging))?;
+    Ok(Staged { built, staging })
 }
 
 /// Builds the site in memory, taking from `memo` whatever the last build made
 /// from the same inputs, and leaving in it what this build made. The output is
 /// the same as [`build`]'s.
 pub fn build_with(opts: &BuildOptions, memo: &mut Memo) -> Result<Built, BuildError> {
-    match build_stages(opts, Some(memo)) {
+    match build_stages(opts, Some(memo), &Sink::Memory) {
         Ok((mut built, kept)) => {
             built.stats.reuse = memo.turn();
             if let Some(kept) = kept {
@@ -146,6 +207,7 @@ pub fn build_with(opts: &BuildOptions, memo: &mut Memo) -> Result<Built, BuildEr
 fn build_stages(
     opts: &BuildOptions,
     memo: Option<&Memo>,
+    sink: &Sink<'_>,
 ) -> Result<(Built, Option<content::reuse::Kept>), BuildError> {
     let mut clock = std::time::Instant::now();
     let mut timings = Vec::new();
@@ -202,7 +264,7 @@ fn build_stages(
     let Some(renderer) = renderer else {
         return Err(fail(ds));
     };
-    let mut output = emit(&site, &theme, &renderer, &md, &mut ds, memo);
+    let mut output = emit(&site, &theme, &renderer, &md, &mut ds, memo, sink)?;
     lap("render");
     let cards = if opts.draw_cards {
         crate::cards::generate(
@@ -247,7 +309,8 @@ fn build_stages(
     Ok((built, kept))
 }
 
-/// Renders every template and gathers every file of the output.
+/// Renders every template and gathers every file of the output; rendered
+/// pages go to `sink` as soon as they are rendered.
 fn emit(
     site: &Site,
     theme: &ThemeFiles,
@@ -255,7 +318,8 @@ fn emit(
     md: &render::MarkdownOutput,
     ds: &mut Diagnostics,
     memo: Option<&Memo>,
-) -> Output {
+    sink: &Sink<'_>,
+) -> Result<Output, WriteError> {
     let taxonomy = Taxonomy::build_with(site, memo);
     let content = RenderedContent {
         listing_keys: site.pages.iter().map(|_| Default::default()).collect(),
@@ -266,23 +330,58 @@ fn emit(
         taxonomy: &taxonomy,
     };
     let mut output = Output::default();
-    let mut add_rendered =
-        |output: &mut Output, r: Result<(PathBuf, std::sync::Arc<str>), Diagnostic>| match r {
-            Ok((path, html)) => output.add(path, Content::Shared(html)),
-            Err(d) => ds.push(d),
-        };
+    // Each pass hands its pages to the sink as they are rendered; the
+    // passes run one after another, so a later one's file wins a path, as
+    // in memory. Pages have one path each (checked when loading); the
+    // other passes may repeat a path and keep the last.
+    type Rendered = Result<(PathBuf, std::sync::Arc<str>), Diagnostic>;
+    let to_sink = |r: Rendered| -> Result<Result<(PathBuf, Content), Diagnostic>, WriteError> {
+        match r {
+            Ok((path, html)) => {
+                let c = sink.keep(site, &path, html)?;
+                Ok(Ok((path, c)))
+            }
+            Err(d) => Ok(Err(d)),
+        }
+    };
+    let in_order = |rendered: Vec<Rendered>| -> Result<Vec<_>, WriteError> {
+        let mut last: HashMap<&Path, usize> = HashMap::new();
+        for (i, r) in rendered.iter().enumerate() {
+            if let Ok((p, _)) = r {
+                last.insert(p.as_path(), i);
+            }
+        }
+        let keep: Vec<bool> = rendered
+            .iter()
+            .enumerate()
+            .map(|(i, r)| {
+                r.as_ref()
+                    .map_or(true, |(p, _)| last.get(p.as_path()) == Some(&i))
+            })
+            .collect();
+        rendered
+            .into_par_iter()
+            .zip(keep)
+            .map(|(r, last)| match r {
+                // An earlier file at a path a later one takes: never written.
+                Ok((path, html)) if !last => Ok(Ok((path, Content::Shared(html)))),
+                r => to_sink(r),
+            })
+            .collect()
+    };
 
     let pages: Vec<_> = site
         .pages
         .par_iter()
         .map(|p| {
-            render::guard::guarded(&p.file, "rendering the template of", || {
+            let r = render::guard::guarded(&p.file, "rendering the template of", || {
                 renderer.render_page(site, &content, p.id)
             })
             .and_then(|r| r)
-            .map(|html| (p.output.clone(), html))
+            .map(|html| (p.output.clone(), html));
+            to_sink(r)
         })
-        .collect();
+        .collect::<Result<_, _>>()?;
     let sections: Vec<_> = site
         .sections
         .par_iter()
@@ -294,6 +393,7 @@ fn emit(
             .unwrap_or_else(|d| vec![Err(d)])
         })
         .collect();
+    let sections = in_order(sections)?;
     let tags: Vec<_> = taxonomy
         .tags
         .values()
@@ -301,6 +401,7 @@ fn emit(
         .par_iter()
         .map(|t| renderer.render_tag(site, &content, t))
         .collect();
+    let tags = in_order(tags)?;
     let authors: Vec<_> = taxonomy
         .authors
         .values()
@@ -308,9 +409,18 @@ fn emit(
         .par_iter()
         .map(|a| renderer.render_author(site, &content, a))
         .collect();
+    let authors = in_order(authors)?;
     for r in pages.into_iter().chain(sections).chain(tags).chain(authors) {
-        add_rendered(&mut output, r);
+        match r {
+            Ok((path, c)) => output.add(path, c),
+            Err(d) => ds.push(d),
+        }
     }
+    let mut add_rendered =
+        |output: &mut Output, r: Result<(PathBuf, std::sync::Arc<str>), Diagnostic>| match r {
+            Ok((path, html)) => output.add(path, Content::Shared(html)),
+            Err(d) => ds.push(d),
+        };
     for lang in &site.config.languages {
         if taxonomy.tags_in(lang).next().is_some() {
             add_rendered(&mut output, renderer.render_tags(site, &content, lang));
@@ -360,7 +470,7 @@ fn emit(
     missing_strings(site, theme, ds);
     crate::review::check_with(site, ds, memo);
     crate::legal::check(&site.config, ds);
-    output
+    Ok(output)
 }
 
 /// Feeds, sitemap, robots.txt, search indexes and alias redirects.
@@ -563,12 +673,10 @@ fn missing_strings(site: &Site, theme: &ThemeFiles, ds: &mut Diagnostics) {
     }
 }
 
-/// Builds and writes the site; returns the build (for its warnings and stats).
+/// Builds and writes the site (as `praxis build` does); returns the build
+/// (for its warnings and stats).
 pub fn build_to_disk(opts: &BuildOptions) -> Result<Built, BuildError> {
-    crate::output::recover_interrupted(&opts.output_dir());
-    let built = build(opts)?;
-    write_atomic(&built.output, &opts.output_dir())?;
-    Ok(built)
+    Ok(build_staged(opts, WriteOptions::default())?.publish()?)
 }
 
 /// True when `path` looks like a site root.

@@ -8,9 +8,10 @@
 //!                 render::render_markdown   (markdown passes: headings, @/ links, code; parallel)
 //! themes/     ──> theme::ThemeFiles         (built-in clinic < themes/NAME < site overrides)
 //!                 render::Renderer          (Tera templates, per-page contexts; parallel)
-//!                 build::emit ──> Output    (pages, sections, static files, bundle assets)
+//!                 build::emit ──> Output    (pages, sections, static files, bundle assets;
+//!                                            `praxis build` writes each page as it is rendered)
 //!                 cards::generate           (share-card PNGs: card.svg → resvg; cached; parallel)
-//!                 output::write_atomic      (temp folder, then swap into public/)
+//!                 output::Staging           (temp folder, then swap into public/)
 //! ```
 //!
 //! `praxis social` stops after Markdown: [`social::kits`] composes a post per

@@ -7,6 +7,12 @@
 //! the new one in, the old one deleted last. A build that fails or is killed
 //! leaves the previous site untouched; leftovers of a killed build are removed
 //! by the next one.
+//!
+//! `praxis build` does not keep its pages in memory until the end: a
+//! [`Staging`] folder is made before rendering, each page is written into it
+//! as soon as it is rendered ([`Staging::write_text`]) and only what the checks
+//! need of it is kept ([`Content::Written`]); [`Staging::finish`] writes the
+//! rest and swaps the folder in. Dropping an unfinished `Staging` removes it.
 
 mod fault;
 
@@ -30,6 +36,18 @@ pub enum Content {
     /// filesystem allows, which writes no bytes, else copied. The cache
     /// replaces its files by renaming, so a linked output never changes.
     Cached(PathBuf),
+    /// Already written into the [`Staging`] folder; what the checks need of it.
+    Written(std::sync::Arc<Written>),
+}
+
+/// What is kept of a text file written as soon as it was rendered: what the
+/// checks would otherwise read in its text.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Written {
+    /// The values `#fragment` links can name (`id="…"`, `name="…"`), sorted.
+    pub anchors: Box<[Box<str>]>,
+    /// For HTML: the URLs on other servers it loads, each with its tag.
+    pub remote: Box<[(String, String)]>,
 }
 
 /// The whole built site, before it touches the disk.
@@ -71,6 +89,11 @@ impl Output {
             Content::Shared(t) => Some((p.as_path(), &**t)),
             _ => None,
         })
+    }
+
+    /// Every file with its path, in the order added (duplicates included).
+    pub fn entries(&self) -> impl Iterator<Item = (&Path, &Content)> {
+        self.files.iter().map(|(p, c)| (p.as_path(), c))
     }
 
     /// Every text file with its path and, when it is shared with the rebuild
@@ -155,35 +178,91 @@ pub fn write_atomic_with(
     dir: &Path,
     opts: WriteOptions,
 ) -> Result<(), WriteError> {
-    let parent = match dir.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
-        _ => PathBuf::from("."),
-    };
-    let name = dir
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_else(|| "public".into());
-    std::fs::create_dir_all(&parent).map_err(err("cannot create", &parent))?;
-    recover_interrupted(dir);
-    remove_leftovers(&parent, &name);
+    Staging::new(dir, opts)?.finish(output)
+}
 
-    let tmp = parent.join(format!(".{name}{TMP_MARK}{}", std::process::id()));
-    if tmp.exists() {
-        std::fs::remove_dir_all(&tmp).map_err(err("cannot remove", &tmp))?;
+/// A hidden folder beside `dir` that a build writes into; [`Staging::finish`]
+/// swaps it in. Dropped unfinished (a failed build), it is removed and `dir`
+/// stays as it was.
+#[derive(Debug)]
+pub struct Staging {
+    tmp: PathBuf,
+    dir: PathBuf,
+    parent: PathBuf,
+    name: String,
+    opts: WriteOptions,
+    done: bool,
+}
+
+impl Staging {
+    /// Puts back a site a killed build left aside, removes leftovers of
+    /// killed builds and makes the empty temporary folder.
+    pub fn new(dir: &Path, opts: WriteOptions) -> Result<Staging, WriteError> {
+        let parent = match dir.parent() {
+            Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+            _ => PathBuf::from("."),
+        };
+        let name = dir
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_else(|| "public".into());
+        std::fs::create_dir_all(&parent).map_err(err("cannot create", &parent))?;
+        recover_interrupted(dir);
+        remove_leftovers(&parent, &name);
+        let tmp = parent.join(format!(".{name}{TMP_MARK}{}", std::process::id()));
+        if tmp.exists() {
+            std::fs::remove_dir_all(&tmp).map_err(err("cannot remove", &tmp))?;
+        }
+        let staging = Staging {
+            tmp,
+            dir: dir.to_path_buf(),
+            parent,
+            name,
+            opts,
+            done: false,
+        };
+        std::fs::create_dir_all(&staging.tmp)
+            .map_err(|e| staging.named(err("cannot create", &staging.tmp)(e)))?;
+        Ok(staging)
     }
-    let result = write_tree(output, &tmp, opts)
-        .map_err(|mut e| {
-            // Name the file as the user knows it, not inside the hidden folder.
-            if let Ok(rel) = e.path.strip_prefix(&tmp) {
-                e.path = dir.join(rel);
-            }
-            e
-        })
-        .and_then(|()| swap_in(&tmp, dir, &parent, &name));
-    if result.is_err() {
-        let _ = std::fs::remove_dir_all(&tmp);
+
+    /// The error with the path as the user knows it, not inside the hidden folder.
+    fn named(&self, mut e: WriteError) -> WriteError {
+        if let Ok(rel) = e.path.strip_prefix(&self.tmp) {
+            e.path = self.dir.join(rel);
+        }
+        e
     }
-    result
+
+    /// Writes one text file now (minified and precompressed as asked); safe
+    /// to call from many threads at once.
+    pub fn write_text(&self, rel: &Path, text: &str) -> Result<(), WriteError> {
+        let path = self.tmp.join(rel);
+        let made = match path.parent() {
+            Some(d) => std::fs::create_dir_all(d).map_err(err("cannot create", d)),
+            None => Ok(()),
+        };
+        made.and_then(|()| write_one(&path, rel, Bytes::Borrowed(text.as_bytes()), self.opts))
+            .map_err(|e| self.named(e))
+    }
+
+    /// Writes every file of `output` not written yet, then swaps the folder
+    /// in for `dir`.
+    pub fn finish(mut self, output: &Output) -> Result<(), WriteError> {
+        write_tree(output, &self.tmp, self.opts).map_err(|e| self.named(e))?;
+        let swapped = swap_in(&self.tmp, &self.dir, &self.parent, &self.name);
+        // Swapped in, there is nothing to remove; failed, `Drop` removes it.
+        self.done = swapped.is_ok();
+        swapped
+    }
+}
+
+impl Drop for Staging {
+    fn drop(&mut self) {
+        if !self.done {
+            let _ = std::fs::remove_dir_all(&self.tmp);
+        }
+    }
 }
 
 /// Puts the previous site back when a build was killed between its two
@@ -231,7 +310,11 @@ fn remove_leftovers(parent: &Path, name: &str) {
 }
 
 fn write_tree(output: &Output, root: &Path, opts: WriteOptions) -> Result<(), WriteError> {
-    let files = output.deduplicated();
+    let files: Vec<_> = output
+        .deduplicated()
+        .into_iter()
+        .filter(|(_, c)| !matches!(c, Content::Written(_)))
+        .collect();
     let dirs: BTreeSet<PathBuf> = files
         .iter()
         .filter_map(|(p, _)| p.parent().map(|d| root.join(d)))
@@ -243,20 +326,42 @@ fn write_tree(output: &Output, root: &Path, opts: WriteOptions) -> Result<(), Wr
         .try_for_each(|d| std::fs::create_dir_all(d).map_err(err("cannot create", d)))?;
     files.par_iter().try_for_each(|(rel, content)| {
         let path = root.join(rel);
-        if opts != WriteOptions::default() {
-            return write_processed(&path, rel, content, opts);
-        }
-        match content {
-            Content::Text(t) => write_file(&path, t.as_bytes()),
-            Content::Shared(t) => write_file(&path, t.as_bytes()),
-            Content::Bytes(b) => write_file(&path, b),
-            Content::Static(b) => write_file(&path, b),
-            Content::Copy(src) => copy_file(src, &path),
-            Content::Cached(src) => {
-                std::fs::hard_link(src, &path).or_else(|_| copy_file(src, &path))
-            }
-        }
+        let bytes = match content {
+            Content::Text(t) => Bytes::Borrowed(t.as_bytes()),
+            Content::Shared(t) => Bytes::Borrowed(t.as_bytes()),
+            Content::Bytes(b) => Bytes::Borrowed(b),
+            Content::Static(b) => Bytes::Borrowed(b),
+            Content::Copy(src) => Bytes::Copy(src),
+            Content::Cached(src) => Bytes::Link(src),
+            Content::Written(_) => return Ok(()),
+        };
+        write_one(&path, rel, bytes, opts)
     })
+}
+
+/// Where one output file's bytes come from.
+enum Bytes<'a> {
+    Borrowed(&'a [u8]),
+    Copy(&'a Path),
+    /// A cache file: hard-linked where the filesystem allows.
+    Link(&'a Path),
+}
+
+/// Writes one output file, processed as `opts` say.
+fn write_one(
+    path: &Path,
+    rel: &Path,
+    bytes: Bytes<'_>,
+    opts: WriteOptions,
+) -> Result<(), WriteError> {
+    if opts != WriteOptions::default() {
+        return write_processed(path, rel, bytes, opts);
+    }
+    match bytes {
+        Bytes::Borrowed(b) => write_file(path, b),
+        Bytes::Copy(src) => copy_file(src, path),
+        Bytes::Link(src) => std::fs::hard_link(src, path).or_else(|_| copy_file(src, path)),
+    }
 }
 
 /// Copies `src` to the output file `path`.
@@ -284,15 +389,12 @@ fn write_file(path: &Path, bytes: &[u8]) -> Result<(), WriteError> {
 fn write_processed(
     path: &Path,
     rel: &Path,
-    content: &Content,
+    bytes: Bytes<'_>,
     opts: WriteOptions,
 ) -> Result<(), WriteError> {
-    let bytes: std::borrow::Cow<'_, [u8]> = match content {
-        Content::Text(t) => t.as_bytes().into(),
-        Content::Shared(t) => t.as_bytes().into(),
-        Content::Bytes(b) => b.as_slice().into(),
-        Content::Static(b) => (*b).into(),
-        Content::Copy(src) | Content::Cached(src) => {
+    let bytes: std::borrow::Cow<'_, [u8]> = match bytes {
+        Bytes::Borrowed(b) => b.into(),
+        Bytes::Copy(src) | Bytes::Link(src) => {
             std::fs::read(src).map_err(err("cannot copy", src))?.into()
         }
     };
@@ -439,6 +541,34 @@ mod tests {
                 .as_deref(),
             Some("old")
         );
+    }
+
+    #[test]
+    fn a_staging_folder_is_removed_unless_it_is_swapped_in() {
+        let t = tempfile::tempdir().expect("tempdir");
+        let out = t.path().join("public");
+        std::fs::create_dir_all(&out).expect("mkdir");
+        std::fs::write(out.join("index.html"), "old").expect("write");
+        let staging = Staging::new(&out, WriteOptions::default()).expect("staging");
+        staging
+            .write_text(Path::new("a/b/index.html"), "early")
+            .expect("write");
+        drop(staging);
+        assert_eq!(std::fs::read_dir(t.path()).expect("list").count(), 1);
+
+        let staging = Staging::new(&out, WriteOptions::default()).expect("staging");
+        staging
+            .write_text(Path::new("a/index.html"), "streamed")
+            .expect("write");
+        let mut o = Output::default();
+        o.add("a/index.html", Content::Written(Default::default()));
+        o.add("b.txt", Content::Text("at the end".into()));
+        staging.finish(&o).expect("finish");
+        let read = |p: &str| std::fs::read_to_string(out.join(p)).ok();
+        assert_eq!(read("a/index.html").as_deref(), Some("streamed"));
+        assert_eq!(read("b.txt").as_deref(), Some("at the end"));
+        assert_eq!(read("index.html"), None);
+        assert_eq!(std::fs::read_dir(t.path()).expect("list").count(), 1);
     }
 
     #[test]

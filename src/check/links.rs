@@ -6,20 +6,38 @@ use std::collections::{HashMap, HashSet};
 use super::{Dest, Doc};
 use crate::content::Site;
 use crate::diagnostics::Diagnostic;
-use crate::output::Output;
+use crate::output::{Content, Output};
 
 /// The paths of the built site, for quick lookup.
 pub struct OutputIndex<'a> {
     paths: HashSet<String>,
-    texts: HashMap<String, &'a str>,
+    texts: HashMap<String, Anchors<'a>>,
     root_path: &'a str,
+}
+
+/// Where the anchors of a text file are read: its text, or the list kept
+/// when it was written as it was rendered.
+enum Anchors<'a> {
+    Text(&'a str),
+    Listed(&'a [Box<str>]),
 }
 
 impl<'a> OutputIndex<'a> {
     pub fn new(site: &'a Site, output: &'a Output) -> OutputIndex<'a> {
         OutputIndex {
             paths: output.paths().map(slashed).collect(),
-            texts: output.texts().map(|(p, t)| (slashed(p), t)).collect(),
+            texts: output
+                .entries()
+                .filter_map(|(p, c)| {
+                    let anchors = match c {
+                        Content::Text(t) => Anchors::Text(t),
+                        Content::Shared(t) => Anchors::Text(t),
+                        Content::Written(w) => Anchors::Listed(&w.anchors),
+                        _ => return None,
+                    };
+                    Some((slashed(p), anchors))
+                })
+                .collect(),
             root_path: &site.config.root_path,
         }
     }
@@ -51,18 +69,43 @@ impl<'a> OutputIndex<'a> {
 
     /// Whether the HTML file at `path` has an element with this id.
     fn has_id(&self, path: &str, id: &str) -> Option<bool> {
-        let html = self.texts.get(path)?;
-        Some(
-            [
-                format!("id=\"{id}\""),
-                format!("id='{id}'"),
-                format!("id={id}>"),
-            ]
-            .iter()
-            .chain(&[format!("name=\"{id}\"")])
-            .any(|needle| html.contains(needle.as_str())),
-        )
+        Some(match self.texts.get(path)? {
+            Anchors::Text(html) => anchor_values(html).any(|v| v == id),
+            Anchors::Listed(list) => list.binary_search_by(|v| (**v).cmp(id)).is_ok(),
+        })
     }
+}
+
+/// Every value a `#fragment` may name in `html`, sorted, each once: what
+/// follows `id="`, `id='` or `name="` up to the closing quote, and what
+/// follows an unquoted `id=` up to the `>`.
+pub fn anchors(html: &str) -> Box<[Box<str>]> {
+    let mut v: Vec<&str> = anchor_values(html).collect();
+    v.sort_unstable();
+    v.dedup();
+    v.into_iter().map(Box::from).collect()
+}
+
+/// The values of [`anchors`], in document order, repeats included. Like a
+/// text search, it also reads `data-id="…"` and attributes in scripts.
+fn anchor_values(html: &str) -> impl Iterator<Item = &str> {
+    let value_after = move |start: usize| -> Option<&str> {
+        let rest = &html[start..];
+        match rest.as_bytes().first()? {
+            &q @ (b'"' | b'\'') => {
+                let v = &rest[1..];
+                v.find(char::from(q)).map(|end| &v[..end])
+            }
+            _ => rest.find('>').map(|end| &rest[..end]),
+        }
+    };
+    let ids = html
+        .match_indices("id=")
+        .filter_map(move |(i, _)| value_after(i + 3));
+    let names = html
+        .match_indices("name=\"")
+        .filter_map(move |(i, m)| value_after(i + m.len() - 1));
+    ids.chain(names)
 }
 
 fn slashed(p: &std::path::Path) -> String {
@@ -272,6 +315,19 @@ mod tests {
         for u in ["../a/", "a.png", "/x/", "#top", "a/b:c", ":x"] {
             assert!(!has_scheme(u), "{u}");
         }
+    }
+
+    #[test]
+    fn anchors_are_the_values_a_text_search_would_find() {
+        let html = "<h2 id=\"side-effects\">x</h2><a name=\"top\"></a><p id='q'><i id=raw>\
+                    <div data-id=\"d\"><meta name=\"viewport\"><h3 id=\"side-effects\">";
+        let list = anchors(html);
+        let names: Vec<&str> = list.iter().map(|v| &**v).collect();
+        assert_eq!(names, ["d", "q", "raw", "side-effects", "top", "viewport"]);
+        assert!(
+            anchors("<p id=\"open").is_empty(),
+            "an unclosed value names nothing"
+        );
     }
 
     #[test]

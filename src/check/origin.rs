@@ -12,7 +12,7 @@ use super::html::{StartTag, start_tags_where};
 use super::{Doc, is_remote};
 use crate::content::Site;
 use crate::diagnostics::{Diagnostic, Diagnostics};
-use crate::output::Output;
+use crate::output::{Content, Output};
 
 const MESSAGE: &str =
     "loads a resource from another origin: visitors' IP addresses go to that server";
@@ -114,6 +114,26 @@ pub struct ScannedPage {
     urls: Vec<(String, String)>,
 }
 
+/// The remote URLs one built page loads, each once, with its tag, in order.
+pub fn remote_loads(html: &str, site: &Site) -> Vec<(String, String)> {
+    let mut seen_here = HashSet::new();
+    let mut urls = Vec::new();
+    for t in start_tags_where(html, may_load) {
+        for url in loaded_urls(&t) {
+            if is_remote(url, site) && seen_here.insert(url.to_owned()) {
+                urls.push((url.to_owned(), t.name.clone()));
+            }
+        }
+    }
+    urls
+}
+
+/// A built HTML page: its text, or what was kept of it when it was written.
+enum Built<'a> {
+    Text(&'a str, Option<&'a std::sync::Arc<str>>),
+    Written(&'a [(String, String)]),
+}
+
 pub fn check_output(
     site: &Site,
     output: &Output,
@@ -124,22 +144,21 @@ pub fn check_output(
     // Scan every built page in parallel: per page, its remote URLs with their
     // tag. A rebuild takes the scan of a page whose HTML is the very same
     // (shared with the template memo) from the memo.
-    let texts: Vec<_> = output
-        .text_entries()
-        .filter(|(path, _, _)| path.extension().is_some_and(|e| e == "html"))
+    let texts: Vec<(&std::path::Path, Built<'_>)> = output
+        .entries()
+        .filter(|(path, _)| path.extension().is_some_and(|e| e == "html"))
+        .filter_map(|(path, c)| {
+            let built = match c {
+                Content::Text(t) => Built::Text(t, None),
+                Content::Shared(t) => Built::Text(t, Some(t)),
+                // Scanned as it was written.
+                Content::Written(w) => Built::Written(&w.remote),
+                _ => return None,
+            };
+            Some((path, built))
+        })
         .collect();
-    let scan = |text: &str| -> Vec<(String, String)> {
-        let mut seen_here = HashSet::new();
-        let mut urls = Vec::new();
-        for t in start_tags_where(text, may_load) {
-            for url in loaded_urls(&t) {
-                if is_remote(url, site) && seen_here.insert(url.to_owned()) {
-                    urls.push((url.to_owned(), t.name.clone()));
-                }
-            }
-        }
-        urls
-    };
+    let scan = |text: &str| remote_loads(text, site);
     let config_key = memo.map(|_| {
         crate::incremental::KeyHasher::new()
             .str(&site.config.base_url)
@@ -147,7 +166,18 @@ pub fn check_output(
     });
     let per_page: Vec<(String, std::sync::Arc<ScannedPage>)> = texts
         .par_iter()
-        .map(|(path, text, shared)| {
+        .map(|(path, built)| {
+            let (text, shared) = match built {
+                Built::Text(text, shared) => (*text, *shared),
+                Built::Written(urls) => {
+                    let urls = urls.to_vec();
+                    let html = std::sync::Arc::from("");
+                    return (
+                        path.display().to_string(),
+                        std::sync::Arc::new(ScannedPage { html, urls }),
+                    );
+                }
+            };
             let scanned = match (memo, shared, config_key) {
                 (Some(m), Some(html), Some(k)) => {
                     // The memo holds the HTML, so its address names it.

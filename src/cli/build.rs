@@ -4,8 +4,8 @@ use std::path::PathBuf;
 use std::time::Instant;
 
 use super::{Global, exit, find_root};
-use crate::build::{BuildError, BuildOptions, build};
-use crate::output::{WriteError, WriteOptions, write_atomic_with};
+use crate::build::{BuildError, BuildOptions, build_staged};
+use crate::output::{WriteError, WriteOptions};
 
 #[derive(Debug, Clone, clap::Args)]
 pub struct Args {
@@ -47,8 +47,13 @@ pub fn run(args: Args, g: &Global) -> u8 {
     if let Some(today) = args.today {
         opts.today = today;
     }
-    crate::output::recover_interrupted(&opts.output_dir());
-    let built = match build(&opts) {
+    let write = WriteOptions {
+        minify: args.minify,
+        precompress: args.precompress,
+    };
+    // Pages are written into a temporary folder as they are rendered; it
+    // replaces the output folder only at the end, after every check passed.
+    let staged = match build_staged(&opts, write) {
         Ok(b) => b,
         Err(BuildError::Content(ds)) => {
             g.report(&ds);
@@ -63,23 +68,20 @@ pub fn run(args: Args, g: &Global) -> u8 {
         }
         Err(BuildError::Write(e)) => return write_failed(&e),
     };
-    g.report(&built.diagnostics);
-    if args.strict && !built.diagnostics.is_empty() {
+    g.report(&staged.built.diagnostics);
+    if args.strict && !staged.built.diagnostics.is_empty() {
         eprintln!(
             "error: --strict: {} warning(s) count as errors; {} was not changed",
-            built.diagnostics.warning_count(),
+            staged.built.diagnostics.warning_count(),
             opts.output_dir().display()
         );
         return exit::CONTENT;
     }
-    let write = WriteOptions {
-        minify: args.minify,
-        precompress: args.precompress,
-    };
     let writing = std::time::Instant::now();
-    if let Err(e) = write_atomic_with(&built.output, &opts.output_dir(), write) {
-        return write_failed(&e);
-    }
+    let built = match staged.publish() {
+        Ok(b) => b,
+        Err(e) => return write_failed(&e),
+    };
     if g.verbose {
         for (stage, ms) in &built.timings {
             eprintln!("  {stage:<10} {ms:>6} ms");

@@ -33,7 +33,7 @@ impl Files {
         let map = output
             .into_files()
             .into_iter()
-            .map(|(path, content)| {
+            .filter_map(|(path, content)| {
                 let key = key_of(&path);
                 let entry = match content {
                     Content::Text(t) => Entry::Memory(t.into_bytes().into()),
@@ -41,8 +41,10 @@ impl Files {
                     Content::Bytes(b) => Entry::Memory(b.into()),
                     Content::Static(b) => Entry::Memory(b.into()),
                     Content::Copy(p) | Content::Cached(p) => Entry::Disk(p),
+                    // Only `praxis build` writes as it renders; serve never does.
+                    Content::Written(_) => return None,
                 };
-                (key, entry)
+                Some((key, entry))
             })
             .collect();
         Files { map }

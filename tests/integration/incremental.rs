@@ -57,6 +57,7 @@ fn files(built: Built) -> BTreeMap<PathBuf, Vec<u8>> {
                 Content::Copy(src) | Content::Cached(src) => {
                     std::fs::read(src).expect("copied file")
                 }
+                Content::Written(_) => panic!("a build in memory writes nothing"),
             };
             (p, bytes)
         })

@@ -22,6 +22,7 @@ mod serve_limits;
 mod serve_watch;
 mod site_outputs;
 mod social;
+mod streamed_build;
 mod theme_browser;
 mod trust;
 mod util;

@@ -1,0 +1,262 @@
+//! `praxis build` writes each page as soon as it is rendered: what lands on
+//! disk must be what the in-memory build (`serve`, `check`) holds, byte for
+//! byte, with `--minify` and `--precompress` too.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use praxis::build::{BuildError, BuildOptions, build, build_staged};
+use praxis::output::{WriteOptions, write_atomic_with};
+
+use crate::util::{TestSite, render};
+
+/// Every file under `dir` by its relative path, with its bytes.
+fn tree(dir: &Path) -> BTreeMap<PathBuf, Vec<u8>> {
+    walkdir::WalkDir::new(dir)
+        .into_iter()
+        .flatten()
+        .filter(|e| e.file_type().is_file())
+        .map(|e| {
+            let rel = e.path().strip_prefix(dir).expect("inside").to_path_buf();
+            (rel, std::fs::read(e.path()).expect("read"))
+        })
+        .collect()
+}
+
+/// Builds `opts`'s site in memory and writes it, then builds it streaming;
+/// returns both folders' files.
+fn both(
+    opts: &BuildOptions,
+    write: WriteOptions,
+    out: &Path,
+) -> (BTreeMap<PathBuf, Vec<u8>>, BTreeMap<PathBuf, Vec<u8>>) {
+    let memory = out.join("memory");
+    let built = build(opts).unwrap_or_else(fail);
+    write_atomic_with(&built.output, &memory, write).expect("write");
+    let streamed = out.join("streamed");
+    let opts = BuildOptions {
+        output_dir: Some(streamed.clone()),
+        ..opts.clone()
+    };
+    let staged = build_staged(&opts, write).unwrap_or_else(fail);
+    assert!(!streamed.exists(), "nothing is in place before publishing");
+    let published = staged.publish().expect("publish");
+    // (The second build takes the share cards from the cache the first filled.)
+    let counts = |s: praxis::build::Stats| (s.pages, s.sections, s.files);
+    assert_eq!(counts(published.stats), counts(built.stats));
+    assert_eq!(
+        render(&published.diagnostics),
+        render(&built.diagnostics),
+        "the same warnings"
+    );
+    (tree(&memory), tree(&streamed))
+}
+
+fn assert_same(memory: &BTreeMap<PathBuf, Vec<u8>>, streamed: &BTreeMap<PathBuf, Vec<u8>>) {
+    let names = |m: &BTreeMap<PathBuf, Vec<u8>>| m.keys().cloned().collect::<Vec<_>>();
+    assert_eq!(names(streamed), names(memory));
+    for (path, bytes) in memory {
+        assert!(streamed[path] == *bytes, "{} differs", path.display());
+    }
+}
+
+fn copy_dir(from: &Path, to: &Path) {
+    for e in walkdir::WalkDir::new(from).into_iter().flatten() {
+        let rel = e.path().strip_prefix(from).expect("inside");
+        if rel.starts_with("public") || rel.starts_with(".praxis-cache") {
+            continue;
+        }
+        let dest = to.join(rel);
+        if e.file_type().is_dir() {
+            std::fs::create_dir_all(&dest).expect("mkdir");
+        } else if e.file_type().is_file() {
+            std::fs::copy(e.path(), &dest).expect("copy");
+        }
+    }
+}
+
+#[test]
+fn the_example_site_streamed_equals_the_example_site_in_memory() {
+    let t = tempfile::tempdir().expect("tempdir");
+    let root = t.path().join("site");
+    copy_dir(
+        &PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("example-site"),
+        &root,
+    );
+    let (memory, streamed) = both(&BuildOptions::new(&root), WriteOptions::default(), t.path());
+    assert!(memory.len() > 50, "{} files", memory.len());
+    assert!(memory.contains_key(Path::new("artikel/hba1c/index.html")));
+    assert_same(&memory, &streamed);
+}
+
+const SITE: &str = r#"-- content/_index.md --
++++
+title = "Home"
++++
+Welcome.
+-- content/articles/_index.md --
++++
+title = "Articles"
+paginate_by = 2
++++
+-- content/articles/hba1c.md --
++++
+title = "HbA1c explained"
+date = "2026-03-01"
+tags = ["diabetes", "lab"]
+aliases = ["/old/hba1c/", "/2020/hba1c.html"]
++++
+## What it measures {#measures}
+
+See [blood pressure](@/articles/bp.md#at-home) and [below](#measures).
+
+```python
+print("hba1c")
+```
+-- content/articles/bp.md --
++++
+title = "Measuring blood pressure"
+date = "2026-04-01"
+tags = ["heart"]
+authors = ["roe"]
++++
+## At home
+
+Sit quietly for five minutes.
+-- content/articles/asthma.md --
++++
+title = "Inhaler technique"
+date = "2025-01-01"
+tags = ["lab"]
+aliases = ["/asthma/"]
++++
+Breathe out first.
+-- content/de/articles/hba1c.md --
++++
+title = "HbA1c erklärt"
+date = "2026-03-01"
+tags = ["diabetes"]
++++
+Langzeitzucker.
+-- static/site.css --
+body  {  color : black ; }
+"#;
+
+#[test]
+fn a_site_with_aliases_tags_feeds_streamed_equals_in_memory_minified_and_precompressed() {
+    let site = TestSite::new(SITE);
+    for write in [
+        WriteOptions::default(),
+        WriteOptions {
+            minify: true,
+            precompress: true,
+        },
+    ] {
+        let out = tempfile::tempdir().expect("tempdir");
+        let (memory, streamed) = both(&site.options(), write, out.path());
+        for expected in [
+            "old/hba1c/index.html",
+            "2020/hba1c.html",
+            "asthma/index.html",
+            "atom.xml",
+            "articles/page/2/index.html",
+            "sitemap.xml",
+        ] {
+            assert!(
+                memory.contains_key(Path::new(expected)),
+                "{expected} in {:?}",
+                memory.keys().collect::<Vec<_>>()
+            );
+        }
+        assert!(
+            memory
+                .keys()
+                .any(|p| p.starts_with("tags") && p.ends_with("atom.xml")),
+            "a tag feed"
+        );
+        if write.precompress {
+            assert!(memory.contains_key(Path::new("articles/hba1c/index.html.gz")));
+        }
+        assert_same(&memory, &streamed);
+    }
+}
+
+fn fail<T>(e: BuildError) -> T {
+    match e {
+        BuildError::Content(ds) => panic!("build failed:\n{}", render(&ds)),
+        e => panic!("build failed: {e}"),
+    }
+}
+
+/// The temporary and set-aside folders beside the output folder.
+fn leftovers(dir: &Path) -> Vec<String> {
+    std::fs::read_dir(dir)
+        .expect("ls")
+        .flatten()
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|n| n.contains(".praxis-tmp-") || n.contains(".praxis-old-"))
+        .collect()
+}
+
+#[test]
+fn a_template_error_partway_through_rendering_keeps_the_old_site_and_no_temporary_folder() {
+    let site = TestSite::new(SITE);
+    praxis::build::build_to_disk(&site.options()).expect("first build");
+    let page = site.public().join("articles/hba1c/index.html");
+    let before = std::fs::read_to_string(&page).expect("page");
+    // Pages are rendered (and written) first; the section template fails
+    // after them, with the temporary folder already full of pages.
+    site.write(
+        "templates/section.html",
+        "{{ section.title }} {{ no_such_variable.field }}",
+    );
+    match praxis::build::build_to_disk(&site.options()) {
+        Err(BuildError::Content(ds)) => {
+            let text = render(&ds);
+            assert!(text.contains("section.html"), "{text}");
+        }
+        other => panic!("expected a template error, got {other:?}"),
+    }
+    assert_eq!(std::fs::read_to_string(&page).expect("kept"), before);
+    assert!(site.public().join("old/hba1c/index.html").exists());
+    assert_eq!(leftovers(site.root()), Vec::<String>::new());
+
+    // A broken link is found by the checks, after every page was written.
+    std::fs::remove_file(site.root().join("templates/section.html")).expect("rm");
+    site.write(
+        "content/articles/bp.md",
+        "+++\ntitle = \"Measuring blood pressure\"\ndate = \"2026-04-01\"\n+++\nSee [gone](../nowhere/).\n",
+    );
+    assert!(praxis::build::build_to_disk(&site.options()).is_err());
+    assert_eq!(std::fs::read_to_string(&page).expect("kept"), before);
+    assert_eq!(leftovers(site.root()), Vec::<String>::new());
+}
+
+#[test]
+fn a_strict_build_with_warnings_leaves_no_temporary_folder() {
+    let site = TestSite::new(SITE);
+    let first = site.praxis(&["build", "-q"]);
+    assert_eq!(
+        first.status.code(),
+        Some(0),
+        "{}",
+        crate::util::stderr(&first)
+    );
+    let page = site.public().join("articles/hba1c/index.html");
+    let before = std::fs::read(&page).expect("page");
+    // A picture from another server: a warning.
+    site.write(
+        "content/articles/asthma.md",
+        "+++\ntitle = \"Inhaler technique\"\ndate = \"2025-01-01\"\n+++\n![](https://cdn.example/x.png)\n",
+    );
+    let strict = site.praxis(&["build", "--strict"]);
+    assert_eq!(
+        strict.status.code(),
+        Some(1),
+        "{}",
+        crate::util::stderr(&strict)
+    );
+    assert!(crate::util::stderr(&strict).contains("was not changed"));
+    assert_eq!(std::fs::read(&page).expect("kept"), before);
+    assert_eq!(leftovers(site.root()), Vec::<String>::new());
+}
