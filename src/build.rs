@@ -266,49 +266,31 @@ fn emit(
         taxonomy: &taxonomy,
     };
     let mut output = Output::default();
-    let mut add_rendered =
-        |output: &mut Output, r: Result<(PathBuf, std::sync::Arc<str>), Diagnostic>| match r {
-            Ok((path, html)) => output.add(path, Content::Shared(html)),
-            Err(d) => ds.push(d),
-        };
+    let mut add_rendered = |output: &mut Output, r: Result<(PathBuf, Content), Diagnostic>| match r
+    {
+        Ok((path, html)) => output.add(path, html),
+        Err(d) => ds.push(d),
+    };
 
-    let pages: Vec<_> = site
-        .pages
-        .par_iter()
-        .map(|p| {
-            render::guard::guarded(&p.file, "rendering the template of", || {
-                renderer.render_page(site, &content, p.id)
-            })
-            .and_then(|r| r)
-            .map(|html| (p.output.clone(), html))
-        })
-        .collect();
-    let sections: Vec<_> = site
-        .sections
-        .par_iter()
-        .flat_map_iter(|s| {
-            let file = s.file.clone().unwrap_or_else(|| s.output.clone());
-            render::guard::guarded(&file, "rendering the template of", || {
-                renderer.render_section(site, &content, s.id)
-            })
-            .unwrap_or_else(|d| vec![Err(d)])
-        })
-        .collect();
-    let tags: Vec<_> = taxonomy
-        .tags
-        .values()
-        .collect::<Vec<_>>()
-        .par_iter()
-        .map(|t| renderer.render_tag(site, &content, t))
-        .collect();
-    let authors: Vec<_> = taxonomy
-        .authors
-        .values()
-        .collect::<Vec<_>>()
-        .par_iter()
-        .map(|a| renderer.render_author(site, &content, a))
-        .collect();
-    for r in pages.into_iter().chain(sections).chain(tags).chain(authors) {
+    // Every page, section, tag and author page is one job of a single
+    // parallel pass, the long listings first (so no big listing is left to
+    // one core at the end); the feeds, search indexes and sitemap are made
+    // meanwhile. The results go into the output in the jobs' order.
+    let jobs = render_jobs(site, &taxonomy);
+    let (rendered, files) = rayon::join(
+        || {
+            let mut order: Vec<usize> = (0..jobs.len()).collect();
+            order.sort_by_key(|&i| std::cmp::Reverse(jobs[i].weight()));
+            let mut done: Vec<(usize, Vec<Rendered>)> = order
+                .into_par_iter()
+                .map(|i| (i, jobs[i].render(site, renderer, &content)))
+                .collect();
+            done.sort_unstable_by_key(|(i, _)| *i);
+            done
+        },
+        || site_files(site, &taxonomy, md, &content),
+    );
+    for r in rendered.into_iter().flat_map(|(_, r)| r) {
         add_rendered(&mut output, r);
     }
     for lang in &site.config.languages {
@@ -327,7 +309,10 @@ fn emit(
         add_rendered(&mut output, r);
     }
 
-    site_files(site, &taxonomy, md, &content, &mut output, ds);
+    for (path, file) in files {
+        output.add(path, file);
+    }
+    aliases_of(site, &mut output, ds);
 
     for (rel, src) in &theme.static_files {
         let c = match src {
@@ -363,15 +348,76 @@ fn emit(
     output
 }
 
-/// Feeds, sitemap, robots.txt, search indexes and alias redirects.
+/// One template render of [`emit`]'s parallel pass.
+enum Job<'a> {
+    Page(&'a content::Page),
+    Section(&'a content::Section),
+    Tag(&'a taxonomy::Tag),
+    Author(&'a taxonomy::AuthorPages),
+}
+
+/// What a job renders: files, or the diagnostics of those that failed.
+type Rendered = Result<(PathBuf, Content), Diagnostic>;
+
+/// The pages, sections, tags and author pages, in the order their files go
+/// into the output.
+fn render_jobs<'a>(site: &'a Site, taxonomy: &'a Taxonomy) -> Vec<Job<'a>> {
+    site.pages
+        .iter()
+        .map(Job::Page)
+        .chain(site.sections.iter().map(Job::Section))
+        .chain(taxonomy.tags.values().map(Job::Tag))
+        .chain(taxonomy.authors.values().map(Job::Author))
+        .collect()
+}
+
+impl Job<'_> {
+    /// Roughly how long the render takes: the number of pages it lists.
+    fn weight(&self) -> usize {
+        match self {
+            Job::Page(_) => 1,
+            Job::Section(s) if s.is_root() => 10 + s.pages.len(),
+            Job::Section(s) => s.pages.len(),
+            Job::Tag(t) => t.pages.len(),
+            Job::Author(a) => a.written.len() + a.reviewed.len(),
+        }
+    }
+
+    fn render(
+        &self,
+        site: &Site,
+        renderer: &Renderer,
+        content: &RenderedContent<'_>,
+    ) -> Vec<Rendered> {
+        match self {
+            Job::Page(p) => vec![
+                render::guard::guarded(&p.file, "rendering the template of", || {
+                    renderer.render_page(site, content, p.id)
+                })
+                .and_then(|r| r)
+                .map(|html| (p.output.clone(), html)),
+            ],
+            Job::Section(s) => {
+                let file = s.file.clone().unwrap_or_else(|| s.output.clone());
+                render::guard::guarded(&file, "rendering the template of", || {
+                    renderer.render_section(site, content, s.id)
+                })
+                .unwrap_or_else(|d| vec![Err(d)])
+            }
+            Job::Tag(t) => vec![renderer.render_tag(site, content, t)],
+            Job::Author(a) => vec![renderer.render_author(site, content, a)],
+        }
+    }
+}
+
+/// Feeds, sitemap, robots.txt and search indexes.
 fn site_files(
     site: &Site,
     taxonomy: &Taxonomy,
     md: &render::MarkdownOutput,
     content: &RenderedContent<'_>,
-    output: &mut Output,
-    ds: &mut Diagnostics,
-) {
+) -> Vec<(PathBuf, Content)> {
+    let mut output = Vec::new();
     let cfg = &site.config;
     // With a memo: each page's part by its listing key (its inputs), what
     // every render shares (the configuration) and what the output adds.
@@ -410,30 +456,35 @@ fn site_files(
                 html_url: root.clone(),
                 pages: &ids,
             };
-            output.add(
+            output.push((
                 crate::content::output_for(&root, &cfg.root_path).with_file_name("atom.xml"),
                 Content::Text(feeds::atom_with(site, &md.pages, &spec, parts)),
-            );
+            ));
         }
-        output.add(
+        output.push((
             crate::content::output_for(&root, &cfg.root_path).with_file_name("search-index.json"),
             Content::Text(search::index_with(site, &md.pages, lang, parts)),
-        );
+        ));
     }
     if cfg.feeds.enabled {
-        for tag in taxonomy.tags.values() {
-            let spec = feeds::FeedSpec {
-                lang: &tag.lang,
-                title: format!("{} – {}", cfg.title, tag.name),
-                self_url: format!("{}atom.xml", tag.url),
-                html_url: tag.url.clone(),
-                pages: &tag.pages,
-            };
-            output.add(
-                crate::content::output_for(&tag.url, &cfg.root_path).with_file_name("atom.xml"),
-                Content::Text(feeds::atom_with(site, &md.pages, &spec, parts)),
-            );
-        }
+        let tags: Vec<&taxonomy::Tag> = taxonomy.tags.values().collect();
+        let feeds: Vec<_> = tags
+            .par_iter()
+            .map(|tag| {
+                let spec = feeds::FeedSpec {
+                    lang: &tag.lang,
+                    title: format!("{} – {}", cfg.title, tag.name),
+                    self_url: format!("{}atom.xml", tag.url),
+                    html_url: tag.url.clone(),
+                    pages: &tag.pages,
+                };
+                (
+                    crate::content::output_for(&tag.url, &cfg.root_path).with_file_name("atom.xml"),
+                    Content::Text(feeds::atom_with(site, &md.pages, &spec, parts)),
+                )
+            })
+            .collect();
+        output.extend(feeds);
     }
 
     let mut entries = sitemap::page_entries(site);
@@ -449,10 +500,17 @@ fn site_files(
             alternates: Vec::new(),
         });
     }
-    output.add("sitemap.xml", Content::Text(sitemap::sitemap(entries)));
-    output.add("robots.txt", Content::Text(sitemap::robots(site)));
+    output.push((
+        "sitemap.xml".into(),
+        Content::Text(sitemap::sitemap(entries)),
+    ));
+    output.push(("robots.txt".into(), Content::Text(sitemap::robots(site))));
+    output
+}
 
-    // Aliases: never over a real page.
+/// Alias redirects: never over a real page.
+fn aliases_of(site: &Site, output: &mut Output, ds: &mut Diagnostics) {
+    let cfg = &site.config;
     let taken: HashMap<PathBuf, String> = output
         .paths()
         .map(|p| (p.to_path_buf(), p.display().to_string()))

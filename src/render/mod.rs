@@ -22,6 +22,7 @@ use crate::content::taxonomy::{AuthorPages, Tag};
 use crate::content::{PageId, SectionId, Site};
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::markdown::{self, Input, Rendered, Resolved, Settings};
+use crate::output::Content;
 use crate::theme::{Origin, ThemeFiles};
 use views::{ConfigView, RenderedContent};
 
@@ -652,6 +653,19 @@ impl<'a> Ctx<'a> {
     }
 }
 
+/// A rendered template as output: moved as it is (no copy) in a build
+/// without a memo; with one, shared with the memo under `key`.
+fn kept(memo: Option<(&crate::incremental::Memo, u64)>, html: String) -> Content {
+    match memo {
+        Some((memo, key)) => {
+            let html: Arc<str> = Arc::from(html);
+            memo.templates.put(key, html.clone());
+            Content::Shared(html)
+        }
+        None => Content::Text(html),
+    }
+}
+
 /// A Tera error as a diagnostic in the template's file.
 pub(crate) fn template_error(
     err: &tera::Error,
@@ -871,25 +885,21 @@ impl<'m> Renderer<'m> {
         ctx
     }
 
-    fn render(&self, template: &str, ctx: Ctx<'_>, what: &str) -> Result<Arc<str>, Diagnostic> {
+    fn render(&self, template: &str, ctx: Ctx<'_>, what: &str) -> Result<Content, Diagnostic> {
         let memo = match (&self.memo, &ctx.key) {
-            (Some((memo, _)), Some(h)) => Some((memo, h.clone().str(template).finish())),
+            (Some((memo, _)), Some(h)) => Some((*memo, h.clone().str(template).finish())),
             _ => None,
         };
         if let Some((memo, key)) = memo
             && let Some(html) = memo.templates.get(key)
         {
-            return Ok(html);
+            return Ok(Content::Shared(html));
         }
-        let html: Arc<str> = self
+        let html = self
             .tera
             .render(template, &ctx.into_context())
-            .map(Arc::from)
             .map_err(|e| template_error(&e, &self.origins, what))?;
-        if let Some((memo, key)) = memo {
-            memo.templates.put(key, html.clone());
-        }
-        Ok(html)
+        Ok(kept(memo, html))
     }
 
     pub fn render_page(
@@ -897,7 +907,7 @@ impl<'m> Renderer<'m> {
         site: &Site,
         md: &RenderedContent<'_>,
         id: PageId,
-    ) -> Result<Arc<str>, Diagnostic> {
+    ) -> Result<Content, Diagnostic> {
         let p = site.page(id);
         #[cfg(test)]
         guard::test_panic_on(&p.title, "PRAXIS-TEST-PANIC-TEMPLATE");
@@ -923,7 +933,7 @@ impl<'m> Renderer<'m> {
         if let Some((memo, key)) = key
             && let Some(html) = memo.templates.get(key)
         {
-            return Ok(html);
+            return Ok(Content::Shared(html));
         }
         let translations: Vec<TranslationLink> = site
             .translations_of(id)
@@ -941,10 +951,10 @@ impl<'m> Renderer<'m> {
             c.insert("page", &view);
         });
         let html = self.render(template, ctx, &format!(" (rendering {})", p.file.display()))?;
-        if let Some((memo, key)) = key {
-            memo.templates.put(key, html.clone());
-        }
-        Ok(html)
+        Ok(match (key, html) {
+            (Some((memo, key)), Content::Text(html)) => kept(Some((*memo, key)), html),
+            (_, html) => html,
+        })
     }
 
     /// The section's pager(s): one page, or one per `paginate_by` pages.
@@ -953,7 +963,7 @@ impl<'m> Renderer<'m> {
         site: &Site,
         md: &RenderedContent<'_>,
         id: SectionId,
-    ) -> Vec<Result<(PathBuf, Arc<str>), Diagnostic>> {
+    ) -> Vec<Result<(PathBuf, Content), Diagnostic>> {
         let s = site.section(id);
         let translations: Vec<TranslationLink> = site
             .sections
@@ -1019,7 +1029,7 @@ impl<'m> Renderer<'m> {
         site: &Site,
         md: &RenderedContent<'_>,
         lang: &str,
-    ) -> Result<(PathBuf, Arc<str>), Diagnostic> {
+    ) -> Result<(PathBuf, Content), Diagnostic> {
         let url = format!("{}tags/", site.config.language_root(lang));
         let translations: Vec<TranslationLink> = site
             .config
@@ -1057,7 +1067,7 @@ impl<'m> Renderer<'m> {
         site: &Site,
         md: &RenderedContent<'_>,
         tag: &Tag,
-    ) -> Result<(PathBuf, Arc<str>), Diagnostic> {
+    ) -> Result<(PathBuf, Content), Diagnostic> {
         let translations: Vec<TranslationLink> = md
             .taxonomy
             .tags
@@ -1086,7 +1096,7 @@ impl<'m> Renderer<'m> {
         site: &Site,
         md: &RenderedContent<'_>,
         a: &AuthorPages,
-    ) -> Result<(PathBuf, Arc<str>), Diagnostic> {
+    ) -> Result<(PathBuf, Content), Diagnostic> {
         let translations: Vec<TranslationLink> = md
             .taxonomy
             .authors
@@ -1110,7 +1120,7 @@ impl<'m> Renderer<'m> {
         ))
     }
 
-    pub fn render_404(&self, site: &Site) -> Result<Arc<str>, Diagnostic> {
+    pub fn render_404(&self, site: &Site) -> Result<Content, Diagnostic> {
         let lang = &site.config.default_language;
         let path = format!("{}404.html", site.config.root_path);
         let ctx = self.context(lang, &path, site.config.permalink(&path), &[]);
@@ -1118,7 +1128,7 @@ impl<'m> Renderer<'m> {
     }
 
     /// `/impressum/` in the default language, when `[legal]` is configured.
-    pub fn render_impressum(&self, site: &Site) -> Option<Result<(PathBuf, Arc<str>), Diagnostic>> {
+    pub fn render_impressum(&self, site: &Site) -> Option<Result<(PathBuf, Content), Diagnostic>> {
         let legal = site.config.legal.as_ref()?;
         let url = crate::legal::impressum_url(&site.config)?;
         let lang = &site.config.default_language;
