@@ -264,6 +264,7 @@ fn emit(
         pages: &md.pages,
         sections: &md.sections,
         taxonomy: &taxonomy,
+        jsonld: Default::default(),
     };
     let mut output = Output::default();
     let mut add_rendered = |output: &mut Output, r: Result<(PathBuf, Content), Diagnostic>| match r
