@@ -276,7 +276,8 @@ fn emit(
     // Every page, section, tag and author page is one job of a single
     // parallel pass, the long listings first (so no big listing is left to
     // one core at the end); the feeds, search indexes and sitemap are made
-    // meanwhile. The results go into the output in the jobs' order.
+    // meanwhile (and the code stylesheet). The results go into the output in
+    // the jobs' order.
     let jobs = render_jobs(site, &taxonomy);
     let (rendered, files) = rayon::join(
         || {
@@ -289,8 +290,14 @@ fn emit(
             done.sort_unstable_by_key(|(i, _)| *i);
             done
         },
-        || site_files(site, &taxonomy, md, &content),
+        || {
+            let css = md.has_highlighted_code.then(|| {
+                crate::markdown::highlight::stylesheet(&site.config.markdown.highlight_theme)
+            });
+            (site_files(site, &taxonomy, md, &content), css)
+        },
     );
+    let (files, css) = files;
     for r in rendered.into_iter().flat_map(|(_, r)| r) {
         add_rendered(&mut output, r);
     }
@@ -322,9 +329,9 @@ fn emit(
         };
         output.add(rel.clone(), c);
     }
-    if md.has_highlighted_code {
+    if let Some(css) = css {
         let name = &site.config.markdown.highlight_theme;
-        match crate::markdown::highlight::stylesheet(name) {
+        match css {
             Some(css) => output.add("syntax.css", Content::Text(css)),
             None => ds.push(
                 Diagnostic::error("config", format!("unknown highlight theme `{name}`"))

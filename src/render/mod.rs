@@ -611,6 +611,10 @@ pub struct Renderer<'m> {
     /// Rendered templates of the last build, and the hash of everything every
     /// render shares (templates, global and per-language context).
     memo: Option<(&'m crate::incremental::Memo, crate::incremental::KeyHasher)>,
+    /// How many bytes the last page's template added to its Markdown's HTML
+    /// (head, navigation, JSON-LD…): the next page's output buffer is made
+    /// that big at once instead of growing (and copying) while it renders.
+    page_overhead: std::sync::atomic::AtomicUsize,
 }
 
 /// Puts one value into a context.
@@ -846,6 +850,7 @@ impl<'m> Renderer<'m> {
             origins,
             base,
             memo,
+            page_overhead: Default::default(),
         })
     }
 
@@ -886,6 +891,17 @@ impl<'m> Renderer<'m> {
     }
 
     fn render(&self, template: &str, ctx: Ctx<'_>, what: &str) -> Result<Content, Diagnostic> {
+        self.render_sized(template, ctx, what, None)
+    }
+
+    /// [`Renderer::render`] into a buffer of `capacity` bytes, when known.
+    fn render_sized(
+        &self,
+        template: &str,
+        ctx: Ctx<'_>,
+        what: &str,
+        capacity: Option<usize>,
+    ) -> Result<Content, Diagnostic> {
         let memo = match (&self.memo, &ctx.key) {
             (Some((memo, _)), Some(h)) => Some((*memo, h.clone().str(template).finish())),
             _ => None,
@@ -895,10 +911,17 @@ impl<'m> Renderer<'m> {
         {
             return Ok(Content::Shared(html));
         }
-        let html = self
-            .tera
-            .render(template, &ctx.into_context())
-            .map_err(|e| template_error(&e, &self.origins, what))?;
+        let ctx = ctx.into_context();
+        let html = match capacity {
+            Some(n) => {
+                let mut out = Vec::with_capacity(n);
+                self.tera
+                    .render_to(template, &ctx, &mut out)
+                    .and_then(|()| Ok(String::from_utf8(out)?))
+            }
+            None => self.tera.render(template, &ctx),
+        }
+        .map_err(|e| template_error(&e, &self.origins, what))?;
         Ok(kept(memo, html))
     }
 
@@ -950,7 +973,20 @@ impl<'m> Renderer<'m> {
             c.insert("card", &view.card);
             c.insert("page", &view);
         });
-        let html = self.render(template, ctx, &format!(" (rendering {})", p.file.display()))?;
+        let own = {
+            let r = &md.pages[id.0 as usize];
+            r.html.len() + r.references.as_ref().map_or(0, String::len)
+        };
+        let overhead = &self.page_overhead;
+        let capacity = own + overhead.load(std::sync::atomic::Ordering::Relaxed) + 2048;
+        let what = format!(" (rendering {})", p.file.display());
+        let html = self.render_sized(template, ctx, &what, Some(capacity))?;
+        if let Content::Text(html) = &html {
+            overhead.store(
+                html.len().saturating_sub(own),
+                std::sync::atomic::Ordering::Relaxed,
+            );
+        }
         Ok(match (key, html) {
             (Some((memo, key)), Content::Text(html)) => kept(Some((*memo, key)), html),
             (_, html) => html,
