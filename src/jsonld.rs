@@ -206,6 +206,9 @@ fn audience(a: Audience) -> Value {
 
 /// The `[tags.NAME]` entry of a tag, matched by slug.
 fn tag_meta<'a>(site: &'a Site, tag: &str) -> Option<&'a TagMeta> {
+    if site.config.tags.is_empty() {
+        return None;
+    }
     let slug = slugify(tag);
     site.config
         .tags
@@ -359,8 +362,9 @@ pub struct Shared {
     people: std::sync::Mutex<People>,
 }
 
-/// Each `Person` by (author key, language); `None` for an unknown author.
-type People = std::collections::HashMap<(String, String), Option<Arc<str>>>;
+/// Each `Person` by language and author key; `None` for an unknown author.
+type People =
+    std::collections::HashMap<String, std::collections::HashMap<String, Option<Arc<str>>>>;
 
 #[derive(Debug)]
 struct Fixed {
@@ -398,10 +402,14 @@ impl Shared {
             .people
             .lock()
             .unwrap_or_else(std::sync::PoisonError::into_inner);
-        people
-            .entry((key.to_owned(), lang.to_owned()))
-            .or_insert_with(made)
-            .clone()
+        let by_key = match people.get_mut(lang) {
+            Some(by_key) => by_key,
+            None => people.entry(lang.to_owned()).or_default(),
+        };
+        match by_key.get(key) {
+            Some(p) => p.clone(),
+            None => by_key.entry(key.to_owned()).or_insert_with(made).clone(),
+        }
     }
 }
 
