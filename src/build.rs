@@ -132,21 +132,21 @@ enum Sink<'a> {
 impl Sink<'_> {
     /// What the output keeps of a rendered text file: the text itself, or,
     /// once written, only what the checks read in it.
-    fn keep(
-        &self,
-        site: &Site,
-        path: &Path,
-        text: std::sync::Arc<str>,
-    ) -> Result<Content, WriteError> {
+    fn keep(&self, site: &Site, path: &Path, c: Content) -> Result<Content, WriteError> {
         let Sink::Folder(staging) = self else {
-            return Ok(Content::Shared(text));
+            return Ok(c);
         };
-        staging.write_text(path, &text)?;
+        let text: &str = match &c {
+            Content::Text(t) => t,
+            Content::Shared(t) => t,
+            _ => return Ok(c),
+        };
+        staging.write_text(path, text)?;
         let html = path.extension().is_some_and(|e| e == "html");
         Ok(Content::Written(std::sync::Arc::new(Written {
-            anchors: crate::check::links::anchors(&text),
+            anchors: crate::check::links::anchors(text),
             remote: if html {
-                crate::check::origin::remote_loads(&text, site).into()
+                crate::check::origin::remote_loads(text, site).into()
             } else {
                 Box::default()
             },
@@ -328,99 +328,60 @@ fn emit(
         pages: &md.pages,
         sections: &md.sections,
         taxonomy: &taxonomy,
+        jsonld: Default::default(),
     };
     let mut output = Output::default();
-    // Each pass hands its pages to the sink as they are rendered; the
-    // passes run one after another, so a later one's file wins a path, as
-    // in memory. Pages have one path each (checked when loading); the
-    // other passes may repeat a path and keep the last.
-    type Rendered = Result<(PathBuf, std::sync::Arc<str>), Diagnostic>;
-    let to_sink = |r: Rendered| -> Result<Result<(PathBuf, Content), Diagnostic>, WriteError> {
-        match r {
-            Ok((path, html)) => {
-                let c = sink.keep(site, &path, html)?;
-                Ok(Ok((path, c)))
-            }
-            Err(d) => Ok(Err(d)),
-        }
-    };
-    let in_order = |rendered: Vec<Rendered>| -> Result<Vec<_>, WriteError> {
-        let mut last: HashMap<&Path, usize> = HashMap::new();
-        for (i, r) in rendered.iter().enumerate() {
-            if let Ok((p, _)) = r {
-                last.insert(p.as_path(), i);
-            }
-        }
-        let keep: Vec<bool> = rendered
-            .iter()
-            .enumerate()
-            .map(|(i, r)| {
-                r.as_ref()
-                    .map_or(true, |(p, _)| last.get(p.as_path()) == Some(&i))
-            })
-            .collect();
-        rendered
-            .into_par_iter()
-            .zip(keep)
-            .map(|(r, last)| match r {
-                // An earlier file at a path a later one takes: never written.
-                Ok((path, html)) if !last => Ok(Ok((path, Content::Shared(html)))),
-                r => to_sink(r),
-            })
-            .collect()
+    let mut add_rendered = |output: &mut Output, r: Rendered| match r {
+        Ok((path, c)) => output.add(path, c),
+        Err(d) => ds.push(d),
     };
 
-    let pages: Vec<_> = site
-        .pages
-        .par_iter()
-        .map(|p| {
-            let r = render::guard::guarded(&p.file, "rendering the template of", || {
-                renderer.render_page(site, &content, p.id)
-            })
-            .and_then(|r| r)
-            .map(|html| (p.output.clone(), html));
-            to_sink(r)
-        })
-        .collect::<Result<_, _>>()?;
-    let sections: Vec<_> = site
-        .sections
-        .par_iter()
-        .flat_map_iter(|s| {
-            let file = s.file.clone().unwrap_or_else(|| s.output.clone());
-            render::guard::guarded(&file, "rendering the template of", || {
-                renderer.render_section(site, &content, s.id)
-            })
-            .unwrap_or_else(|d| vec![Err(d)])
-        })
-        .collect();
-    let sections = in_order(sections)?;
-    let tags: Vec<_> = taxonomy
-        .tags
-        .values()
-        .collect::<Vec<_>>()
-        .par_iter()
-        .map(|t| renderer.render_tag(site, &content, t))
-        .collect();
-    let tags = in_order(tags)?;
-    let authors: Vec<_> = taxonomy
-        .authors
-        .values()
-        .collect::<Vec<_>>()
-        .par_iter()
-        .map(|a| renderer.render_author(site, &content, a))
-        .collect();
-    let authors = in_order(authors)?;
-    for r in pages.into_iter().chain(sections).chain(tags).chain(authors) {
-        match r {
-            Ok((path, c)) => output.add(path, c),
-            Err(d) => ds.push(d),
-        }
+    // Every page, section, tag and author page is one job of a single
+    // parallel pass, the long listings first (so no big listing is left to
+    // one core at the end); the feeds, search indexes and sitemap are made
+    // meanwhile (and the code stylesheet). The results go into the output in
+    // the jobs' order. A page goes to the sink as soon as it is rendered
+    // (pages have one path each, checked when loading); the listings go
+    // after the pass, only the last file for a path (a later file wins a
+    // path, as in memory).
+    let jobs = render_jobs(site, &taxonomy);
+    let (rendered, files) = rayon::join(
+        || -> Result<Vec<(usize, Vec<Rendered>)>, WriteError> {
+            let mut order: Vec<usize> = (0..jobs.len()).collect();
+            order.sort_by_key(|&i| std::cmp::Reverse(jobs[i].weight()));
+            let mut done: Vec<(usize, Vec<Rendered>)> = order
+                .into_par_iter()
+                .map(|i| {
+                    let r = jobs[i].render(site, renderer, &content);
+                    let r = match jobs[i] {
+                        Job::Page(_) => r.into_iter().map(|r| to_sink(sink, site, r)).collect(),
+                        _ => Ok(r),
+                    };
+                    r.map(|r| (i, r))
+                })
+                .collect::<Result<_, _>>()?;
+            done.sort_unstable_by_key(|(i, _)| *i);
+            Ok(done)
+        },
+        || {
+            let css = md.has_highlighted_code.then(|| {
+                crate::markdown::highlight::stylesheet(&site.config.markdown.highlight_theme)
+            });
+            (site_files(site, &taxonomy, md, &content), css)
+        },
+    );
+    let (files, css) = files;
+    let (pages, listings): (Vec<_>, Vec<_>) = rendered?
+        .into_iter()
+        .partition(|(i, _)| matches!(jobs[*i], Job::Page(_)));
+    let listings = last_to_sink(
+        sink,
+        site,
+        listings.into_iter().flat_map(|(_, r)| r).collect(),
+    )?;
+    for r in pages.into_iter().flat_map(|(_, r)| r).chain(listings) {
+        add_rendered(&mut output, r);
     }
-    let mut add_rendered =
-        |output: &mut Output, r: Result<(PathBuf, std::sync::Arc<str>), Diagnostic>| match r {
-            Ok((path, html)) => output.add(path, Content::Shared(html)),
-            Err(d) => ds.push(d),
-        };
     for lang in &site.config.languages {
         if taxonomy.tags_in(lang).next().is_some() {
             add_rendered(&mut output, renderer.render_tags(site, &content, lang));
@@ -437,7 +398,10 @@ fn emit(
         add_rendered(&mut output, r);
     }
 
-    site_files(site, &taxonomy, md, &content, &mut output, ds);
+    for (path, file) in files {
+        output.add(path, file);
+    }
+    aliases_of(site, &mut output, ds);
 
     for (rel, src) in &theme.static_files {
         let c = match src {
@@ -446,9 +410,9 @@ fn emit(
         };
         output.add(rel.clone(), c);
     }
-    if md.has_highlighted_code {
+    if let Some(css) = css {
         let name = &site.config.markdown.highlight_theme;
-        match crate::markdown::highlight::stylesheet(name) {
+        match css {
             Some(css) => output.add("syntax.css", Content::Text(css)),
             None => ds.push(
                 Diagnostic::error("config", format!("unknown highlight theme `{name}`"))
@@ -473,15 +437,115 @@ fn emit(
     Ok(output)
 }
 
-/// Feeds, sitemap, robots.txt, search indexes and alias redirects.
+/// One template render of [`emit`]'s parallel pass.
+enum Job<'a> {
+    Page(&'a content::Page),
+    Section(&'a content::Section),
+    Tag(&'a taxonomy::Tag),
+    Author(&'a taxonomy::AuthorPages),
+}
+
+/// What a job renders: files, or the diagnostics of those that failed.
+type Rendered = Result<(PathBuf, Content), Diagnostic>;
+
+/// Hands a rendered file to the sink; a failed render passes through.
+fn to_sink(sink: &Sink<'_>, site: &Site, r: Rendered) -> Result<Rendered, WriteError> {
+    match r {
+        Ok((path, c)) => {
+            let c = sink.keep(site, &path, c)?;
+            Ok(Ok((path, c)))
+        }
+        Err(d) => Ok(Err(d)),
+    }
+}
+
+/// Hands the last file rendered for each path to the sink (in parallel); an
+/// earlier file at a path a later one takes is never written.
+fn last_to_sink(
+    sink: &Sink<'_>,
+    site: &Site,
+    rendered: Vec<Rendered>,
+) -> Result<Vec<Rendered>, WriteError> {
+    let mut last: HashMap<&Path, usize> = HashMap::new();
+    for (i, r) in rendered.iter().enumerate() {
+        if let Ok((p, _)) = r {
+            last.insert(p.as_path(), i);
+        }
+    }
+    let keep: Vec<bool> = rendered
+        .iter()
+        .enumerate()
+        .map(|(i, r)| {
+            r.as_ref()
+                .map_or(true, |(p, _)| last.get(p.as_path()) == Some(&i))
+        })
+        .collect();
+    rendered
+        .into_par_iter()
+        .zip(keep)
+        .map(|(r, last)| if last { to_sink(sink, site, r) } else { Ok(r) })
+        .collect()
+}
+
+/// The pages, sections, tags and author pages, in the order their files go
+/// into the output.
+fn render_jobs<'a>(site: &'a Site, taxonomy: &'a Taxonomy) -> Vec<Job<'a>> {
+    site.pages
+        .iter()
+        .map(Job::Page)
+        .chain(site.sections.iter().map(Job::Section))
+        .chain(taxonomy.tags.values().map(Job::Tag))
+        .chain(taxonomy.authors.values().map(Job::Author))
+        .collect()
+}
+
+impl Job<'_> {
+    /// Roughly how long the render takes: the number of pages it lists.
+    fn weight(&self) -> usize {
+        match self {
+            Job::Page(_) => 1,
+            Job::Section(s) if s.is_root() => 10 + s.pages.len(),
+            Job::Section(s) => s.pages.len(),
+            Job::Tag(t) => t.pages.len(),
+            Job::Author(a) => a.written.len() + a.reviewed.len(),
+        }
+    }
+
+    fn render(
+        &self,
+        site: &Site,
+        renderer: &Renderer,
+        content: &RenderedContent<'_>,
+    ) -> Vec<Rendered> {
+        match self {
+            Job::Page(p) => vec![
+                render::guard::guarded(&p.file, "rendering the template of", || {
+                    renderer.render_page(site, content, p.id)
+                })
+                .and_then(|r| r)
+                .map(|html| (p.output.clone(), html)),
+            ],
+            Job::Section(s) => {
+                let file = s.file.clone().unwrap_or_else(|| s.output.clone());
+                render::guard::guarded(&file, "rendering the template of", || {
+                    renderer.render_section(site, content, s.id)
+                })
+                .unwrap_or_else(|d| vec![Err(d)])
+            }
+            Job::Tag(t) => vec![renderer.render_tag(site, content, t)],
+            Job::Author(a) => vec![renderer.render_author(site, content, a)],
+        }
+    }
+}
+
+/// Feeds, sitemap, robots.txt and search indexes.
 fn site_files(
     site: &Site,
     taxonomy: &Taxonomy,
     md: &render::MarkdownOutput,
     content: &RenderedContent<'_>,
-    output: &mut Output,
-    ds: &mut Diagnostics,
-) {
+) -> Vec<(PathBuf, Content)> {
+    let mut output = Vec::new();
     let cfg = &site.config;
     // With a memo: each page's part by its listing key (its inputs), what
     // every render shares (the configuration) and what the output adds.
@@ -520,30 +584,35 @@ fn site_files(
                 html_url: root.clone(),
                 pages: &ids,
             };
-            output.add(
+            output.push((
                 crate::content::output_for(&root, &cfg.root_path).with_file_name("atom.xml"),
                 Content::Text(feeds::atom_with(site, &md.pages, &spec, parts)),
-            );
+            ));
         }
-        output.add(
+        output.push((
             crate::content::output_for(&root, &cfg.root_path).with_file_name("search-index.json"),
             Content::Text(search::index_with(site, &md.pages, lang, parts)),
-        );
+        ));
     }
     if cfg.feeds.enabled {
-        for tag in taxonomy.tags.values() {
-            let spec = feeds::FeedSpec {
-                lang: &tag.lang,
-                title: format!("{} – {}", cfg.title, tag.name),
-                self_url: format!("{}atom.xml", tag.url),
-                html_url: tag.url.clone(),
-                pages: &tag.pages,
-            };
-            output.add(
-                crate::content::output_for(&tag.url, &cfg.root_path).with_file_name("atom.xml"),
-                Content::Text(feeds::atom_with(site, &md.pages, &spec, parts)),
-            );
-        }
+        let tags: Vec<&taxonomy::Tag> = taxonomy.tags.values().collect();
+        let feeds: Vec<_> = tags
+            .par_iter()
+            .map(|tag| {
+                let spec = feeds::FeedSpec {
+                    lang: &tag.lang,
+                    title: format!("{} – {}", cfg.title, tag.name),
+                    self_url: format!("{}atom.xml", tag.url),
+                    html_url: tag.url.clone(),
+                    pages: &tag.pages,
+                };
+                (
+                    crate::content::output_for(&tag.url, &cfg.root_path).with_file_name("atom.xml"),
+                    Content::Text(feeds::atom_with(site, &md.pages, &spec, parts)),
+                )
+            })
+            .collect();
+        output.extend(feeds);
     }
 
     let mut entries = sitemap::page_entries(site);
@@ -559,10 +628,17 @@ fn site_files(
             alternates: Vec::new(),
         });
     }
-    output.add("sitemap.xml", Content::Text(sitemap::sitemap(entries)));
-    output.add("robots.txt", Content::Text(sitemap::robots(site)));
+    output.push((
+        "sitemap.xml".into(),
+        Content::Text(sitemap::sitemap(entries)),
+    ));
+    output.push(("robots.txt".into(), Content::Text(sitemap::robots(site))));
+    output
+}
 
-    // Aliases: never over a real page.
+/// Alias redirects: never over a real page.
+fn aliases_of(site: &Site, output: &mut Output, ds: &mut Diagnostics) {
+    let cfg = &site.config;
     let taken: HashMap<PathBuf, String> = output
         .paths()
         .map(|p| (p.to_path_buf(), p.display().to_string()))

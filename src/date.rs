@@ -30,7 +30,22 @@ impl Date {
 
     /// ISO 8601, `2026-03-01`.
     pub fn iso(&self) -> String {
-        self.0.format("%Y-%m-%d").to_string()
+        let (year, month, day) = (self.0.year(), self.0.month(), self.0.day());
+        match u32::try_from(year) {
+            // Written digit by digit: every page shows several dates, and
+            // chrono's formatter costs more than the rest of a date view.
+            Ok(y) if y <= 9999 => {
+                let mut s = String::with_capacity(10);
+                push_decimal(&mut s, y, 4);
+                s.push('-');
+                push_decimal(&mut s, month, 2);
+                s.push('-');
+                push_decimal(&mut s, day, 2);
+                s
+            }
+            // chrono writes a sign before years beyond four digits.
+            _ => self.0.format("%Y-%m-%d").to_string(),
+        }
     }
 
     /// The date as a reader of `lang` writes it: `12 June 2026`, `12. Juni 2026`,
@@ -38,19 +53,23 @@ impl Date {
     pub fn display(&self, lang: &str) -> String {
         let d = self.0;
         let (day, month, year) = (d.day(), d.month0() as usize, d.year());
-        match primary_subtag(lang) {
-            "de" => format!("{day}. {} {year}", MONTHS_DE[month]),
-            "fr" => {
-                let day = if day == 1 {
-                    "1er".to_owned()
-                } else {
-                    day.to_string()
-                };
-                format!("{day} {} {year}", MONTHS_FR[month])
-            }
-            "nl" => format!("{day} {} {year}", MONTHS_NL[month]),
-            _ => format!("{day} {} {year}", MONTHS_EN[month]),
+        let (day_suffix, name) = match primary_subtag(lang) {
+            "de" => (".", MONTHS_DE[month]),
+            "fr" => (if day == 1 { "er" } else { "" }, MONTHS_FR[month]),
+            "nl" => ("", MONTHS_NL[month]),
+            _ => ("", MONTHS_EN[month]),
+        };
+        let mut s = String::with_capacity(24);
+        push_decimal(&mut s, day, 1);
+        s.push_str(day_suffix);
+        s.push(' ');
+        s.push_str(name);
+        s.push(' ');
+        if year < 0 {
+            s.push('-');
         }
+        push_decimal(&mut s, year.unsigned_abs(), 1);
+        s
     }
 
     /// This date moved forward by an interval (month ends clamp: 31 Jan + 1 month = 28/29 Feb).
@@ -69,6 +88,23 @@ impl Date {
     pub fn days_until(&self, other: Date) -> i64 {
         (other.0 - self.0).num_days()
     }
+}
+
+/// Appends `n` in decimal with at least `width` digits (zeros in front).
+fn push_decimal(s: &mut String, n: u32, width: usize) {
+    let mut digits = [b'0'; 10];
+    let mut i = digits.len();
+    let mut n = n;
+    loop {
+        i -= 1;
+        digits[i] = b'0' + (n % 10) as u8;
+        n /= 10;
+        if n == 0 {
+            break;
+        }
+    }
+    let start = i.min(digits.len().saturating_sub(width));
+    s.extend(digits[start..].iter().map(|&b| char::from(b)));
 }
 
 fn primary_subtag(lang: &str) -> &str {
@@ -302,6 +338,28 @@ mod tests {
         assert_eq!(d("2026-03-01").display("fr"), "1er mars 2026");
         assert_eq!(date.display("nl"), "12 juni 2026");
         assert_eq!(d("2026-03-01").display("de"), "1. März 2026");
+    }
+
+    #[test]
+    fn written_dates_match_chrono_at_every_width() {
+        for (y, m, day) in [
+            (2026, 6, 12),
+            (1999, 12, 31),
+            (0, 1, 1),
+            (7, 2, 3),
+            (987, 10, 9),
+            (9999, 12, 31),
+            (10000, 1, 1),
+            (-1, 3, 1),
+            (-12345, 7, 20),
+        ] {
+            let date = Date::from_ymd(y, m, day).expect("valid test date");
+            assert_eq!(date.iso(), date.0.format("%Y-%m-%d").to_string());
+            let month = MONTHS_EN[date.0.month0() as usize];
+            assert_eq!(date.display("en"), format!("{day} {month} {y}"));
+            let month = MONTHS_DE[date.0.month0() as usize];
+            assert_eq!(date.display("de"), format!("{day}. {month} {y}"));
+        }
     }
 
     #[test]

@@ -5,6 +5,12 @@
 //! main entity is the `Person`. Templates print the finished string with
 //! `{{ page.jsonld | safe }}`: [`script_safe`] escapes `<`, `>` and `&`, so no
 //! value (a title with `</script>`, say) can end the script element early.
+//!
+//! Every article has one, so [`page`] writes its text directly (the same
+//! bytes serde_json would) and takes the parts many pages repeat (authors,
+//! publisher) from [`Shared`], serialised once per build.
+
+use std::sync::Arc;
 
 use serde_json::{Map, Value, json};
 
@@ -105,6 +111,11 @@ impl serde_json::ser::Formatter for ScriptSafe {
         fragment: &str,
     ) -> std::io::Result<()> {
         let bytes = fragment.as_bytes();
+        // Most fragments have nothing to escape: one pass without branches.
+        let special = |b: u8| matches!(b, b'<' | b'>' | b'&' | 0xE2);
+        if !bytes.iter().fold(false, |any, &b| any | special(b)) {
+            return w.write_all(bytes);
+        }
         let mut copied = 0;
         for (i, &b) in bytes.iter().enumerate() {
             let (escaped, len): (&[u8], usize) = match b {
@@ -184,16 +195,6 @@ fn orcid_url(orcid: &str) -> String {
     }
 }
 
-fn people(site: &Site, tax: &Taxonomy, keys: &[String], lang: &str) -> Vec<Value> {
-    keys.iter()
-        .filter_map(|k| {
-            let a = site.config.authors.get(k)?;
-            let page_url = site.config.permalink(&tax.author_url(site, lang, k));
-            Some(person(a, Some(&page_url)))
-        })
-        .collect()
-}
-
 fn audience(a: Audience) -> Value {
     let one = |t: &str| json!({"@type": "MedicalAudience", "audienceType": t});
     match a {
@@ -205,6 +206,9 @@ fn audience(a: Audience) -> Value {
 
 /// The `[tags.NAME]` entry of a tag, matched by slug.
 fn tag_meta<'a>(site: &'a Site, tag: &str) -> Option<&'a TagMeta> {
+    if site.config.tags.is_empty() {
+        return None;
+    }
     let slug = slugify(tag);
     site.config
         .tags
@@ -259,9 +263,17 @@ pub fn page_specialty<'a>(site: &'a Site, page: &'a Page) -> Option<&'a str> {
         .filter(|s| !s.trim().is_empty())
 }
 
-/// The `MedicalWebPage` of an article. `citations` are the formatted
-/// references of the page (empty when it cites nothing).
-pub fn page(site: &Site, tax: &Taxonomy, page: &Page, citations: &[String]) -> Value {
+/// The `MedicalWebPage` of an article, as script-safe JSON (what
+/// [`script_safe`] makes of the same object). `citations` are the formatted
+/// references of the page (empty when it cites nothing); `shared` keeps what
+/// many pages repeat (authors, publisher) serialised once per build.
+pub fn page(
+    site: &Site,
+    tax: &Taxonomy,
+    page: &Page,
+    citations: &[String],
+    shared: &Shared,
+) -> String {
     let cfg = &site.config;
     let description = page
         .fm
@@ -269,41 +281,54 @@ pub fn page(site: &Site, tax: &Taxonomy, page: &Page, citations: &[String]) -> V
         .as_deref()
         .filter(|d| !d.trim().is_empty())
         .unwrap_or(&cfg.description);
-    let mut m = Map::new();
-    m.insert("@context".into(), "https://schema.org".into());
-    m.insert("@type".into(), "MedicalWebPage".into());
-    m.insert("@id".into(), format!("{}#webpage", page.permalink).into());
-    m.insert("url".into(), page.permalink.clone().into());
-    m.insert("name".into(), page.title.clone().into());
-    m.insert("headline".into(), page.title.clone().into());
-    insert_str(&mut m, "description", description);
-    m.insert("inLanguage".into(), page.lang.clone().into());
+    let fixed = shared.fixed(site);
+    let mut m: Vec<(&'static str, Json<'_>)> = Vec::with_capacity(24);
+    m.push(("@context", Json::Str("https://schema.org")));
+    m.push(("@type", Json::Str("MedicalWebPage")));
+    m.push(("@id", Json::String(format!("{}#webpage", page.permalink))));
+    m.push(("url", Json::Str(&page.permalink)));
+    m.push(("name", Json::Str(&page.title)));
+    m.push(("headline", Json::Str(&page.title)));
+    if !description.trim().is_empty() {
+        m.push(("description", Json::Str(description)));
+    }
+    m.push(("inLanguage", Json::Str(&page.lang)));
     if let Some(d) = page.fm.date {
-        m.insert("datePublished".into(), d.iso().into());
+        m.push(("datePublished", Json::String(d.iso())));
     }
     if let Some(d) = crate::outputs::last_changed(page) {
-        m.insert("dateModified".into(), d.iso().into());
+        m.push(("dateModified", Json::String(d.iso())));
     }
     if let Some(d) = page.fm.last_reviewed {
-        m.insert("lastReviewed".into(), d.iso().into());
+        m.push(("lastReviewed", Json::String(d.iso())));
     }
-    let reviewers = people(site, tax, &page.reviewers, &page.lang);
+    let people = |keys: &[String]| -> Vec<Json<'static>> {
+        keys.iter()
+            .filter_map(|k| shared.person(site, tax, k, &page.lang))
+            .map(Json::Shared)
+            .collect()
+    };
+    let reviewers = people(&page.reviewers);
     if !reviewers.is_empty() {
-        m.insert("reviewedBy".into(), Value::Array(reviewers));
+        m.push(("reviewedBy", Json::Arr(reviewers)));
     }
-    let authors = people(site, tax, &page.authors, &page.lang);
+    let authors = people(&page.authors);
     if !authors.is_empty() {
-        m.insert("author".into(), Value::Array(authors));
+        m.push(("author", Json::Arr(authors)));
     }
-    let aud = audience(page.audience);
-    m.insert("audience".into(), aud.clone());
-    m.insert("medicalAudience".into(), aud);
+    let aud = match page.audience {
+        Audience::Patients => &fixed.patients,
+        Audience::Clinicians => &fixed.clinicians,
+        Audience::All => &fixed.all,
+    };
+    m.push(("audience", Json::Raw(aud)));
+    m.push(("medicalAudience", Json::Raw(aud)));
     if let Some(s) = page_specialty(site, page) {
-        m.insert("specialty".into(), specialty(s));
+        m.push(("specialty", Json::Owned(script_safe(&specialty(s)))));
     }
     let about = about(site, page);
     if !about.is_empty() {
-        m.insert("about".into(), Value::Array(about));
+        m.push(("about", Json::Owned(script_safe(&Value::Array(about)))));
     }
     if !page.fm.tags.is_empty() {
         let keywords: Vec<&str> = page
@@ -312,20 +337,193 @@ pub fn page(site: &Site, tax: &Taxonomy, page: &Page, citations: &[String]) -> V
             .iter()
             .map(|t| tag_label(site, t, &page.lang))
             .collect();
-        m.insert("keywords".into(), keywords.join(", ").into());
+        m.push(("keywords", Json::String(keywords.join(", "))));
     }
     if !citations.is_empty() {
-        m.insert(
-            "citation".into(),
-            Value::Array(citations.iter().map(|c| Value::String(c.clone())).collect()),
-        );
+        m.push((
+            "citation",
+            Json::Arr(citations.iter().map(|c| Json::Str(c)).collect()),
+        ));
     }
-    m.insert(
-        "isPartOf".into(),
-        json!({"@type": "WebSite", "name": cfg.title, "url": cfg.base_url}),
-    );
-    m.insert("publisher".into(), publisher(site));
-    Value::Object(m)
+    m.push(("isPartOf", Json::Raw(&fixed.is_part_of)));
+    m.push(("publisher", Json::Raw(&fixed.publisher)));
+    let mut out = Vec::with_capacity(4096);
+    Json::Obj(m).write(&mut out);
+    // Only whole characters are escaped, with ASCII: still UTF-8.
+    String::from_utf8(out).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
+}
+
+/// What many pages' JSON-LD repeat, serialised once per build (with
+/// [`script_safe`]): the publisher, the website, the audiences, and each
+/// author as a `Person` in each language.
+#[derive(Debug, Default)]
+pub struct Shared {
+    fixed: std::sync::OnceLock<Fixed>,
+    people: std::sync::Mutex<People>,
+}
+
+/// Each `Person` by language and author key; `None` for an unknown author.
+type People =
+    std::collections::HashMap<String, std::collections::HashMap<String, Option<Arc<str>>>>;
+
+#[derive(Debug)]
+struct Fixed {
+    publisher: String,
+    is_part_of: String,
+    patients: String,
+    clinicians: String,
+    all: String,
+}
+
+impl Shared {
+    fn fixed(&self, site: &Site) -> &Fixed {
+        self.fixed.get_or_init(|| {
+            let cfg = &site.config;
+            Fixed {
+                publisher: script_safe(&publisher(site)),
+                is_part_of: script_safe(
+                    &json!({"@type": "WebSite", "name": cfg.title, "url": cfg.base_url}),
+                ),
+                patients: script_safe(&audience(Audience::Patients)),
+                clinicians: script_safe(&audience(Audience::Clinicians)),
+                all: script_safe(&audience(Audience::All)),
+            }
+        })
+    }
+
+    /// `[authors.KEY]` as a `Person` linking to their page in `lang`.
+    fn person(&self, site: &Site, tax: &Taxonomy, key: &str, lang: &str) -> Option<Arc<str>> {
+        let made = || {
+            let a = site.config.authors.get(key)?;
+            let page_url = site.config.permalink(&tax.author_url(site, lang, key));
+            Some(Arc::from(script_safe(&person(a, Some(&page_url)))))
+        };
+        let mut people = self
+            .people
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        let by_key = match people.get_mut(lang) {
+            Some(by_key) => by_key,
+            None => people.entry(lang.to_owned()).or_default(),
+        };
+        match by_key.get(key) {
+            Some(p) => p.clone(),
+            None => by_key.entry(key.to_owned()).or_insert_with(made).clone(),
+        }
+    }
+}
+
+/// A JSON value written straight to script-safe text: what serde_json
+/// writes for the same value with [`ScriptSafe`], object keys sorted as
+/// serde_json's map sorts them, without building its `Value` tree.
+enum Json<'a> {
+    Str(&'a str),
+    String(String),
+    /// Already script-safe JSON.
+    Raw(&'a str),
+    Owned(String),
+    Shared(Arc<str>),
+    Arr(Vec<Json<'a>>),
+    /// Keys are unique; they are written sorted.
+    Obj(Vec<(&'static str, Json<'a>)>),
+}
+
+impl Json<'_> {
+    fn write(&self, out: &mut Vec<u8>) {
+        match self {
+            Json::Str(s) => write_json_str(out, s),
+            Json::String(s) => write_json_str(out, s),
+            Json::Raw(s) => out.extend_from_slice(s.as_bytes()),
+            Json::Owned(s) => out.extend_from_slice(s.as_bytes()),
+            Json::Shared(s) => out.extend_from_slice(s.as_bytes()),
+            Json::Arr(items) => {
+                out.push(b'[');
+                for (i, v) in items.iter().enumerate() {
+                    if i > 0 {
+                        out.push(b',');
+                    }
+                    v.write(out);
+                }
+                out.push(b']');
+            }
+            Json::Obj(members) => {
+                let mut sorted: Vec<&(&str, Json<'_>)> = members.iter().collect();
+                sorted.sort_unstable_by_key(|(k, _)| *k);
+                out.push(b'{');
+                for (i, (k, v)) in sorted.into_iter().enumerate() {
+                    if i > 0 {
+                        out.push(b',');
+                    }
+                    write_json_str(out, k);
+                    out.push(b':');
+                    v.write(out);
+                }
+                out.push(b'}');
+            }
+        }
+    }
+}
+
+/// A JSON string as serde_json writes it with [`ScriptSafe`], in one pass:
+/// `"` and `\\` escaped, control characters as `\n`, `\t`… or `\u00XX`,
+/// and `<`, `>`, `&`, U+2028 and U+2029 as `\uXXXX`.
+fn write_json_str(out: &mut Vec<u8>, s: &str) {
+    // Which bytes may need an escape (0xE2 starts U+2028 and U+2029).
+    const SPECIAL: [bool; 256] = {
+        let mut t = [false; 256];
+        let mut b = 0;
+        while b < 0x20 {
+            t[b] = true;
+            b += 1;
+        }
+        t[b'"' as usize] = true;
+        t[b'\\' as usize] = true;
+        t[b'<' as usize] = true;
+        t[b'>' as usize] = true;
+        t[b'&' as usize] = true;
+        t[0xE2] = true;
+        t
+    };
+    const HEX: &[u8; 16] = b"0123456789abcdef";
+    let bytes = s.as_bytes();
+    out.reserve(bytes.len() + 2);
+    out.push(b'"');
+    let mut copied = 0;
+    for (i, &b) in bytes.iter().enumerate() {
+        if !SPECIAL[b as usize] {
+            continue;
+        }
+        let (escape, len): (&[u8], usize) = match b {
+            b'"' => (b"\\\"", 1),
+            b'\\' => (b"\\\\", 1),
+            b'\n' => (b"\\n", 1),
+            b'\r' => (b"\\r", 1),
+            b'\t' => (b"\\t", 1),
+            0x08 => (b"\\b", 1),
+            0x0C => (b"\\f", 1),
+            b'<' => (b"\\u003c", 1),
+            b'>' => (b"\\u003e", 1),
+            b'&' => (b"\\u0026", 1),
+            0xE2 => match bytes.get(i + 1..i + 3) {
+                Some([0x80, 0xA8]) => (b"\\u2028", 3),
+                Some([0x80, 0xA9]) => (b"\\u2029", 3),
+                _ => continue,
+            },
+            _ => {
+                out.extend_from_slice(&bytes[copied..i]);
+                out.extend_from_slice(b"\\u00");
+                out.push(HEX[usize::from(b >> 4)]);
+                out.push(HEX[usize::from(b & 0xF)]);
+                copied = i + 1;
+                continue;
+            }
+        };
+        out.extend_from_slice(&bytes[copied..i]);
+        out.extend_from_slice(escape);
+        copied = i + len;
+    }
+    out.extend_from_slice(&bytes[copied..]);
+    out.push(b'"');
 }
 
 /// The site's publisher: an `Organization` with the site's title and base URL.
@@ -407,6 +605,45 @@ mod tests {
         let back: Value = serde_json::from_str(&s).expect("still JSON");
         assert_eq!(back, v);
         assert_eq!(script_safe(&json!("")), r#""""#);
+    }
+
+    #[test]
+    fn json_writer_writes_what_serde_json_writes() {
+        let controls: String = (0u8..0x20).map(char::from).collect();
+        let tricky = &format!(
+            "a\"b\\c{controls}\u{7f} </script><!-- & \u{2028}\u{2029}\u{2027} “Ärzte” € \u{e2}\u{e2}\u{2028}"
+        );
+        let raw = script_safe(&json!({"k": tricky}));
+        let shared: Arc<str> = Arc::from(script_safe(&json!([tricky])));
+        let written = Json::Obj(vec![
+            ("name", Json::Str(tricky)),
+            ("@id", Json::String("x".into())),
+            (
+                "a",
+                Json::Arr(vec![
+                    Json::Str(tricky),
+                    Json::Obj(vec![("z", Json::Str("1")), ("Y", Json::Str(""))]),
+                ]),
+            ),
+            ("B", Json::Arr(Vec::new())),
+            ("@type", Json::Obj(Vec::new())),
+            ("raw", Json::Raw(&raw)),
+            ("owned", Json::Owned(raw.clone())),
+            ("shared", Json::Shared(shared)),
+        ]);
+        let mut out = Vec::new();
+        written.write(&mut out);
+        let expected = json!({
+            "name": tricky,
+            "@id": "x",
+            "a": [tricky, {"z": "1", "Y": ""}],
+            "B": [],
+            "@type": {},
+            "raw": {"k": tricky},
+            "owned": {"k": tricky},
+            "shared": [tricky],
+        });
+        assert_eq!(String::from_utf8_lossy(&out), script_safe(&expected));
     }
 
     #[test]

@@ -71,8 +71,8 @@ impl<'a> LegalView<'a> {
 /// (then the site's own page wins, and a warning says so).
 pub fn unless_taken(
     output: &Output,
-    (path, html): (PathBuf, std::sync::Arc<str>),
-) -> Result<(PathBuf, std::sync::Arc<str>), Diagnostic> {
+    (path, html): (PathBuf, crate::output::Content),
+) -> Result<(PathBuf, crate::output::Content), Diagnostic> {
     if output.paths().any(|p| p == path) {
         return Err(Diagnostic::warning(
             "legal",

@@ -20,19 +20,28 @@ pub type Parts<'a> = &'a (dyn Fn(PageId, u64, &dyn Fn() -> String) -> std::sync:
 
 /// Escapes text for XML element content and attribute values.
 pub fn xml_escape(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '&' => out.push_str("&amp;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&apos;"),
+    let bytes = s.as_bytes();
+    let mut out = String::with_capacity(s.len() + s.len() / 16);
+    // Runs of bytes that stay as they are are copied whole (feeds escape
+    // every page's HTML, several times over).
+    let mut copied = 0;
+    for (i, &b) in bytes.iter().enumerate() {
+        let escaped = match b {
+            b'<' => "&lt;",
+            b'>' => "&gt;",
+            b'&' => "&amp;",
+            b'"' => "&quot;",
+            b'\'' => "&apos;",
             // Characters XML 1.0 forbids.
-            c if (c as u32) < 0x20 && !matches!(c, '\t' | '\n' | '\r') => {}
-            c => out.push(c),
-        }
+            0..0x20 if !matches!(b, b'\t' | b'\n' | b'\r') => "",
+            _ => continue,
+        };
+        // `i` is at an ASCII byte: a character boundary.
+        out.push_str(&s[copied..i]);
+        out.push_str(escaped);
+        copied = i + 1;
     }
+    out.push_str(&s[copied..]);
     out
 }
 
@@ -51,5 +60,10 @@ mod tests {
     #[test]
     fn xml_escape_handles_markup_and_control_characters() {
         assert_eq!(xml_escape("a<b>&\"'\u{1}c"), "a&lt;b&gt;&amp;&quot;&apos;c");
+        assert_eq!(
+            xml_escape("Müller – “x” \t\n\r\u{1f}\u{7f}<"),
+            "Müller – “x” \t\n\r\u{7f}&lt;"
+        );
+        assert_eq!(xml_escape(""), "");
     }
 }

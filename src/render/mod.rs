@@ -22,6 +22,7 @@ use crate::content::taxonomy::{AuthorPages, Tag};
 use crate::content::{PageId, SectionId, Site};
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::markdown::{self, Input, Rendered, Resolved, Settings};
+use crate::output::Content;
 use crate::theme::{Origin, ThemeFiles};
 use views::{ConfigView, RenderedContent};
 
@@ -610,6 +611,10 @@ pub struct Renderer<'m> {
     /// Rendered templates of the last build, and the hash of everything every
     /// render shares (templates, global and per-language context).
     memo: Option<(&'m crate::incremental::Memo, crate::incremental::KeyHasher)>,
+    /// How many bytes the last page's template added to its Markdown's HTML
+    /// (head, navigation, JSON-LD…): the next page's output buffer is made
+    /// that big at once instead of growing (and copying) while it renders.
+    page_overhead: std::sync::atomic::AtomicUsize,
 }
 
 /// Puts one value into a context.
@@ -649,6 +654,19 @@ impl<'a> Ctx<'a> {
             set(&mut ctx);
         }
         ctx
+    }
+}
+
+/// A rendered template as output: moved as it is (no copy) in a build
+/// without a memo; with one, shared with the memo under `key`.
+fn kept(memo: Option<(&crate::incremental::Memo, u64)>, html: String) -> Content {
+    match memo {
+        Some((memo, key)) => {
+            let html: Arc<str> = Arc::from(html);
+            memo.templates.put(key, html.clone());
+            Content::Shared(html)
+        }
+        None => Content::Text(html),
     }
 }
 
@@ -832,6 +850,7 @@ impl<'m> Renderer<'m> {
             origins,
             base,
             memo,
+            page_overhead: Default::default(),
         })
     }
 
@@ -871,25 +890,39 @@ impl<'m> Renderer<'m> {
         ctx
     }
 
-    fn render(&self, template: &str, ctx: Ctx<'_>, what: &str) -> Result<Arc<str>, Diagnostic> {
+    fn render(&self, template: &str, ctx: Ctx<'_>, what: &str) -> Result<Content, Diagnostic> {
+        self.render_sized(template, ctx, what, None)
+    }
+
+    /// [`Renderer::render`] into a buffer of `capacity` bytes, when known.
+    fn render_sized(
+        &self,
+        template: &str,
+        ctx: Ctx<'_>,
+        what: &str,
+        capacity: Option<usize>,
+    ) -> Result<Content, Diagnostic> {
         let memo = match (&self.memo, &ctx.key) {
-            (Some((memo, _)), Some(h)) => Some((memo, h.clone().str(template).finish())),
+            (Some((memo, _)), Some(h)) => Some((*memo, h.clone().str(template).finish())),
             _ => None,
         };
         if let Some((memo, key)) = memo
             && let Some(html) = memo.templates.get(key)
         {
-            return Ok(html);
+            return Ok(Content::Shared(html));
         }
-        let html: Arc<str> = self
-            .tera
-            .render(template, &ctx.into_context())
-            .map(Arc::from)
-            .map_err(|e| template_error(&e, &self.origins, what))?;
-        if let Some((memo, key)) = memo {
-            memo.templates.put(key, html.clone());
+        let ctx = ctx.into_context();
+        let html = match capacity {
+            Some(n) => {
+                let mut out = Vec::with_capacity(n);
+                self.tera
+                    .render_to(template, &ctx, &mut out)
+                    .and_then(|()| Ok(String::from_utf8(out)?))
+            }
+            None => self.tera.render(template, &ctx),
         }
-        Ok(html)
+        .map_err(|e| template_error(&e, &self.origins, what))?;
+        Ok(kept(memo, html))
     }
 
     pub fn render_page(
@@ -897,7 +930,7 @@ impl<'m> Renderer<'m> {
         site: &Site,
         md: &RenderedContent<'_>,
         id: PageId,
-    ) -> Result<Arc<str>, Diagnostic> {
+    ) -> Result<Content, Diagnostic> {
         let p = site.page(id);
         #[cfg(test)]
         guard::test_panic_on(&p.title, "PRAXIS-TEST-PANIC-TEMPLATE");
@@ -923,7 +956,7 @@ impl<'m> Renderer<'m> {
         if let Some((memo, key)) = key
             && let Some(html) = memo.templates.get(key)
         {
-            return Ok(html);
+            return Ok(Content::Shared(html));
         }
         let translations: Vec<TranslationLink> = site
             .translations_of(id)
@@ -940,11 +973,24 @@ impl<'m> Renderer<'m> {
             c.insert("card", &view.card);
             c.insert("page", &view);
         });
-        let html = self.render(template, ctx, &format!(" (rendering {})", p.file.display()))?;
-        if let Some((memo, key)) = key {
-            memo.templates.put(key, html.clone());
+        let own = {
+            let r = &md.pages[id.0 as usize];
+            r.html.len() + r.references.as_ref().map_or(0, String::len)
+        };
+        let overhead = &self.page_overhead;
+        let capacity = own + overhead.load(std::sync::atomic::Ordering::Relaxed) + 2048;
+        let what = format!(" (rendering {})", p.file.display());
+        let html = self.render_sized(template, ctx, &what, Some(capacity))?;
+        if let Content::Text(html) = &html {
+            overhead.store(
+                html.len().saturating_sub(own),
+                std::sync::atomic::Ordering::Relaxed,
+            );
         }
-        Ok(html)
+        Ok(match (key, html) {
+            (Some((memo, key)), Content::Text(html)) => kept(Some((*memo, key)), html),
+            (_, html) => html,
+        })
     }
 
     /// The section's pager(s): one page, or one per `paginate_by` pages.
@@ -953,7 +999,7 @@ impl<'m> Renderer<'m> {
         site: &Site,
         md: &RenderedContent<'_>,
         id: SectionId,
-    ) -> Vec<Result<(PathBuf, Arc<str>), Diagnostic>> {
+    ) -> Vec<Result<(PathBuf, Content), Diagnostic>> {
         let s = site.section(id);
         let translations: Vec<TranslationLink> = site
             .sections
@@ -1019,7 +1065,7 @@ impl<'m> Renderer<'m> {
         site: &Site,
         md: &RenderedContent<'_>,
         lang: &str,
-    ) -> Result<(PathBuf, Arc<str>), Diagnostic> {
+    ) -> Result<(PathBuf, Content), Diagnostic> {
         let url = format!("{}tags/", site.config.language_root(lang));
         let translations: Vec<TranslationLink> = site
             .config
@@ -1057,7 +1103,7 @@ impl<'m> Renderer<'m> {
         site: &Site,
         md: &RenderedContent<'_>,
         tag: &Tag,
-    ) -> Result<(PathBuf, Arc<str>), Diagnostic> {
+    ) -> Result<(PathBuf, Content), Diagnostic> {
         let translations: Vec<TranslationLink> = md
             .taxonomy
             .tags
@@ -1086,7 +1132,7 @@ impl<'m> Renderer<'m> {
         site: &Site,
         md: &RenderedContent<'_>,
         a: &AuthorPages,
-    ) -> Result<(PathBuf, Arc<str>), Diagnostic> {
+    ) -> Result<(PathBuf, Content), Diagnostic> {
         let translations: Vec<TranslationLink> = md
             .taxonomy
             .authors
@@ -1110,7 +1156,7 @@ impl<'m> Renderer<'m> {
         ))
     }
 
-    pub fn render_404(&self, site: &Site) -> Result<Arc<str>, Diagnostic> {
+    pub fn render_404(&self, site: &Site) -> Result<Content, Diagnostic> {
         let lang = &site.config.default_language;
         let path = format!("{}404.html", site.config.root_path);
         let ctx = self.context(lang, &path, site.config.permalink(&path), &[]);
@@ -1118,7 +1164,7 @@ impl<'m> Renderer<'m> {
     }
 
     /// `/impressum/` in the default language, when `[legal]` is configured.
-    pub fn render_impressum(&self, site: &Site) -> Option<Result<(PathBuf, Arc<str>), Diagnostic>> {
+    pub fn render_impressum(&self, site: &Site) -> Option<Result<(PathBuf, Content), Diagnostic>> {
         let legal = site.config.legal.as_ref()?;
         let url = crate::legal::impressum_url(&site.config)?;
         let lang = &site.config.default_language;

@@ -124,6 +124,7 @@ pub struct PageJsonLd<'a> {
     taxonomy: &'a Taxonomy,
     page: &'a crate::content::Page,
     cited: &'a [String],
+    shared: &'a crate::jsonld::Shared,
 }
 
 impl Serialize for PageJsonLd<'_> {
@@ -131,8 +132,13 @@ impl Serialize for PageJsonLd<'_> {
         if crate::incremental::fingerprinting() {
             return s.serialize_unit();
         }
-        let v = crate::jsonld::page(self.site, self.taxonomy, self.page, self.cited);
-        s.serialize_str(&crate::jsonld::script_safe(&v))
+        s.serialize_str(&crate::jsonld::page(
+            self.site,
+            self.taxonomy,
+            self.page,
+            self.cited,
+            self.shared,
+        ))
     }
 }
 
@@ -244,6 +250,8 @@ pub struct RenderedContent<'a> {
     pub pages: &'a [std::sync::Arc<super::RenderedFile>],
     pub sections: &'a [std::sync::Arc<super::RenderedFile>],
     pub taxonomy: &'a Taxonomy,
+    /// What the pages' JSON-LD shares, serialised once per build.
+    pub jsonld: crate::jsonld::Shared,
 }
 
 impl RenderedContent<'_> {
@@ -535,6 +543,7 @@ pub fn page_view<'a>(
             taxonomy: rendered.taxonomy,
             page: p,
             cited: &r.cited,
+            shared: &rendered.jsonld,
         }),
         card: full
             .then(|| crate::cards::page_card(site, p))
