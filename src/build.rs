@@ -257,7 +257,8 @@ fn emit(
     memo: Option<&Memo>,
 ) -> Output {
     let taxonomy = Taxonomy::build_with(site, memo);
-    let content = RenderedContent {
+    let mut content = RenderedContent {
+        page_keys: Vec::new(),
         listing_keys: site.pages.iter().map(|_| Default::default()).collect(),
         listing_values: renderer.listing_values(),
         listing_once: site.pages.iter().map(|_| Default::default()).collect(),
@@ -265,6 +266,10 @@ fn emit(
         sections: &md.sections,
         taxonomy: &taxonomy,
     };
+    if let Some(memo) = memo {
+        content.make_page_keys(site, memo);
+    }
+    let content = content;
     let mut output = Output::default();
     let mut add_rendered =
         |output: &mut Output, r: Result<(PathBuf, std::sync::Arc<str>), Diagnostic>| match r {

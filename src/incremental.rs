@@ -177,6 +177,19 @@ impl<V: Clone> Table<V> {
         self.get(key)
     }
 
+    /// Keeps the previous build's results under `keys` for the next build,
+    /// whether or not this one reads them (one lock for them all).
+    pub fn keep(&self, keys: impl IntoIterator<Item = Key>) {
+        let mut new = self.new_map();
+        for key in keys {
+            if !new.contains_key(&key)
+                && let Some(v) = self.old.get(&key)
+            {
+                new.insert(key, v.clone());
+            }
+        }
+    }
+
     /// Records a result computed in this build.
     pub fn put(&self, key: Key, v: V) {
         self.misses.fetch_add(1, Ordering::Relaxed);
@@ -262,8 +275,11 @@ pub struct Memo {
     pub(crate) listings: Table<tera::Value>,
     /// Each page's entries in feeds and search indexes.
     pub(crate) parts: Table<std::sync::Arc<str>>,
-    /// The last build's tags and author listings, by a hash of their inputs.
-    pub(crate) taxonomy: Mutex<Option<(Key, std::sync::Arc<crate::content::taxonomy::Taxonomy>)>>,
+    /// The last build's tags and author listings, by the site's assembly
+    /// ([`crate::content::TextKeys::assembly`]) and a hash of their inputs.
+    #[allow(clippy::type_complexity)]
+    pub(crate) taxonomy:
+        Mutex<Option<(u64, Key, std::sync::Arc<crate::content::taxonomy::Taxonomy>)>>,
     /// The site bibliography, citation style and locales, by their files.
     pub(crate) citations: Mutex<Option<(Key, std::sync::Arc<crate::render::CiteInputs>)>>,
     /// Each page's review warnings.
@@ -279,6 +295,9 @@ pub struct Memo {
     pub(crate) scans: Table<std::sync::Arc<crate::check::origin::ScannedPage>>,
     /// The last good build's assembled site (see [`crate::content::reuse`]).
     site: Mutex<SiteSlot>,
+    /// Each page's render keys ([`crate::render::views::page_key`]) of the
+    /// last build, for the site's assembly they were made in.
+    pub(crate) page_keys: Mutex<Option<crate::render::views::PageKeys>>,
 }
 
 /// The kept site and what was reported changed since it was assembled.
@@ -318,9 +337,11 @@ impl Memo {
         slot.reported = true;
         let files = self.files.get_mut().unwrap_or_else(PoisonError::into_inner);
         for p in paths {
-            files.remove(p);
-            // A folder that was renamed or deleted: forget what was under it.
-            files.retain(|k, _| !k.starts_with(p));
+            // A file has nothing under it; anything else may be a folder
+            // that was renamed or deleted: forget what was under it.
+            if files.remove(p).is_none() && !p.is_file() {
+                files.retain(|k, _| !k.starts_with(p));
+            }
         }
     }
 
@@ -355,6 +376,10 @@ impl Memo {
             .clear();
         *self
             .config_key
+            .get_mut()
+            .unwrap_or_else(PoisonError::into_inner) = None;
+        *self
+            .page_keys
             .get_mut()
             .unwrap_or_else(PoisonError::into_inner) = None;
         self.markdown.clear();

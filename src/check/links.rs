@@ -1,27 +1,36 @@
 //! Relative links and images (`[x](../other/)`, `![](bild.png)`, `/path/`)
 //! must point at a file of the built site; `#anchor` must name an id there.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
+use std::path::Path;
 
 use super::{Dest, Doc};
 use crate::content::Site;
 use crate::diagnostics::Diagnostic;
 use crate::output::Output;
 
-/// The paths of the built site, for quick lookup.
+/// The paths of the built site, for quick lookup: each output file by its
+/// path as the output holds it (nothing is copied), with its text.
 pub struct OutputIndex<'a> {
-    paths: HashSet<String>,
-    texts: HashMap<String, &'a str>,
+    files: HashMap<&'a Path, Option<&'a str>>,
     root_path: &'a str,
 }
 
 impl<'a> OutputIndex<'a> {
     pub fn new(site: &'a Site, output: &'a Output) -> OutputIndex<'a> {
+        let mut files: HashMap<&Path, Option<&str>> = output.paths().map(|p| (p, None)).collect();
+        // A path given twice is written with its last content.
+        for (p, t) in output.texts() {
+            files.insert(p, Some(t));
+        }
         OutputIndex {
-            paths: output.paths().map(slashed).collect(),
-            texts: output.texts().map(|(p, t)| (slashed(p), t)).collect(),
+            files,
             root_path: &site.config.root_path,
         }
+    }
+
+    fn contains(&self, rel: &str) -> bool {
+        self.files.contains_key(Path::new(rel))
     }
 
     /// The output file a root-relative URL path is served from, if it exists.
@@ -30,19 +39,23 @@ impl<'a> OutputIndex<'a> {
             .strip_prefix(self.root_path)
             .or_else(|| url_path.strip_prefix(self.root_path.trim_end_matches('/')))?
             .trim_start_matches('/');
-        let candidates = if rel.is_empty() || rel.ends_with('/') {
-            vec![format!("{rel}index.html")]
-        } else {
-            vec![rel.to_owned(), format!("{rel}/index.html")]
-        };
-        candidates.into_iter().find(|c| self.paths.contains(c))
+        if rel.is_empty() || rel.ends_with('/') {
+            let c = format!("{rel}index.html");
+            return self.contains(&c).then_some(c);
+        }
+        if self.contains(rel) {
+            return Some(rel.to_owned());
+        }
+        let c = format!("{rel}/index.html");
+        self.contains(&c).then_some(c)
     }
 
     /// The URL of a built file with this file name, for a hint.
     fn same_name(&self, name: &str) -> Option<String> {
-        let mut found: Vec<&String> = self
-            .paths
-            .iter()
+        let mut found: Vec<String> = self
+            .files
+            .keys()
+            .map(|p| slashed(p))
             .filter(|p| p.rsplit('/').next() == Some(name))
             .collect();
         found.sort();
@@ -51,7 +64,7 @@ impl<'a> OutputIndex<'a> {
 
     /// Whether the HTML file at `path` has an element with this id.
     fn has_id(&self, path: &str, id: &str) -> Option<bool> {
-        let html = self.texts.get(path)?;
+        let html = (*self.files.get(Path::new(path))?)?;
         Some(
             [
                 format!("id=\"{id}\""),

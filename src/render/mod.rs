@@ -915,7 +915,7 @@ impl<'m> Renderer<'m> {
                 .clone()
                 .str(&p.lang)
                 .str("page")
-                .num(views::page_key(site, md, id, true))
+                .num(md.page_key(site, id, true))
                 .str(template)
                 .finish();
             (memo, key)
