@@ -380,7 +380,7 @@ pub fn run_with(
     }
     f.readability.sort_by(|a, b| a.file.cmp(&b.file));
     description::check(site, ds);
-    headings::check_titles(site, ds);
+    headings::check_titles_with(site, ds, memo);
     let loaded: HashSet<&str> = per_page
         .iter()
         .flat_map(|(found, _)| found.loaded.iter().map(String::as_str))

@@ -160,7 +160,7 @@ impl Site {
         let articles = self.articles();
         let pick = articles[rng.below(articles.len())].clone();
         let rel = |p: &Path| p.strip_prefix(&self.root).expect("in root").to_path_buf();
-        match rng.below(14) {
+        match rng.below(15) {
             0 | 1 => {
                 let text = self.read(&pick) + "\nEin weiterer Absatz, geändert.\n";
                 self.write(&pick, &text);
@@ -297,6 +297,29 @@ impl Site {
                 self.write(&pick, &text);
                 (
                     format!("linked {} to neu-{n}", rel(&pick).display()),
+                    vec![pick],
+                )
+            }
+            14 => {
+                // Another article's title: a duplicate-title warning on both.
+                let other = articles[rng.below(articles.len())].clone();
+                let title = self
+                    .read(&other)
+                    .lines()
+                    .find(|l| l.starts_with("title = "))
+                    .map(str::to_owned);
+                let text = self.read(&pick);
+                let old = text.lines().find(|l| l.starts_with("title = "));
+                if let (Some(title), Some(old)) = (title, old) {
+                    let text = text.replacen(old, &title, 1);
+                    self.write(&pick, &text);
+                }
+                (
+                    format!(
+                        "gave {} the title of {}",
+                        rel(&pick).display(),
+                        rel(&other).display()
+                    ),
                     vec![pick],
                 )
             }
