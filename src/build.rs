@@ -321,7 +321,8 @@ fn emit(
     sink: &Sink<'_>,
 ) -> Result<Output, WriteError> {
     let taxonomy = Taxonomy::build_with(site, memo);
-    let content = RenderedContent {
+    let mut content = RenderedContent {
+        page_keys: Vec::new(),
         listing_keys: site.pages.iter().map(|_| Default::default()).collect(),
         listing_values: renderer.listing_values(),
         listing_once: site.pages.iter().map(|_| Default::default()).collect(),
@@ -330,6 +331,10 @@ fn emit(
         taxonomy: &taxonomy,
         jsonld: Default::default(),
     };
+    if let Some(memo) = memo {
+        content.make_page_keys(site, memo);
+    }
+    let content = content;
     let mut output = Output::default();
     let mut add_rendered = |output: &mut Output, r: Rendered| match r {
         Ok((path, c)) => output.add(path, c),

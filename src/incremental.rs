@@ -134,11 +134,33 @@ impl std::io::Write for KeyHasher {
     }
 }
 
+/// A map by [`Key`]: the keys are hashes already, so they are their own hash.
+type KeyMap<V> = HashMap<Key, V, std::hash::BuildHasherDefault<KeyIsHash>>;
+
+/// The hasher of [`KeyMap`]: a key is hashed to itself.
+#[derive(Default)]
+pub struct KeyIsHash(u64);
+
+impl std::hash::Hasher for KeyIsHash {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        // Only `u64` keys are hashed; anything else is folded in.
+        for b in bytes {
+            self.0 = self.0.rotate_left(8) ^ u64::from(*b);
+        }
+    }
+    fn write_u64(&mut self, n: u64) {
+        self.0 = n;
+    }
+}
+
 /// One step's results: those of the previous build (read while building) and
 /// those used by this build (kept for the next).
 pub struct Table<V> {
-    old: HashMap<Key, V>,
-    new: Mutex<HashMap<Key, V>>,
+    old: KeyMap<V>,
+    new: Mutex<KeyMap<V>>,
     hits: AtomicUsize,
     misses: AtomicUsize,
 }
@@ -146,8 +168,8 @@ pub struct Table<V> {
 impl<V> Default for Table<V> {
     fn default() -> Self {
         Table {
-            old: HashMap::new(),
-            new: Mutex::new(HashMap::new()),
+            old: KeyMap::default(),
+            new: Mutex::new(KeyMap::default()),
             hits: AtomicUsize::new(0),
             misses: AtomicUsize::new(0),
         }
@@ -177,6 +199,19 @@ impl<V: Clone> Table<V> {
         self.get(key)
     }
 
+    /// Keeps the previous build's results under `keys` for the next build,
+    /// whether or not this one reads them (one lock for them all).
+    pub fn keep(&self, keys: impl IntoIterator<Item = Key>) {
+        let mut new = self.new_map();
+        for key in keys {
+            if !new.contains_key(&key)
+                && let Some(v) = self.old.get(&key)
+            {
+                new.insert(key, v.clone());
+            }
+        }
+    }
+
     /// Records a result computed in this build.
     pub fn put(&self, key: Key, v: V) {
         self.misses.fetch_add(1, Ordering::Relaxed);
@@ -193,15 +228,17 @@ impl<V: Clone> Table<V> {
         v
     }
 
-    fn new_map(&self) -> std::sync::MutexGuard<'_, HashMap<Key, V>> {
+    fn new_map(&self) -> std::sync::MutexGuard<'_, KeyMap<V>> {
         // A panic while inserting leaves at worst a missing entry.
         self.new.lock().unwrap_or_else(PoisonError::into_inner)
     }
 
     /// Ends a build: what it used becomes what the next one reads.
     fn turn(&mut self) -> Reuse {
-        let new = std::mem::take(self.new.get_mut().unwrap_or_else(PoisonError::into_inner));
-        self.old = new;
+        let new = self.new.get_mut().unwrap_or_else(PoisonError::into_inner);
+        // The next build uses about as many: no growing on the way.
+        let next = KeyMap::with_capacity_and_hasher(new.len(), Default::default());
+        self.old = std::mem::replace(new, next);
         Reuse {
             reused: self.hits.swap(0, Ordering::Relaxed),
             computed: self.misses.swap(0, Ordering::Relaxed),
@@ -262,8 +299,11 @@ pub struct Memo {
     pub(crate) listings: Table<tera::Value>,
     /// Each page's entries in feeds and search indexes.
     pub(crate) parts: Table<std::sync::Arc<str>>,
-    /// The last build's tags and author listings, by a hash of their inputs.
-    pub(crate) taxonomy: Mutex<Option<(Key, std::sync::Arc<crate::content::taxonomy::Taxonomy>)>>,
+    /// The last build's tags and author listings, by the site's assembly
+    /// ([`crate::content::TextKeys::assembly`]) and a hash of their inputs.
+    #[allow(clippy::type_complexity)]
+    pub(crate) taxonomy:
+        Mutex<Option<(u64, Key, std::sync::Arc<crate::content::taxonomy::Taxonomy>)>>,
     /// The site bibliography, citation style and locales, by their files.
     pub(crate) citations: Mutex<Option<(Key, std::sync::Arc<crate::render::CiteInputs>)>>,
     /// Each page's review warnings.
@@ -279,6 +319,12 @@ pub struct Memo {
     pub(crate) scans: Table<std::sync::Arc<crate::check::origin::ScannedPage>>,
     /// The last good build's assembled site (see [`crate::content::reuse`]).
     site: Mutex<SiteSlot>,
+    /// Each page's render keys ([`crate::render::views::page_key`]) of the
+    /// last build, for the site's assembly they were made in.
+    pub(crate) page_keys: Mutex<Option<crate::render::views::PageKeys>>,
+    /// The pages that share a title, for the site's assembly they were found in.
+    #[allow(clippy::type_complexity)]
+    pub(crate) titles: Mutex<Option<(u64, std::sync::Arc<Vec<(usize, usize)>>)>>,
 }
 
 /// The kept site and what was reported changed since it was assembled.
@@ -318,9 +364,11 @@ impl Memo {
         slot.reported = true;
         let files = self.files.get_mut().unwrap_or_else(PoisonError::into_inner);
         for p in paths {
-            files.remove(p);
-            // A folder that was renamed or deleted: forget what was under it.
-            files.retain(|k, _| !k.starts_with(p));
+            // A file has nothing under it; anything else may be a folder
+            // that was renamed or deleted: forget what was under it.
+            if files.remove(p).is_none() && !p.is_file() {
+                files.retain(|k, _| !k.starts_with(p));
+            }
         }
     }
 
@@ -355,6 +403,10 @@ impl Memo {
             .clear();
         *self
             .config_key
+            .get_mut()
+            .unwrap_or_else(PoisonError::into_inner) = None;
+        *self
+            .page_keys
             .get_mut()
             .unwrap_or_else(PoisonError::into_inner) = None;
         self.markdown.clear();

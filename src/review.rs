@@ -116,9 +116,13 @@ pub fn check_with(site: &Site, ds: &mut Diagnostics, memo: Option<&crate::increm
             };
             let mut h = shared.clone();
             h.num(*text_key)
-                .debug(&p.file)
-                .debug(&p.authors)
-                .debug(&p.reviewers);
+                .bytes(p.file.as_os_str().as_encoded_bytes());
+            for keys in [&p.authors, &p.reviewers] {
+                h.num(keys.len() as u64);
+                for k in keys {
+                    h.str(k);
+                }
+            }
             memo.reviews
                 .get_or(h.finish(), || std::sync::Arc::new(page_warnings(site, p)))
         })

@@ -56,17 +56,37 @@ fn title_offset(text: &str, body_offset: usize) -> usize {
 /// Two pages in one language with one title: a warning at each later page,
 /// naming the first.
 pub fn check_titles(site: &Site, ds: &mut Diagnostics) {
-    let mut first: HashMap<(&str, String), usize> = HashMap::new();
-    for (i, p) in site.pages.iter().enumerate() {
-        let key = (p.lang.as_str(), p.title.trim().to_lowercase());
-        if key.1.is_empty() {
-            continue;
+    check_titles_with(site, ds, None);
+}
+
+/// [`check_titles`]; with a memo, the pages that share a title are found
+/// once per assembly of the site (titles are front matter, which a site
+/// patched with saved texts keeps).
+pub fn check_titles_with(
+    site: &Site,
+    ds: &mut Diagnostics,
+    memo: Option<&crate::incremental::Memo>,
+) {
+    let assembly = site.text_keys.assembly;
+    let pairs = match memo {
+        Some(m) if assembly != 0 => {
+            let mut kept = m
+                .titles
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner);
+            match &*kept {
+                Some((a, pairs)) if *a == assembly => pairs.clone(),
+                _ => {
+                    let pairs = std::sync::Arc::new(same_titles(site));
+                    *kept = Some((assembly, pairs.clone()));
+                    pairs
+                }
+            }
         }
-        let Some(&j) = first.get(&key) else {
-            first.insert(key, i);
-            continue;
-        };
-        let other = &site.pages[j];
+        _ => std::sync::Arc::new(same_titles(site)),
+    };
+    for &(i, j) in pairs.iter() {
+        let (p, other) = (&site.pages[i], &site.pages[j]);
         ds.push(
             Diagnostic::warning(
                 "duplicate-title",
@@ -86,6 +106,25 @@ pub fn check_titles(site: &Site, ds: &mut Diagnostics) {
             )),
         );
     }
+}
+
+/// Each page whose title (in its language) an earlier page has, with that page.
+fn same_titles(site: &Site) -> Vec<(usize, usize)> {
+    let mut first: HashMap<(&str, String), usize> = HashMap::new();
+    let mut pairs = Vec::new();
+    for (i, p) in site.pages.iter().enumerate() {
+        let key = (p.lang.as_str(), p.title.trim().to_lowercase());
+        if key.1.is_empty() {
+            continue;
+        }
+        match first.get(&key) {
+            Some(&j) => pairs.push((i, j)),
+            None => {
+                first.insert(key, i);
+            }
+        }
+    }
+    pairs
 }
 
 #[cfg(test)]

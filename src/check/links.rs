@@ -1,17 +1,18 @@
 //! Relative links and images (`[x](../other/)`, `![](bild.png)`, `/path/`)
 //! must point at a file of the built site; `#anchor` must name an id there.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
+use std::path::Path;
 
 use super::{Dest, Doc};
 use crate::content::Site;
 use crate::diagnostics::Diagnostic;
 use crate::output::{Content, Output};
 
-/// The paths of the built site, for quick lookup.
+/// The paths of the built site, for quick lookup: each output file by its
+/// path as the output holds it (nothing is copied), with its text.
 pub struct OutputIndex<'a> {
-    paths: HashSet<String>,
-    texts: HashMap<String, Anchors<'a>>,
+    files: HashMap<&'a Path, Option<Anchors<'a>>>,
     root_path: &'a str,
 }
 
@@ -24,22 +25,27 @@ enum Anchors<'a> {
 
 impl<'a> OutputIndex<'a> {
     pub fn new(site: &'a Site, output: &'a Output) -> OutputIndex<'a> {
+        // A path given twice is written with its last content.
+        let files = output
+            .entries()
+            .map(|(p, c)| {
+                let anchors = match c {
+                    Content::Text(t) => Some(Anchors::Text(t)),
+                    Content::Shared(t) => Some(Anchors::Text(t)),
+                    Content::Written(w) => Some(Anchors::Listed(&w.anchors)),
+                    _ => None,
+                };
+                (p, anchors)
+            })
+            .collect();
         OutputIndex {
-            paths: output.paths().map(slashed).collect(),
-            texts: output
-                .entries()
-                .filter_map(|(p, c)| {
-                    let anchors = match c {
-                        Content::Text(t) => Anchors::Text(t),
-                        Content::Shared(t) => Anchors::Text(t),
-                        Content::Written(w) => Anchors::Listed(&w.anchors),
-                        _ => return None,
-                    };
-                    Some((slashed(p), anchors))
-                })
-                .collect(),
+            files,
             root_path: &site.config.root_path,
         }
+    }
+
+    fn contains(&self, rel: &str) -> bool {
+        self.files.contains_key(Path::new(rel))
     }
 
     /// The output file a root-relative URL path is served from, if it exists.
@@ -48,19 +54,23 @@ impl<'a> OutputIndex<'a> {
             .strip_prefix(self.root_path)
             .or_else(|| url_path.strip_prefix(self.root_path.trim_end_matches('/')))?
             .trim_start_matches('/');
-        let candidates = if rel.is_empty() || rel.ends_with('/') {
-            vec![format!("{rel}index.html")]
-        } else {
-            vec![rel.to_owned(), format!("{rel}/index.html")]
-        };
-        candidates.into_iter().find(|c| self.paths.contains(c))
+        if rel.is_empty() || rel.ends_with('/') {
+            let c = format!("{rel}index.html");
+            return self.contains(&c).then_some(c);
+        }
+        if self.contains(rel) {
+            return Some(rel.to_owned());
+        }
+        let c = format!("{rel}/index.html");
+        self.contains(&c).then_some(c)
     }
 
     /// The URL of a built file with this file name, for a hint.
     fn same_name(&self, name: &str) -> Option<String> {
-        let mut found: Vec<&String> = self
-            .paths
-            .iter()
+        let mut found: Vec<String> = self
+            .files
+            .keys()
+            .map(|p| slashed(p))
             .filter(|p| p.rsplit('/').next() == Some(name))
             .collect();
         found.sort();
@@ -69,7 +79,7 @@ impl<'a> OutputIndex<'a> {
 
     /// Whether the HTML file at `path` has an element with this id.
     fn has_id(&self, path: &str, id: &str) -> Option<bool> {
-        Some(match self.texts.get(path)? {
+        Some(match (*self.files.get(Path::new(path))?).as_ref()? {
             Anchors::Text(html) => anchor_values(html).any(|v| v == id),
             Anchors::Listed(list) => list.binary_search_by(|v| (**v).cmp(id)).is_ok(),
         })

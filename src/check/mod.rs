@@ -341,13 +341,16 @@ pub fn run_with(
                     Some(k) => h.num(k),
                     None => h.str(src.text),
                 };
-                h.debug(src.file)
+                h.bytes(src.file.as_os_str().as_encoded_bytes())
                     .num(src.body_offset as u64)
                     .str(src.url)
-                    .debug(src.output)
+                    .bytes(src.output.as_os_str().as_encoded_bytes())
                     .str(src.lang)
-                    .debug(&src.audience)
-                    .debug(src.allow);
+                    .str(src.audience.as_ref().map_or("", Audience::as_str))
+                    .num(src.allow.len() as u64);
+                for a in src.allow {
+                    h.str(a);
+                }
                 h.finish()
             });
             let found = match (memo, key) {
@@ -377,7 +380,7 @@ pub fn run_with(
     }
     f.readability.sort_by(|a, b| a.file.cmp(&b.file));
     description::check(site, ds);
-    headings::check_titles(site, ds);
+    headings::check_titles_with(site, ds, memo);
     let loaded: HashSet<&str> = per_page
         .iter()
         .flat_map(|(found, _)| found.loaded.iter().map(String::as_str))

@@ -164,7 +164,7 @@ pub fn check_output(
             .str(&site.config.base_url)
             .finish()
     });
-    let per_page: Vec<(String, std::sync::Arc<ScannedPage>)> = texts
+    let per_page: Vec<(&std::path::Path, std::sync::Arc<ScannedPage>)> = texts
         .par_iter()
         .map(|(path, built)| {
             let (text, shared) = match built {
@@ -172,10 +172,7 @@ pub fn check_output(
                 Built::Written(urls) => {
                     let urls = urls.to_vec();
                     let html = std::sync::Arc::from("");
-                    return (
-                        path.display().to_string(),
-                        std::sync::Arc::new(ScannedPage { html, urls }),
-                    );
+                    return (*path, std::sync::Arc::new(ScannedPage { html, urls }));
                 }
             };
             let scanned = match (memo, shared, config_key) {
@@ -206,7 +203,7 @@ pub fn check_output(
                     urls: scan(text),
                 }),
             };
-            (path.display().to_string(), scanned)
+            (*path, scanned)
         })
         .collect();
     let per_page = per_page.into_iter().map(|(page, s)| {
@@ -225,7 +222,7 @@ pub fn check_output(
             found
                 .entry(url)
                 .and_modify(|e| e.2 += 1)
-                .or_insert_with(|| (tag, page.clone(), 1));
+                .or_insert_with(|| (tag, page.display().to_string(), 1));
         }
     }
     for (url, (tag, page, n)) in found {

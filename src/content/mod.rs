@@ -144,6 +144,16 @@ pub struct Site {
 pub struct TextKeys {
     pub pages: Vec<u64>,
     pub sections: Vec<u64>,
+    /// A number unique to this assembly of the site. A site patched with
+    /// saved texts ([`reuse`]) keeps it: everything but the texts is as it
+    /// was, so what a rebuild derived from the rest may be kept under it.
+    pub assembly: u64,
+}
+
+/// A new [`TextKeys::assembly`].
+fn next_assembly() -> u64 {
+    static NEXT: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
+    NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed)
 }
 
 /// The key of one file's text in [`TextKeys`].
@@ -964,6 +974,7 @@ impl Assembler {
                 .par_iter()
                 .map(|s| text_key(&s.text))
                 .collect(),
+            assembly: next_assembly(),
         };
         Site {
             text_keys,

@@ -59,6 +59,19 @@ impl Taxonomy {
         let Some(memo) = memo else {
             return std::sync::Arc::new(Taxonomy::build(site));
         };
+        let mut kept = memo
+            .taxonomy
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        // Within one assembly of the site only texts change, and the taxonomy
+        // reads none.
+        let assembly = site.text_keys.assembly;
+        if let Some((a, _, t)) = &*kept
+            && assembly != 0
+            && *a == assembly
+        {
+            return t.clone();
+        }
         let mut h = crate::incremental::KeyHasher::new();
         h.debug(&site.config);
         for p in &site.pages {
@@ -71,15 +84,14 @@ impl Taxonomy {
                 .debug(&p.file);
         }
         let key = h.finish();
-        let mut kept = memo
-            .taxonomy
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner);
-        match &*kept {
-            Some((k, t)) if *k == key => t.clone(),
+        match &mut *kept {
+            Some((a, k, t)) if *k == key => {
+                *a = assembly;
+                t.clone()
+            }
             _ => {
                 let t = std::sync::Arc::new(Taxonomy::build(site));
-                *kept = Some((key, t.clone()));
+                *kept = Some((assembly, key, t.clone()));
                 t
             }
         }

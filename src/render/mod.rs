@@ -327,7 +327,7 @@ pub fn render_markdown_with(
         let mut h = shared_key.clone().unwrap_or_default();
         h.num(text_key)
             .num(body_offset as u64)
-            .debug(file)
+            .bytes(file.as_os_str().as_encoded_bytes())
             .str(lang);
         for f in own_bib.into_iter().flatten() {
             h.bytes(&std::fs::read(site.config.root.join(f)).unwrap_or_default());
@@ -948,7 +948,7 @@ impl<'m> Renderer<'m> {
                 .clone()
                 .str(&p.lang)
                 .str("page")
-                .num(views::page_key(site, md, id, true))
+                .num(md.page_key(site, id, true))
                 .str(template)
                 .finish();
             (memo, key)

@@ -237,6 +237,9 @@ pub struct SectionView<'a> {
 
 /// The site's rendered Markdown, by page and section, and its taxonomy.
 pub struct RenderedContent<'a> {
+    /// With a rebuild memo: each page's [`page_key`], listing and full view,
+    /// made before rendering (see [`PageKeys`]); empty without one.
+    pub page_keys: Vec<[u64; 2]>,
     /// Per page, the hash of its listing view (made when first needed, by
     /// rebuilds only): see [`Listed`].
     pub listing_keys: Vec<std::sync::OnceLock<u64>>,
@@ -255,11 +258,19 @@ pub struct RenderedContent<'a> {
 }
 
 impl RenderedContent<'_> {
+    /// [`page_key`], taken from [`RenderedContent::page_keys`] when made.
+    pub fn page_key(&self, site: &Site, id: PageId, full: bool) -> u64 {
+        match self.page_keys.get(id.0 as usize) {
+            Some(keys) => keys[usize::from(full)],
+            None => page_key(site, self, id, full),
+        }
+    }
+
     /// [`page_key`] of page `id`'s listing view, made once per build.
     pub fn listing_key(&self, site: &Site, id: PageId) -> u64 {
         match self.listing_keys.get(id.0 as usize) {
             Some(slot) => *slot.get_or_init(|| {
-                let key = page_key(site, self, id, false);
+                let key = self.page_key(site, id, false);
                 // The page's listing value stays in the memo while its key
                 // holds, though this build may render no listing of it.
                 if let Some(values) = &self.listing_values {
@@ -267,9 +278,73 @@ impl RenderedContent<'_> {
                 }
                 key
             }),
-            None => page_key(site, self, id, false),
+            None => self.page_key(site, id, false),
         }
     }
+
+    /// Makes every page's [`page_key`]s, taking from `memo` those of pages
+    /// whose rendered Markdown is unchanged in the same assembly of the site,
+    /// and keeps them there for the next build.
+    pub fn make_page_keys(&mut self, site: &Site, memo: &crate::incremental::Memo) {
+        use rayon::prelude::*;
+        let mut slot = memo
+            .page_keys
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        let assembly = site.text_keys.assembly;
+        let old = slot.take().filter(|k| {
+            assembly != 0 && k.assembly == assembly && k.keys.len() == site.pages.len()
+        });
+        let this: &RenderedContent<'_> = self;
+        let made: Vec<(u64, [u64; 2])> = site
+            .pages
+            .par_iter()
+            .map(|p| {
+                let i = p.id.0 as usize;
+                let fingerprint = this.pages[i].fingerprint;
+                if let Some((f, keys)) = old.as_ref().and_then(|o| o.keys.get(i))
+                    && *f == fingerprint
+                {
+                    return (fingerprint, *keys);
+                }
+                (
+                    fingerprint,
+                    [
+                        page_key(site, this, p.id, false),
+                        page_key(site, this, p.id, true),
+                    ],
+                )
+            })
+            .collect();
+        self.page_keys = made.iter().map(|(_, k)| *k).collect();
+        // The listing keys too, and the listing values kept under them while
+        // they hold, though this build may render no listing of a page.
+        if let Some(values) = &self.listing_values {
+            for (slot, keys) in self.listing_keys.iter().zip(&self.page_keys) {
+                let _ = slot.set(keys[0]);
+            }
+            values
+                .memo
+                .listings
+                .keep(self.page_keys.iter().map(|k| values.key(k[0])));
+        }
+        *slot = Some(PageKeys {
+            assembly,
+            keys: made,
+        });
+    }
+}
+
+/// The [`page_key`]s of one build's pages, by page id with the fingerprint
+/// of the page's rendered Markdown, and the assembly of the site
+/// ([`crate::content::TextKeys::assembly`]) they were made in. Within one
+/// assembly only texts change, so a page's keys are a function of its
+/// rendered Markdown alone: everything else `page_key` reads (titles, URLs,
+/// sections, translations, authors' pages) comes from the front matter and
+/// the file list, which a patched site keeps.
+pub struct PageKeys {
+    assembly: u64,
+    keys: Vec<(u64, [u64; 2])>,
 }
 
 impl ListingValues<'_> {

@@ -161,7 +161,7 @@ impl Site {
         let articles = self.articles();
         let pick = articles[rng.below(articles.len())].clone();
         let rel = |p: &Path| p.strip_prefix(&self.root).expect("in root").to_path_buf();
-        match rng.below(13) {
+        match rng.below(15) {
             0 | 1 => {
                 let text = self.read(&pick) + "\nEin weiterer Absatz, geändert.\n";
                 self.write(&pick, &text);
@@ -286,6 +286,41 @@ impl Site {
                 self.write(&pick, &text);
                 (
                     format!("saved {} unchanged", rel(&pick).display()),
+                    vec![pick],
+                )
+            }
+            13 => {
+                // A link to the next article to be added and its heading:
+                // broken until then, and again if that one is renamed.
+                let n = self.added + 1;
+                let text = self.read(&pick)
+                    + &format!("\nSiehe [bald](/artikel/neu-{n}/#abschnitt-{n}).\n");
+                self.write(&pick, &text);
+                (
+                    format!("linked {} to neu-{n}", rel(&pick).display()),
+                    vec![pick],
+                )
+            }
+            14 => {
+                // Another article's title: a duplicate-title warning on both.
+                let other = articles[rng.below(articles.len())].clone();
+                let title = self
+                    .read(&other)
+                    .lines()
+                    .find(|l| l.starts_with("title = "))
+                    .map(str::to_owned);
+                let text = self.read(&pick);
+                let old = text.lines().find(|l| l.starts_with("title = "));
+                if let (Some(title), Some(old)) = (title, old) {
+                    let text = text.replacen(old, &title, 1);
+                    self.write(&pick, &text);
+                }
+                (
+                    format!(
+                        "gave {} the title of {}",
+                        rel(&pick).display(),
+                        rel(&other).display()
+                    ),
                     vec![pick],
                 )
             }
@@ -434,4 +469,73 @@ fn a_rebuild_keeps_the_bibliography_and_its_warnings_until_the_file_changes() {
     let fixed = build_with(&site.opts, &mut memo).expect("rebuild");
     assert_eq!(twice(&fixed), 0, "gone once the file is fixed");
     assert_eq!(outcome(Ok(fixed)), outcome(build(&site.opts)));
+}
+
+#[test]
+fn links_of_unchanged_pages_follow_their_targets_appearing_moving_and_going() {
+    let site = Site::new();
+    let mut memo = Memo::new();
+    let mut step = |site: &Site, what: &str, changed: &[PathBuf], expect_ok: bool| {
+        memo.changed(changed);
+        let incremental = outcome(build_with(&site.opts, &mut memo));
+        let full = outcome(build(&site.opts));
+        assert_eq!(incremental, full, "after {what}");
+        match &full {
+            Outcome::Built { .. } => assert!(expect_ok, "after {what}: the build passed"),
+            Outcome::Failed(ds) => assert!(
+                !expect_ok && ds.iter().any(|d| d.contains("rueckenschmerzen")),
+                "after {what}: {ds:?}"
+            ),
+        }
+    };
+    step(&site, "the first build", &[], true);
+
+    // An unchanged page links to a page and a heading that do not exist yet.
+    let linking = site.root.join("content/artikel/rueckenschmerzen.md");
+    site.write(
+        &linking,
+        &(site.read(&linking)
+            + "\nSiehe [später](/artikel/spaeter/) und [den Teil](/artikel/spaeter/#ein-teil).\n"),
+    );
+    step(
+        &site,
+        "adding the links",
+        std::slice::from_ref(&linking),
+        false,
+    );
+
+    let target = site.root.join("content/artikel/spaeter.md");
+    let text = "+++\ntitle = \"Später\"\ndescription = \"Kommt später.\"\ndate = 2026-01-01\n+++\n## Ein Teil\n\nText.\n";
+    site.write(&target, text);
+    step(
+        &site,
+        "adding the target",
+        std::slice::from_ref(&target),
+        true,
+    );
+
+    // Only the target's body changes: its heading's id goes away.
+    site.write(&target, &text.replace("## Ein Teil", "## Ein anderer Teil"));
+    step(
+        &site,
+        "renaming the heading",
+        std::slice::from_ref(&target),
+        false,
+    );
+
+    site.write(&target, text);
+    step(
+        &site,
+        "restoring the heading",
+        std::slice::from_ref(&target),
+        true,
+    );
+
+    std::fs::remove_file(&target).expect("delete");
+    step(
+        &site,
+        "deleting the target",
+        std::slice::from_ref(&target),
+        false,
+    );
 }
