@@ -251,7 +251,7 @@ fn build_stages(
         .citation_cache
         .as_deref()
         .filter(|_| memo.is_none_or(Memo::is_empty));
-    let md = render::render_markdown_with(&site, &mut ds, memo, cite_cache);
+    let mut md = render::render_markdown_with(&site, &mut ds, memo, cite_cache);
     lap("markdown");
     let renderer = match Renderer::with_memo(&site, &theme, md.has_highlighted_code, memo) {
         Ok(r) => Some(r),
@@ -264,7 +264,7 @@ fn build_stages(
     let Some(renderer) = renderer else {
         return Err(fail(ds));
     };
-    let mut output = emit(&site, &theme, &renderer, &md, &mut ds, memo, sink)?;
+    let mut output = emit(&site, &theme, &renderer, &mut md, &mut ds, memo, sink)?;
     lap("render");
     let cards = if opts.draw_cards {
         crate::cards::generate(
@@ -309,18 +309,47 @@ fn build_stages(
     Ok((built, kept))
 }
 
+/// Takes each page's Markdown HTML out of `md`, leaving only what its share
+/// card reads ([`crate::cards::description_source`]); `None` for a page whose
+/// rendering is shared (a rebuild memo holds it too).
+fn take_page_html(md: &mut render::MarkdownOutput) -> Vec<Option<String>> {
+    md.pages
+        .iter_mut()
+        .map(|r| {
+            let r = std::sync::Arc::get_mut(r)?;
+            let kept = crate::cards::description_source(&r.html).to_owned();
+            Some(std::mem::replace(&mut r.html, kept))
+        })
+        .collect()
+}
+
 /// Renders every template and gathers every file of the output; rendered
 /// pages go to `sink` as soon as they are rendered.
 fn emit(
     site: &Site,
     theme: &ThemeFiles,
     renderer: &Renderer,
-    md: &render::MarkdownOutput,
+    md: &mut render::MarkdownOutput,
     ds: &mut Diagnostics,
     memo: Option<&Memo>,
     sink: &Sink<'_>,
 ) -> Result<Output, WriteError> {
     let taxonomy = Taxonomy::build_with(site, memo);
+    // Writing into a folder, a page's Markdown HTML is dropped as soon as
+    // the page is written: the feeds, the only later readers of all of it,
+    // are made first (without a memo, so without its parts).
+    let (early_feeds, page_html) = match sink {
+        Sink::Folder(_) if memo.is_none() => {
+            let langs = lang_pages(site);
+            let feeds: Vec<String> = feed_specs(site, &taxonomy, &langs)
+                .par_iter()
+                .map(|(_, spec)| feeds::atom_with(site, &md.pages, spec, None))
+                .collect();
+            (Some(feeds), take_page_html(md))
+        }
+        _ => (None, site.pages.iter().map(|_| None).collect()),
+    };
+    let md: &render::MarkdownOutput = md;
     let content = RenderedContent {
         listing_keys: site.pages.iter().map(|_| Default::default()).collect(),
         listing_values: renderer.listing_values(),
@@ -373,9 +402,10 @@ fn emit(
     let pages: Vec<_> = site
         .pages
         .par_iter()
-        .map(|p| {
+        .zip(page_html)
+        .map(|(p, html)| {
             let r = render::guard::guarded(&p.file, "rendering the template of", || {
-                renderer.render_page(site, &content, p.id)
+                renderer.render_page_with(site, &content, p.id, html.as_deref())
             })
             .and_then(|r| r)
             .map(|html| (p.output.clone(), html));
@@ -437,7 +467,7 @@ fn emit(
         add_rendered(&mut output, r);
     }
 
-    site_files(site, &taxonomy, md, &content, &mut output, ds);
+    site_files(site, &taxonomy, md, &content, early_feeds, &mut output, ds);
 
     for (rel, src) in &theme.static_files {
         let c = match src {
@@ -473,12 +503,72 @@ fn emit(
     Ok(output)
 }
 
-/// Feeds, sitemap, robots.txt, search indexes and alias redirects.
+/// Each language with pages (and the default language), with its pages
+/// newest first.
+fn lang_pages(site: &Site) -> Vec<(&str, Vec<content::PageId>)> {
+    let cfg = &site.config;
+    let mut langs = Vec::new();
+    for lang in &cfg.languages {
+        let mut ids: Vec<_> = site
+            .pages
+            .iter()
+            .filter(|p| p.lang == *lang)
+            .map(|p| p.id)
+            .collect();
+        if ids.is_empty() && *lang != cfg.default_language {
+            continue;
+        }
+        taxonomy::sort_newest_first(site, &mut ids);
+        langs.push((lang.as_str(), ids));
+    }
+    langs
+}
+
+/// The site's Atom feeds and where each goes: one per language of `langs`,
+/// in order, then one per tag; none when feeds are off.
+fn feed_specs<'a>(
+    site: &Site,
+    taxonomy: &'a Taxonomy,
+    langs: &'a [(&'a str, Vec<content::PageId>)],
+) -> Vec<(PathBuf, feeds::FeedSpec<'a>)> {
+    let cfg = &site.config;
+    if !cfg.feeds.enabled {
+        return Vec::new();
+    }
+    let by_lang = langs.iter().map(|(lang, ids)| {
+        let root = cfg.language_root(lang);
+        let spec = feeds::FeedSpec {
+            lang,
+            title: cfg.title.clone(),
+            self_url: format!("{root}atom.xml"),
+            html_url: root.clone(),
+            pages: ids,
+        };
+        let path = crate::content::output_for(&root, &cfg.root_path).with_file_name("atom.xml");
+        (path, spec)
+    });
+    let by_tag = taxonomy.tags.values().map(|tag| {
+        let spec = feeds::FeedSpec {
+            lang: &tag.lang,
+            title: format!("{} – {}", cfg.title, tag.name),
+            self_url: format!("{}atom.xml", tag.url),
+            html_url: tag.url.clone(),
+            pages: &tag.pages,
+        };
+        let path = crate::content::output_for(&tag.url, &cfg.root_path).with_file_name("atom.xml");
+        (path, spec)
+    });
+    by_lang.chain(by_tag).collect()
+}
+
+/// Feeds, sitemap, robots.txt, search indexes and alias redirects;
+/// `early_feeds`: the text of each of [`feed_specs`], when made already.
 fn site_files(
     site: &Site,
     taxonomy: &Taxonomy,
     md: &render::MarkdownOutput,
     content: &RenderedContent<'_>,
+    early_feeds: Option<Vec<String>>,
     output: &mut Output,
     ds: &mut Diagnostics,
 ) {
@@ -500,50 +590,28 @@ fn site_files(
     };
     let parts: Option<crate::outputs::Parts<'_>> =
         content.listing_values.as_ref().map(|_| &memo_part as _);
-    for lang in &cfg.languages {
+    let langs = lang_pages(site);
+    let mut specs = feed_specs(site, taxonomy, &langs).into_iter();
+    let mut early = early_feeds.map(Vec::into_iter);
+    let mut next_feed = |output: &mut Output| {
+        if let Some((path, spec)) = specs.next() {
+            let text = early
+                .as_mut()
+                .and_then(Iterator::next)
+                .unwrap_or_else(|| feeds::atom_with(site, &md.pages, &spec, parts));
+            output.add(path, Content::Text(text));
+        }
+    };
+    for (lang, _) in &langs {
         let root = cfg.language_root(lang);
-        let mut ids: Vec<_> = site
-            .pages
-            .iter()
-            .filter(|p| p.lang == *lang)
-            .map(|p| p.id)
-            .collect();
-        if ids.is_empty() && *lang != cfg.default_language {
-            continue;
-        }
-        taxonomy::sort_newest_first(site, &mut ids);
-        if cfg.feeds.enabled {
-            let spec = feeds::FeedSpec {
-                lang,
-                title: cfg.title.clone(),
-                self_url: format!("{root}atom.xml"),
-                html_url: root.clone(),
-                pages: &ids,
-            };
-            output.add(
-                crate::content::output_for(&root, &cfg.root_path).with_file_name("atom.xml"),
-                Content::Text(feeds::atom_with(site, &md.pages, &spec, parts)),
-            );
-        }
+        next_feed(output);
         output.add(
             crate::content::output_for(&root, &cfg.root_path).with_file_name("search-index.json"),
             Content::Text(search::index_with(site, &md.pages, lang, parts)),
         );
     }
-    if cfg.feeds.enabled {
-        for tag in taxonomy.tags.values() {
-            let spec = feeds::FeedSpec {
-                lang: &tag.lang,
-                title: format!("{} – {}", cfg.title, tag.name),
-                self_url: format!("{}atom.xml", tag.url),
-                html_url: tag.url.clone(),
-                pages: &tag.pages,
-            };
-            output.add(
-                crate::content::output_for(&tag.url, &cfg.root_path).with_file_name("atom.xml"),
-                Content::Text(feeds::atom_with(site, &md.pages, &spec, parts)),
-            );
-        }
+    for _ in taxonomy.tags.values() {
+        next_feed(output);
     }
 
     let mut entries = sitemap::page_entries(site);
