@@ -309,16 +309,32 @@ fn build_stages(
     Ok((built, kept))
 }
 
-/// Takes each page's Markdown HTML out of `md`, leaving only what its share
-/// card reads ([`crate::cards::description_source`]); `None` for a page whose
+/// Takes each page's rendered Markdown out of `md`, leaving only what the
+/// later stages read of it: what listings show (summary, word count), the
+/// search excerpt, the cited keys, and of the HTML only what the share card
+/// reads ([`crate::cards::description_source`]). `None` for a page whose
 /// rendering is shared (a rebuild memo holds it too).
-fn take_page_html(md: &mut render::MarkdownOutput) -> Vec<Option<String>> {
+fn take_page_renderings(md: &mut render::MarkdownOutput) -> Vec<Option<render::RenderedFile>> {
     md.pages
         .iter_mut()
         .map(|r| {
             let r = std::sync::Arc::get_mut(r)?;
-            let kept = crate::cards::description_source(&r.html).to_owned();
-            Some(std::mem::replace(&mut r.html, kept))
+            let kept = render::RenderedFile {
+                html: crate::cards::description_source(&r.html).to_owned(),
+                summary: r.summary.clone(),
+                toc: Vec::new(),
+                heading_ids: Vec::new(),
+                word_count: r.word_count,
+                excerpt: r.excerpt.clone(),
+                anchor_refs: Vec::new(),
+                diagnostics: Vec::new(),
+                has_highlighted_code: r.has_highlighted_code,
+                references: None,
+                cited: Vec::new(),
+                cited_keys: r.cited_keys.clone(),
+                fingerprint: r.fingerprint,
+            };
+            Some(std::mem::replace(r, kept))
         })
         .collect()
 }
@@ -335,17 +351,17 @@ fn emit(
     sink: &Sink<'_>,
 ) -> Result<Output, WriteError> {
     let taxonomy = Taxonomy::build_with(site, memo);
-    // Writing into a folder, a page's Markdown HTML is dropped as soon as
-    // the page is written: the feeds, the only later readers of all of it,
-    // are made first (without a memo, so without its parts).
-    let (early_feeds, page_html) = match sink {
+    // Writing into a folder, a page's rendered Markdown is dropped as soon
+    // as the page is written: the feeds, the only later readers of all of
+    // its HTML, are made first (without a memo, so without its parts).
+    let (early_feeds, own) = match sink {
         Sink::Folder(_) if memo.is_none() => {
             let langs = lang_pages(site);
             let feeds: Vec<String> = feed_specs(site, &taxonomy, &langs)
                 .par_iter()
                 .map(|(_, spec)| feeds::atom_with(site, &md.pages, spec, None))
                 .collect();
-            (Some(feeds), take_page_html(md))
+            (Some(feeds), take_page_renderings(md))
         }
         _ => (None, site.pages.iter().map(|_| None).collect()),
     };
@@ -402,10 +418,10 @@ fn emit(
     let pages: Vec<_> = site
         .pages
         .par_iter()
-        .zip(page_html)
-        .map(|(p, html)| {
+        .zip(own)
+        .map(|(p, own)| {
             let r = render::guard::guarded(&p.file, "rendering the template of", || {
-                renderer.render_page_with(site, &content, p.id, html.as_deref())
+                renderer.render_page_with(site, &content, p.id, own.as_ref())
             })
             .and_then(|r| r)
             .map(|html| (p.output.clone(), html));

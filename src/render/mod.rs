@@ -901,14 +901,14 @@ impl<'m> Renderer<'m> {
         self.render_page_with(site, md, id, None)
     }
 
-    /// [`Renderer::render_page`] with the page's Markdown HTML given apart
-    /// (see [`views::page_view_with`]).
+    /// [`Renderer::render_page`] with the page's rendered Markdown given
+    /// apart (see [`views::page_view_with`]).
     pub fn render_page_with(
         &self,
         site: &Site,
         md: &RenderedContent<'_>,
         id: PageId,
-        html: Option<&str>,
+        own: Option<&RenderedFile>,
     ) -> Result<Arc<str>, Diagnostic> {
         let p = site.page(id);
         #[cfg(test)]
@@ -948,7 +948,7 @@ impl<'m> Renderer<'m> {
         let mut ctx = self.context(&p.lang, &p.url, p.permalink.clone(), &translations);
         ctx.key = None;
         ctx.insert_keyed("page", 0, move |c: &mut Context| {
-            let view = views::page_view_with(site, md, id, true, html);
+            let view = views::page_view_with(site, md, id, true, own);
             c.insert("card", &view.card);
             c.insert("page", &view);
         });

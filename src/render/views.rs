@@ -444,18 +444,18 @@ pub fn page_view<'a>(
     page_view_with(site, rendered, id, full, None)
 }
 
-/// [`page_view`], with the page's Markdown HTML given apart (`praxis build`
-/// takes it out of the rendered Markdown so that it is dropped as soon as the
-/// page is written); `None` reads it from `rendered`.
+/// [`page_view`], with the page's rendered Markdown given apart (`praxis
+/// build` takes it out of `rendered`, leaving what listings read, so that it
+/// is dropped as soon as the page is written); `None` reads it from `rendered`.
 pub fn page_view_with<'a>(
     site: &'a Site,
     rendered: &'a RenderedContent<'a>,
     id: PageId,
     full: bool,
-    html: Option<&'a str>,
+    own: Option<&'a super::RenderedFile>,
 ) -> PageView<'a> {
     let p = site.page(id);
-    let r = &rendered.pages[id.0 as usize];
+    let r = own.unwrap_or(&rendered.pages[id.0 as usize]);
     let fingerprint = r.fingerprint;
     let derived = |value: &'a str| Derived { value, fingerprint };
     let lang = p.lang.as_str();
@@ -478,7 +478,7 @@ pub fn page_view_with<'a>(
         updated: p.fm.updated.map(|d| DateView::new(d, lang)),
         last_reviewed: p.fm.last_reviewed.map(|d| DateView::new(d, lang)),
         next_review: review.next_due.map(|d| DateView::new(d, lang)),
-        content: full.then_some(derived(html.unwrap_or(r.html.as_str()))),
+        content: full.then_some(derived(r.html.as_str())),
         summary: r.summary.as_deref().map(derived),
         toc: full.then_some(Derived {
             value: r.toc.as_slice(),
