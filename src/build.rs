@@ -251,7 +251,7 @@ fn build_stages(
         .citation_cache
         .as_deref()
         .filter(|_| memo.is_none_or(Memo::is_empty));
-    let md = render::render_markdown_with(&site, &mut ds, memo, cite_cache);
+    let mut md = render::render_markdown_with(&site, &mut ds, memo, cite_cache);
     lap("markdown");
     let renderer = match Renderer::with_memo(&site, &theme, md.has_highlighted_code, memo) {
         Ok(r) => Some(r),
@@ -264,7 +264,7 @@ fn build_stages(
     let Some(renderer) = renderer else {
         return Err(fail(ds));
     };
-    let mut output = emit(&site, &theme, &renderer, &md, &mut ds, memo, sink)?;
+    let mut output = emit(&site, &theme, &renderer, &mut md, &mut ds, memo, sink)?;
     lap("render");
     let cards = if opts.draw_cards {
         crate::cards::generate(
@@ -309,18 +309,66 @@ fn build_stages(
     Ok((built, kept))
 }
 
+/// Takes each page's rendered Markdown out of `md`, leaving only what the
+/// later stages read of it: what listings show (summary, word count), the
+/// search excerpt, the cited keys, and of the HTML only what the share card
+/// reads ([`crate::cards::description_source`]). `None` for a page whose
+/// rendering is shared (a rebuild memo holds it too).
+fn take_page_renderings(md: &mut render::MarkdownOutput) -> Vec<Option<render::RenderedFile>> {
+    md.pages
+        .iter_mut()
+        .map(|r| {
+            let r = std::sync::Arc::get_mut(r)?;
+            let kept = render::RenderedFile {
+                html: crate::cards::description_source(&r.html).to_owned(),
+                summary: r.summary.clone(),
+                toc: Vec::new(),
+                heading_ids: Vec::new(),
+                word_count: r.word_count,
+                excerpt: r.excerpt.clone(),
+                anchor_refs: Vec::new(),
+                diagnostics: Vec::new(),
+                has_highlighted_code: r.has_highlighted_code,
+                references: None,
+                cited: Vec::new(),
+                cited_keys: r.cited_keys.clone(),
+                fingerprint: r.fingerprint,
+            };
+            Some(std::mem::replace(r, kept))
+        })
+        .collect()
+}
+
 /// Renders every template and gathers every file of the output; rendered
 /// pages go to `sink` as soon as they are rendered.
 fn emit(
     site: &Site,
     theme: &ThemeFiles,
     renderer: &Renderer,
-    md: &render::MarkdownOutput,
+    md: &mut render::MarkdownOutput,
     ds: &mut Diagnostics,
     memo: Option<&Memo>,
     sink: &Sink<'_>,
 ) -> Result<Output, WriteError> {
     let taxonomy = Taxonomy::build_with(site, memo);
+    // Writing into a folder, a page's rendered Markdown is dropped as soon
+    // as the page is written: the feeds, the only later readers of all of
+    // its HTML, are made first (without a memo, so without its parts).
+    let (early_feeds, own) = match sink {
+        Sink::Folder(_) if memo.is_none() => {
+            let langs = lang_pages(site);
+            let feeds: Vec<String> = feed_specs(site, &taxonomy, &langs)
+                .par_iter()
+                .map(|(_, spec)| feeds::atom_with(site, &md.pages, spec, None))
+                .collect();
+            (Some(feeds), take_page_renderings(md))
+        }
+        _ => (None, site.pages.iter().map(|_| None).collect()),
+    };
+    // Each page's job takes its own rendering, which goes when it is written.
+    let own: Vec<std::sync::Mutex<Option<render::RenderedFile>>> =
+        own.into_iter().map(std::sync::Mutex::new).collect();
+    let md: &render::MarkdownOutput = md;
     let mut content = RenderedContent {
         page_keys: Vec::new(),
         listing_keys: site.pages.iter().map(|_| Default::default()).collect(),
@@ -342,9 +390,11 @@ fn emit(
     };
 
     // Every page, section, tag and author page is one job of a single
-    // parallel pass, the long listings first (so no big listing is left to
-    // one core at the end); the feeds, search indexes and sitemap are made
-    // meanwhile (and the code stylesheet). The results go into the output in
+    // parallel pass: the pages first (each drops its rendered Markdown when
+    // written, before the listings make a value of every page), then the
+    // listings, the long ones first (so no big listing is left to one core
+    // at the end); the feeds, search indexes and sitemap are made meanwhile
+    // (and the code stylesheet). The results go into the output in
     // the jobs' order. A page goes to the sink as soon as it is rendered
     // (pages have one path each, checked when loading); the listings go
     // after the pass, only the last file for a path (a later file wins a
@@ -353,11 +403,14 @@ fn emit(
     let (rendered, files) = rayon::join(
         || -> Result<Vec<(usize, Vec<Rendered>)>, WriteError> {
             let mut order: Vec<usize> = (0..jobs.len()).collect();
-            order.sort_by_key(|&i| std::cmp::Reverse(jobs[i].weight()));
+            order.sort_by_key(|&i| {
+                let listing = !matches!(jobs[i], Job::Page(_));
+                (listing, std::cmp::Reverse(jobs[i].weight()))
+            });
             let mut done: Vec<(usize, Vec<Rendered>)> = order
                 .into_par_iter()
                 .map(|i| {
-                    let r = jobs[i].render(site, renderer, &content);
+                    let r = jobs[i].render(site, renderer, &content, &own);
                     let r = match jobs[i] {
                         Job::Page(_) => r.into_iter().map(|r| to_sink(sink, site, r)).collect(),
                         _ => Ok(r),
@@ -372,7 +425,7 @@ fn emit(
             let css = md.has_highlighted_code.then(|| {
                 crate::markdown::highlight::stylesheet(&site.config.markdown.highlight_theme)
             });
-            (site_files(site, &taxonomy, md, &content), css)
+            (site_files(site, &taxonomy, md, &content, early_feeds), css)
         },
     );
     let (files, css) = files;
@@ -521,11 +574,13 @@ impl Job<'_> {
         site: &Site,
         renderer: &Renderer,
         content: &RenderedContent<'_>,
+        own: &[std::sync::Mutex<Option<render::RenderedFile>>],
     ) -> Vec<Rendered> {
         match self {
             Job::Page(p) => vec![
                 render::guard::guarded(&p.file, "rendering the template of", || {
-                    renderer.render_page(site, content, p.id)
+                    let own = own.get(p.id.0 as usize).and_then(|o| o.lock().ok()?.take());
+                    renderer.render_page_with(site, content, p.id, own.as_ref())
                 })
                 .and_then(|r| r)
                 .map(|html| (p.output.clone(), html)),
@@ -543,12 +598,72 @@ impl Job<'_> {
     }
 }
 
-/// Feeds, sitemap, robots.txt and search indexes.
+/// Each language with pages (and the default language), with its pages
+/// newest first.
+fn lang_pages(site: &Site) -> Vec<(&str, Vec<content::PageId>)> {
+    let cfg = &site.config;
+    let mut langs = Vec::new();
+    for lang in &cfg.languages {
+        let mut ids: Vec<_> = site
+            .pages
+            .iter()
+            .filter(|p| p.lang == *lang)
+            .map(|p| p.id)
+            .collect();
+        if ids.is_empty() && *lang != cfg.default_language {
+            continue;
+        }
+        taxonomy::sort_newest_first(site, &mut ids);
+        langs.push((lang.as_str(), ids));
+    }
+    langs
+}
+
+/// The site's Atom feeds and where each goes: one per language of `langs`,
+/// in order, then one per tag; none when feeds are off.
+fn feed_specs<'a>(
+    site: &Site,
+    taxonomy: &'a Taxonomy,
+    langs: &'a [(&'a str, Vec<content::PageId>)],
+) -> Vec<(PathBuf, feeds::FeedSpec<'a>)> {
+    let cfg = &site.config;
+    if !cfg.feeds.enabled {
+        return Vec::new();
+    }
+    let by_lang = langs.iter().map(|(lang, ids)| {
+        let root = cfg.language_root(lang);
+        let spec = feeds::FeedSpec {
+            lang,
+            title: cfg.title.clone(),
+            self_url: format!("{root}atom.xml"),
+            html_url: root.clone(),
+            pages: ids,
+        };
+        let path = crate::content::output_for(&root, &cfg.root_path).with_file_name("atom.xml");
+        (path, spec)
+    });
+    let by_tag = taxonomy.tags.values().map(|tag| {
+        let spec = feeds::FeedSpec {
+            lang: &tag.lang,
+            title: format!("{} – {}", cfg.title, tag.name),
+            self_url: format!("{}atom.xml", tag.url),
+            html_url: tag.url.clone(),
+            pages: &tag.pages,
+        };
+        let path = crate::content::output_for(&tag.url, &cfg.root_path).with_file_name("atom.xml");
+        (path, spec)
+    });
+    by_lang.chain(by_tag).collect()
+}
+
+/// Feeds, sitemap, robots.txt and search indexes; `early_feeds`: the text
+/// of each of [`feed_specs`], when made already.
 fn site_files(
     site: &Site,
     taxonomy: &Taxonomy,
     md: &render::MarkdownOutput,
     content: &RenderedContent<'_>,
+    early_feeds: Option<Vec<String>>,
 ) -> Vec<(PathBuf, Content)> {
     let mut output = Vec::new();
     let cfg = &site.config;
@@ -569,56 +684,30 @@ fn site_files(
     };
     let parts: Option<crate::outputs::Parts<'_>> =
         content.listing_values.as_ref().map(|_| &memo_part as _);
-    for lang in &cfg.languages {
+    let langs = lang_pages(site);
+    let specs = feed_specs(site, taxonomy, &langs);
+    let texts: Vec<String> = match early_feeds {
+        Some(texts) => texts,
+        None => specs
+            .par_iter()
+            .map(|(_, spec)| feeds::atom_with(site, &md.pages, spec, parts))
+            .collect(),
+    };
+    // The languages' feeds come first, in the order of `langs`.
+    let mut feeds = specs.into_iter().map(|(path, _)| path).zip(texts);
+    for (lang, _) in &langs {
         let root = cfg.language_root(lang);
-        let mut ids: Vec<_> = site
-            .pages
-            .iter()
-            .filter(|p| p.lang == *lang)
-            .map(|p| p.id)
-            .collect();
-        if ids.is_empty() && *lang != cfg.default_language {
-            continue;
-        }
-        taxonomy::sort_newest_first(site, &mut ids);
-        if cfg.feeds.enabled {
-            let spec = feeds::FeedSpec {
-                lang,
-                title: cfg.title.clone(),
-                self_url: format!("{root}atom.xml"),
-                html_url: root.clone(),
-                pages: &ids,
-            };
-            output.push((
-                crate::content::output_for(&root, &cfg.root_path).with_file_name("atom.xml"),
-                Content::Text(feeds::atom_with(site, &md.pages, &spec, parts)),
-            ));
+        if cfg.feeds.enabled
+            && let Some((path, text)) = feeds.next()
+        {
+            output.push((path, Content::Text(text)));
         }
         output.push((
             crate::content::output_for(&root, &cfg.root_path).with_file_name("search-index.json"),
             Content::Text(search::index_with(site, &md.pages, lang, parts)),
         ));
     }
-    if cfg.feeds.enabled {
-        let tags: Vec<&taxonomy::Tag> = taxonomy.tags.values().collect();
-        let feeds: Vec<_> = tags
-            .par_iter()
-            .map(|tag| {
-                let spec = feeds::FeedSpec {
-                    lang: &tag.lang,
-                    title: format!("{} – {}", cfg.title, tag.name),
-                    self_url: format!("{}atom.xml", tag.url),
-                    html_url: tag.url.clone(),
-                    pages: &tag.pages,
-                };
-                (
-                    crate::content::output_for(&tag.url, &cfg.root_path).with_file_name("atom.xml"),
-                    Content::Text(feeds::atom_with(site, &md.pages, &spec, parts)),
-                )
-            })
-            .collect();
-        output.extend(feeds);
-    }
+    output.extend(feeds.map(|(path, text)| (path, Content::Text(text))));
 
     let mut entries = sitemap::page_entries(site);
     for url in taxonomy

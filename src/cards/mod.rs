@@ -452,6 +452,19 @@ fn round1(x: f32) -> f32 {
 }
 
 /// The text of the first paragraph of rendered HTML.
+/// The part of a page's Markdown HTML a card reads for its description when
+/// the page has none: from the first `<p>` to its `</p>` (empty without one).
+/// `praxis build` keeps only this once the page is written.
+pub fn description_source(html: &str) -> &str {
+    let Some(start) = html.find("<p>") else {
+        return "";
+    };
+    let end = html[start + 3..]
+        .find("</p>")
+        .map_or(html.len(), |e| start + 3 + e + 4);
+    &html[start..end]
+}
+
 fn first_paragraph(html: &str) -> String {
     let Some(start) = html.find("<p>") else {
         return String::new();
@@ -1288,6 +1301,21 @@ mod tests {
         png.extend_from_slice(&630u32.to_be_bytes());
         assert_eq!(image_size(&png), Some((1200, 630)));
         assert_eq!(image_size(b"nope"), None);
+    }
+
+    #[test]
+    fn description_source_keeps_what_the_description_reads() {
+        for html in [
+            "<h2>x</h2><p>Ein <em>kurzer</em> Text &amp; mehr.</p><p>2</p>",
+            "<pre>code</pre><p>open paragraph",
+            "<h2>no paragraph</h2>",
+            "",
+        ] {
+            let kept = description_source(html);
+            assert!(kept.len() <= html.len());
+            assert_eq!(first_paragraph(kept), first_paragraph(html), "{html}");
+        }
+        assert_eq!(description_source("<h2>x</h2><p>a</p><p>b</p>"), "<p>a</p>");
     }
 
     #[test]

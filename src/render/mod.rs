@@ -931,6 +931,18 @@ impl<'m> Renderer<'m> {
         md: &RenderedContent<'_>,
         id: PageId,
     ) -> Result<Content, Diagnostic> {
+        self.render_page_with(site, md, id, None)
+    }
+
+    /// [`Renderer::render_page`] with the page's rendered Markdown given
+    /// apart (see [`views::page_view_with`]).
+    pub fn render_page_with(
+        &self,
+        site: &Site,
+        md: &RenderedContent<'_>,
+        id: PageId,
+        own: Option<&RenderedFile>,
+    ) -> Result<Content, Diagnostic> {
         let p = site.page(id);
         #[cfg(test)]
         guard::test_panic_on(&p.title, "PRAXIS-TEST-PANIC-TEMPLATE");
@@ -969,12 +981,12 @@ impl<'m> Renderer<'m> {
         let mut ctx = self.context(&p.lang, &p.url, p.permalink.clone(), &translations);
         ctx.key = None;
         ctx.insert_keyed("page", 0, move |c: &mut Context| {
-            let view = views::page_view(site, md, id, true);
+            let view = views::page_view_with(site, md, id, true, own);
             c.insert("card", &view.card);
             c.insert("page", &view);
         });
         let own = {
-            let r = &md.pages[id.0 as usize];
+            let r = own.unwrap_or(&md.pages[id.0 as usize]);
             r.html.len() + r.references.as_ref().map_or(0, String::len)
         };
         let overhead = &self.page_overhead;

@@ -524,8 +524,21 @@ pub fn page_view<'a>(
     id: PageId,
     full: bool,
 ) -> PageView<'a> {
+    page_view_with(site, rendered, id, full, None)
+}
+
+/// [`page_view`], with the page's rendered Markdown given apart (`praxis
+/// build` takes it out of `rendered`, leaving what listings read, so that it
+/// is dropped as soon as the page is written); `None` reads it from `rendered`.
+pub fn page_view_with<'a>(
+    site: &'a Site,
+    rendered: &'a RenderedContent<'a>,
+    id: PageId,
+    full: bool,
+    own: Option<&'a super::RenderedFile>,
+) -> PageView<'a> {
     let p = site.page(id);
-    let r = &rendered.pages[id.0 as usize];
+    let r = own.unwrap_or(&rendered.pages[id.0 as usize]);
     let fingerprint = r.fingerprint;
     let derived = |value: &'a str| Derived { value, fingerprint };
     let lang = p.lang.as_str();
