@@ -109,12 +109,11 @@ fn anchor_values(html: &str) -> impl Iterator<Item = &str> {
             _ => rest.find('>').map(|end| &rest[..end]),
         }
     };
-    let ids = html
-        .match_indices("id=")
-        .filter_map(move |(i, _)| value_after(i + 3));
-    let names = html
-        .match_indices("name=\"")
-        .filter_map(move |(i, m)| value_after(i + m.len() - 1));
+    // Every built page is read: memchr's vector search, not `str::find`.
+    let ids =
+        memchr::memmem::find_iter(html.as_bytes(), b"id=").filter_map(move |i| value_after(i + 3));
+    let names = memchr::memmem::find_iter(html.as_bytes(), b"name=\"")
+        .filter_map(move |i| value_after(i + 5));
     ids.chain(names)
 }
 
