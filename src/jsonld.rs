@@ -100,6 +100,24 @@ pub fn script_safe(v: &Value) -> String {
     String::from_utf8(out).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
 }
 
+/// The escape of a byte at `i` that could end a `<script>` element or
+/// break an old JavaScript parser (`<`, `>`, `&`, and the line and paragraph
+/// separators E2 80 A8/A9, valid JSON but not valid in old parsers), with the
+/// number of bytes it replaces.
+fn script_escape(bytes: &[u8], i: usize) -> Option<(&'static [u8], usize)> {
+    match bytes[i] {
+        b'<' => Some((b"\\u003c", 1)),
+        b'>' => Some((b"\\u003e", 1)),
+        b'&' => Some((b"\\u0026", 1)),
+        0xE2 => match bytes.get(i + 1..i + 3) {
+            Some([0x80, 0xA8]) => Some((b"\\u2028", 3)),
+            Some([0x80, 0xA9]) => Some((b"\\u2029", 3)),
+            _ => None,
+        },
+        _ => None,
+    }
+}
+
 /// Compact JSON whose strings escape what could end a `<script>` element,
 /// while they are written (no second pass over the text).
 struct ScriptSafe;
@@ -117,19 +135,9 @@ impl serde_json::ser::Formatter for ScriptSafe {
             return w.write_all(bytes);
         }
         let mut copied = 0;
-        for (i, &b) in bytes.iter().enumerate() {
-            let (escaped, len): (&[u8], usize) = match b {
-                b'<' => (b"\\u003c", 1),
-                b'>' => (b"\\u003e", 1),
-                b'&' => (b"\\u0026", 1),
-                // Line and paragraph separators (E2 80 A8/A9) are valid JSON
-                // but not valid in old JS parsers.
-                0xE2 => match bytes.get(i + 1..i + 3) {
-                    Some([0x80, 0xA8]) => (b"\\u2028", 3),
-                    Some([0x80, 0xA9]) => (b"\\u2029", 3),
-                    _ => continue,
-                },
-                _ => continue,
+        for i in 0..bytes.len() {
+            let Some((escaped, len)) = script_escape(bytes, i) else {
+                continue;
             };
             w.write_all(&bytes[copied..i])?;
             w.write_all(escaped)?;
@@ -501,13 +509,9 @@ fn write_json_str(out: &mut Vec<u8>, s: &str) {
             b'\t' => (b"\\t", 1),
             0x08 => (b"\\b", 1),
             0x0C => (b"\\f", 1),
-            b'<' => (b"\\u003c", 1),
-            b'>' => (b"\\u003e", 1),
-            b'&' => (b"\\u0026", 1),
-            0xE2 => match bytes.get(i + 1..i + 3) {
-                Some([0x80, 0xA8]) => (b"\\u2028", 3),
-                Some([0x80, 0xA9]) => (b"\\u2029", 3),
-                _ => continue,
+            b'<' | b'>' | b'&' | 0xE2 => match script_escape(bytes, i) {
+                Some(e) => e,
+                None => continue,
             },
             _ => {
                 out.extend_from_slice(&bytes[copied..i]);
