@@ -178,7 +178,6 @@ impl Staged {
 /// Builds the site, writing each page into a temporary folder beside the
 /// output folder as soon as it is rendered (processed as `write` says).
 pub fn build_staged(opts: &BuildOptions, write: WriteOptions) -> Result<Staged, BuildError> {
-    crate::output::recover_interrupted(&opts.output_dir());
     let staging = Staging::new(&opts.output_dir(), write)?;
     let (built, _) = build_stages(opts, None, &Sink::Folder(&staging))?;
     Ok(Staged { built, staging })
