@@ -33,12 +33,20 @@ pub struct WordSpans<'a> {
 
 impl WordSpans<'_> {
     /// Whether a word character starts at byte `i` (a char boundary), and
-    /// the byte after that character.
+    /// the byte after that character. Inlined for ASCII, which is read per
+    /// byte of every line; other characters are decoded out of line.
+    #[inline(always)]
     fn word_char_at(&self, i: usize) -> (bool, usize) {
         let b = self.line.as_bytes()[i];
         if b.is_ascii() {
             return (is_ascii_word_byte(b), i + 1);
         }
+        self.wide_word_char_at(i)
+    }
+
+    /// [`Self::word_char_at`] for a character that is not ASCII.
+    #[cold]
+    fn wide_word_char_at(&self, i: usize) -> (bool, usize) {
         match self.line[i..].chars().next() {
             Some(c) => (is_word_char(c), i + c.len_utf8()),
             None => (false, self.line.len()),
