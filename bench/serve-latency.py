@@ -10,7 +10,7 @@ rebuild time praxis itself reports.
 
 Usage: bench/serve-latency.py [PAGES...]   (default: 1000 10000)
 The corpora are kept in $PRAXIS_BENCH_DIR (default /dev/shm/praxis-bench),
-as praxis-PAGES; the script appends to their articles, so point it at a copy
+as praxis-PAGES; $PRAXIS_BIN names another binary to time. The script appends to their articles, so point it at a copy
 when others use the same corpora. Needs ../shared/bench/gensite.py beside the checkout and a release build
 (`cargo build --release`).
 """
@@ -19,7 +19,7 @@ import json, os, re, statistics, subprocess, sys, threading, time, urllib.reques
 HERE = os.path.dirname(os.path.abspath(__file__))
 REPO = os.path.dirname(HERE)
 GEN = os.path.join(REPO, "..", "shared", "bench", "gensite.py")
-BIN = os.path.join(REPO, "target", "release", "praxis")
+BIN = os.environ.get("PRAXIS_BIN") or os.path.join(REPO, "target", "release", "praxis")
 WORK = os.environ.get("PRAXIS_BENCH_DIR") or (
     "/dev/shm/praxis-bench" if os.path.isdir("/dev/shm") else "/tmp/praxis-bench")
 SAVES = 7
