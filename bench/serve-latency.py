@@ -9,7 +9,9 @@ editor's save burst to end). Prints the median and range of N saves and the
 rebuild time praxis itself reports.
 
 Usage: bench/serve-latency.py [PAGES...]   (default: 1000 10000)
-Needs ../shared/bench/gensite.py beside the checkout and a release build
+The corpora are kept in $PRAXIS_BENCH_DIR (default /dev/shm/praxis-bench),
+as praxis-PAGES; $PRAXIS_BIN names another binary to time. The script appends to their articles, so point it at a copy
+when others use the same corpora. Needs ../shared/bench/gensite.py beside the checkout and a release build
 (`cargo build --release`).
 """
 import json, os, re, statistics, subprocess, sys, threading, time, urllib.request
@@ -17,8 +19,9 @@ import json, os, re, statistics, subprocess, sys, threading, time, urllib.reques
 HERE = os.path.dirname(os.path.abspath(__file__))
 REPO = os.path.dirname(HERE)
 GEN = os.path.join(REPO, "..", "shared", "bench", "gensite.py")
-BIN = os.path.join(REPO, "target", "release", "praxis")
-WORK = "/dev/shm/praxis-bench" if os.path.isdir("/dev/shm") else "/tmp/praxis-bench"
+BIN = os.environ.get("PRAXIS_BIN") or os.path.join(REPO, "target", "release", "praxis")
+WORK = os.environ.get("PRAXIS_BENCH_DIR") or (
+    "/dev/shm/praxis-bench" if os.path.isdir("/dev/shm") else "/tmp/praxis-bench")
 SAVES = 7
 
 
@@ -73,6 +76,9 @@ def measure(pages):
 
 
 def main():
+    if any(a in ("-h", "--help") for a in sys.argv[1:]):
+        print(__doc__)
+        return
     if not os.path.exists(BIN):
         sys.exit("build first: cargo build --release")
     os.makedirs(WORK, exist_ok=True)

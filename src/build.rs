@@ -683,48 +683,99 @@ fn site_files(
     };
     let parts: Option<crate::outputs::Parts<'_>> =
         content.listing_values.as_ref().map(|_| &memo_part as _);
+    // With a memo, a whole file is kept too, under a key of what it shows:
+    // a file that shows none of the edited pages is not made again.
+    let whole = |key: &dyn Fn(&mut crate::incremental::KeyHasher), make: &dyn Fn() -> String| {
+        match &content.listing_values {
+            Some(values) => {
+                let mut h = crate::incremental::KeyHasher::new();
+                h.num(values.shared);
+                key(&mut h);
+                let k = h.finish();
+                Content::Shared(values.memo.parts.get_or(k, || std::sync::Arc::from(make())))
+            }
+            None => Content::Text(make()),
+        }
+    };
+    // The pages a file lists, by their listing keys (their inputs).
+    let listed = |h: &mut crate::incremental::KeyHasher,
+                  ids: &mut dyn Iterator<Item = &content::PageId>| {
+        for &id in ids {
+            h.num(u64::from(id.0)).num(content.listing_key(site, id));
+        }
+    };
     let langs = lang_pages(site);
     let specs = feed_specs(site, taxonomy, &langs);
-    let texts: Vec<String> = match early_feeds {
-        Some(texts) => texts,
+    let texts: Vec<Content> = match early_feeds {
+        Some(texts) => texts.into_iter().map(Content::Text).collect(),
         None => specs
             .par_iter()
-            .map(|(_, spec)| feeds::atom_with(site, &md.pages, spec, parts))
+            .map(|(_, spec)| {
+                // What the feed shows: its head and its first pages (the
+                // date it was updated is theirs, or the day's, which every
+                // render's key holds).
+                let key = |h: &mut crate::incremental::KeyHasher| {
+                    h.str("atom feed")
+                        .str(spec.lang)
+                        .str(&spec.title)
+                        .str(&spec.self_url)
+                        .str(&spec.html_url);
+                    listed(h, &mut spec.pages.iter().take(cfg.feeds.limit));
+                };
+                whole(&key, &|| feeds::atom_with(site, &md.pages, spec, parts))
+            })
             .collect(),
     };
     // The languages' feeds come first, in the order of `langs`.
     let mut feeds = specs.into_iter().map(|(path, _)| path).zip(texts);
-    for (lang, _) in &langs {
+    for (lang, ids) in &langs {
         let root = cfg.language_root(lang);
         if cfg.feeds.enabled
             && let Some((path, text)) = feeds.next()
         {
-            output.push((path, Content::Text(text)));
+            output.push((path, text));
         }
+        let key = |h: &mut crate::incremental::KeyHasher| {
+            h.str("search index").str(lang);
+            listed(h, &mut ids.iter());
+        };
         output.push((
             crate::content::output_for(&root, &cfg.root_path).with_file_name("search-index.json"),
-            Content::Text(search::index_with(site, &md.pages, lang, parts)),
+            whole(&key, &|| search::index_with(site, &md.pages, lang, parts)),
         ));
     }
-    output.extend(feeds.map(|(path, text)| (path, Content::Text(text))));
+    output.extend(feeds);
 
-    let mut entries = sitemap::page_entries(site);
-    for url in taxonomy
-        .tags
-        .values()
-        .map(|t| t.url.clone())
-        .chain(taxonomy.authors.values().map(|a| a.url.clone()))
-    {
-        entries.push(sitemap::Entry {
-            permalink: cfg.permalink(&url),
-            lastmod: None,
-            alternates: Vec::new(),
-        });
-    }
-    output.push((
-        "sitemap.xml".into(),
-        Content::Text(sitemap::sitemap(entries)),
-    ));
+    // The sitemap reads no text: within one assembly of the site (where
+    // only texts change) it stays as it is.
+    let assembly = site.text_keys.assembly;
+    let make_sitemap = || {
+        let mut entries = sitemap::page_entries(site);
+        for url in taxonomy
+            .tags
+            .values()
+            .map(|t| t.url.clone())
+            .chain(taxonomy.authors.values().map(|a| a.url.clone()))
+        {
+            entries.push(sitemap::Entry {
+                permalink: cfg.permalink(&url),
+                lastmod: None,
+                alternates: Vec::new(),
+            });
+        }
+        sitemap::sitemap(entries)
+    };
+    let sitemap = if assembly != 0 {
+        whole(
+            &|h: &mut crate::incremental::KeyHasher| {
+                h.str("sitemap").num(assembly);
+            },
+            &make_sitemap,
+        )
+    } else {
+        Content::Text(make_sitemap())
+    };
+    output.push(("sitemap.xml".into(), sitemap));
     output.push(("robots.txt".into(), Content::Text(sitemap::robots(site))));
     output
 }
@@ -732,30 +783,46 @@ fn site_files(
 /// Alias redirects: never over a real page.
 fn aliases_of(site: &Site, output: &mut Output, ds: &mut Diagnostics) {
     let cfg = &site.config;
+    let targets = || {
+        site.pages
+            .iter()
+            .map(|p| (&p.fm.aliases, &p.file, &p.permalink, &p.lang, &p.text))
+            .chain(site.sections.iter().filter_map(|s| {
+                s.file
+                    .as_ref()
+                    .map(|f| (&s.fm.aliases, f, &s.permalink, &s.lang, &s.text))
+            }))
+    };
+    // Only the paths that aliases want are looked up (most sites have few
+    // aliases, and a rebuild should not list every file it made).
+    let wanted: std::collections::HashSet<PathBuf> = targets()
+        .flat_map(|(aliases, ..)| aliases)
+        .filter_map(|alias| aliases::output_path(alias, &cfg.root_path).ok())
+        .collect();
+    if targets().all(|(aliases, ..)| aliases.is_empty()) {
+        return;
+    }
+    // What holds each wanted path; a page or section file named for a path
+    // wins over what the output has there.
     let taken: HashMap<PathBuf, String> = output
         .paths()
+        .filter(|p| wanted.contains(*p))
         .map(|p| (p.to_path_buf(), p.display().to_string()))
         .chain(
             site.pages
                 .iter()
+                .filter(|p| wanted.contains(&p.output))
                 .map(|p| (p.output.clone(), p.file.display().to_string())),
         )
         .chain(site.sections.iter().filter_map(|s| {
             s.file
                 .as_ref()
+                .filter(|_| wanted.contains(&s.output))
                 .map(|f| (s.output.clone(), f.display().to_string()))
         }))
         .collect();
     let mut aliases_seen: HashMap<PathBuf, String> = HashMap::new();
-    let targets = site
-        .pages
-        .iter()
-        .map(|p| (&p.fm.aliases, &p.file, &p.permalink, &p.lang, &p.text))
-        .chain(site.sections.iter().filter_map(|s| {
-            s.file
-                .as_ref()
-                .map(|f| (&s.fm.aliases, f, &s.permalink, &s.lang, &s.text))
-        }));
+    let targets = targets();
     for (aliases, file, permalink, lang, text) in targets {
         for alias in aliases {
             let locate = |d: Diagnostic| {

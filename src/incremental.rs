@@ -158,9 +158,15 @@ impl std::hash::Hasher for KeyIsHash {
 
 /// One step's results: those of the previous build (read while building) and
 /// those used by this build (kept for the next).
+///
+/// A result taken from the previous build is not copied for the next: its
+/// key is noted, and the value moves over when the build ends ([`Table::turn`]).
 pub struct Table<V> {
     old: KeyMap<V>,
+    /// Results computed in this build.
     new: Mutex<KeyMap<V>>,
+    /// Keys of the previous build's results that this build used or kept.
+    used: Mutex<Vec<Key>>,
     hits: AtomicUsize,
     misses: AtomicUsize,
 }
@@ -170,6 +176,7 @@ impl<V> Default for Table<V> {
         Table {
             old: KeyMap::default(),
             new: Mutex::new(KeyMap::default()),
+            used: Mutex::new(Vec::new()),
             hits: AtomicUsize::new(0),
             misses: AtomicUsize::new(0),
         }
@@ -182,7 +189,7 @@ impl<V: Clone> Table<V> {
     pub fn get_if(&self, key: Key, valid: impl FnOnce(&V) -> bool) -> Option<V> {
         let v = self.old.get(&key).filter(|v| valid(v))?.clone();
         self.hits.fetch_add(1, Ordering::Relaxed);
-        self.new_map().insert(key, v.clone());
+        self.used_keys().push(key);
         Some(v)
     }
 
@@ -202,14 +209,8 @@ impl<V: Clone> Table<V> {
     /// Keeps the previous build's results under `keys` for the next build,
     /// whether or not this one reads them (one lock for them all).
     pub fn keep(&self, keys: impl IntoIterator<Item = Key>) {
-        let mut new = self.new_map();
-        for key in keys {
-            if !new.contains_key(&key)
-                && let Some(v) = self.old.get(&key)
-            {
-                new.insert(key, v.clone());
-            }
-        }
+        let mut used = self.used_keys();
+        used.extend(keys.into_iter().filter(|k| self.old.contains_key(k)));
     }
 
     /// Records a result computed in this build.
@@ -227,15 +228,31 @@ impl<V: Clone> Table<V> {
         self.put(key, v.clone());
         v
     }
+}
 
+impl<V> Table<V> {
     fn new_map(&self) -> std::sync::MutexGuard<'_, KeyMap<V>> {
         // A panic while inserting leaves at worst a missing entry.
         self.new.lock().unwrap_or_else(PoisonError::into_inner)
     }
 
+    fn used_keys(&self) -> std::sync::MutexGuard<'_, Vec<Key>> {
+        self.used.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
     /// Ends a build: what it used becomes what the next one reads.
     fn turn(&mut self) -> Reuse {
+        let used = std::mem::take(self.used.get_mut().unwrap_or_else(PoisonError::into_inner));
         let new = self.new.get_mut().unwrap_or_else(PoisonError::into_inner);
+        new.reserve(used.len());
+        for key in used {
+            // A result recorded anew in this build wins over the old one.
+            if !new.contains_key(&key)
+                && let Some(v) = self.old.remove(&key)
+            {
+                new.insert(key, v);
+            }
+        }
         // The next build uses about as many: no growing on the way.
         let next = KeyMap::with_capacity_and_hasher(new.len(), Default::default());
         self.old = std::mem::replace(new, next);
@@ -248,6 +265,7 @@ impl<V: Clone> Table<V> {
     /// Forgets what a failed build recorded; the previous build's results stay.
     fn abandon(&mut self) {
         self.new_map().clear();
+        self.used_keys().clear();
         self.hits.store(0, Ordering::Relaxed);
         self.misses.store(0, Ordering::Relaxed);
     }
@@ -256,6 +274,7 @@ impl<V: Clone> Table<V> {
     fn clear(&mut self) {
         self.old.clear();
         self.new_map().clear();
+        self.used_keys().clear();
     }
 }
 
@@ -506,5 +525,34 @@ mod tests {
         );
         assert_eq!(t.get(2), None);
         assert_eq!(t.get(1), Some(10));
+    }
+
+    #[test]
+    fn kept_and_used_entries_move_to_the_next_build_and_new_results_win() {
+        let mut t: Table<String> = Table::default();
+        for (k, v) in [(1, "one"), (2, "two"), (3, "three")] {
+            t.put(k, v.to_owned());
+        }
+        t.turn();
+        // 1 read twice, 2 kept unread, 3 recomputed, 4 unknown.
+        assert_eq!(t.get(1).as_deref(), Some("one"));
+        assert_eq!(t.get_shared(1).as_deref(), Some("one"));
+        t.keep([2, 4]);
+        assert_eq!(t.get(3).as_deref(), Some("three"));
+        t.put(3, "drei".to_owned());
+        assert_eq!(t.get_shared(3).as_deref(), Some("drei"));
+        t.turn();
+        assert_eq!(t.get(1).as_deref(), Some("one"));
+        assert_eq!(t.get(2).as_deref(), Some("two"));
+        assert_eq!(t.get(3).as_deref(), Some("drei"));
+        assert_eq!(t.get(4), None);
+        // A failed build changes nothing: the next one reads what was.
+        t.put(5, "five".to_owned());
+        t.abandon();
+        assert_eq!(t.get(5), None);
+        assert_eq!(t.get(1).as_deref(), Some("one"));
+        t.turn();
+        assert_eq!(t.get(1).as_deref(), Some("one"));
+        assert_eq!(t.get(2), None);
     }
 }

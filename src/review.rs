@@ -127,9 +127,12 @@ pub fn check_with(site: &Site, ds: &mut Diagnostics, memo: Option<&crate::increm
                 .get_or(h.finish(), || std::sync::Arc::new(page_warnings(site, p)))
         })
         .collect();
-    for f in found {
-        ds.extend(f.iter().cloned());
-    }
+    // Copied on both cores (some 12,500 warnings on a large site), in order.
+    let all: Vec<Diagnostic> = found
+        .par_iter()
+        .flat_map_iter(|f| f.iter().cloned())
+        .collect();
+    ds.extend(all);
 }
 
 /// The review warnings of one page.

@@ -1140,9 +1140,9 @@ fn draw_jobs(
             if let (Some(memo), Some(f)) = (memo, by_inputs)
                 && let Some(m) = memo.cards.get_if(f, |m| folder_unchanged || cached(&m.key))
             {
-                // Kept by its text's key too: a later edit that changes the
-                // page but not its card finds it there (not in the index).
-                let _ = memo.cards.get(m.text_key);
+                // Kept by its text's key too (below, with one lock for all):
+                // a later edit that changes the page but not its card finds
+                // it there (not in the index).
                 return Ok((m.key.clone(), None, m.text_key));
             }
             let text = texts.text(job);
@@ -1176,6 +1176,10 @@ fn draw_jobs(
             Ok((key, Some(svg), k))
         })
         .collect();
+    if let Some(memo) = memo {
+        memo.cards
+            .keep(svgs.iter().flatten().map(|(_, _, text_key)| *text_key));
+    }
     // The index is written when it was read: when some card's key was not
     // in the memo (a build without one reads it always).
     if drawer.cache.is_some()

@@ -16,7 +16,7 @@ use std::path::{Path, PathBuf};
 use std::sync::mpsc::{Receiver, RecvTimeoutError, channel};
 use std::time::{Duration, Instant};
 
-use notify::event::{AccessKind, AccessMode, MetadataKind, ModifyKind};
+use notify::event::{AccessKind, AccessMode, MetadataKind, ModifyKind, RenameMode};
 use notify::{Event, EventKind, PollWatcher, RecommendedWatcher, RecursiveMode, Watcher};
 
 use crate::content::is_ignored_name;
@@ -29,6 +29,11 @@ const BIB_EXTENSIONS: [&str; 8] = ["bib", "bibtex", "json", "yaml", "yml", "ris"
 
 /// How long the sources must be quiet before a rebuild.
 pub const QUIET: Duration = Duration::from_millis(40);
+/// How long they must be quiet after an event that ends a save: a file
+/// closed after writing, or renamed into place (an editor's temporary file).
+/// Anything an editor does after that (delete its backup, touch a swap file)
+/// comes within microseconds; a later change makes another rebuild.
+pub const SETTLE: Duration = Duration::from_millis(8);
 /// How often `--poll` looks at the files.
 const POLL_INTERVAL: Duration = Duration::from_millis(500);
 /// A rebuild happens at the latest this long after the first event of a burst.
@@ -145,13 +150,16 @@ impl SiteWatcher {
         Ok(())
     }
 
-    /// Blocks until sources change, then until they are quiet for [`QUIET`];
+    /// Blocks until sources change, then until they are quiet for [`QUIET`]
+    /// ([`SETTLE`] when the last event ended a save);
     /// `None` once the watcher is gone.
     pub fn next_burst(&mut self) -> Option<Burst> {
         let mut changed: Vec<PathBuf> = Vec::new();
         let mut seen = std::collections::HashSet::new();
         let mut trouble = None;
         let mut started: Option<Instant> = None;
+        // How long to wait for more: shorter once the last event ended a save.
+        let mut quiet = QUIET;
         loop {
             let next = if let Some(e) = self.backlog.pop_front() {
                 Ok(e)
@@ -162,13 +170,18 @@ impl SiteWatcher {
                         .recv()
                         .map_err(|_| RecvTimeoutError::Disconnected),
                     Some(t) if t.elapsed() >= MAX_DELAY => Err(RecvTimeoutError::Timeout),
-                    Some(_) => self.events.recv_timeout(QUIET),
+                    Some(_) => self.events.recv_timeout(quiet),
                 }
             };
             match next {
                 Ok(Ok(event)) => {
                     if self.is_relevant(&event) {
                         started.get_or_insert_with(Instant::now);
+                        quiet = if self.ends_save(&event) {
+                            SETTLE
+                        } else {
+                            QUIET
+                        };
                         if event.need_rescan() {
                             seen.insert(PathBuf::new());
                             changed.push(PathBuf::new());
@@ -183,6 +196,7 @@ impl SiteWatcher {
                 }
                 Ok(Err(e)) => {
                     started.get_or_insert_with(Instant::now);
+                    quiet = QUIET;
                     trouble.get_or_insert_with(|| explain(&e));
                 }
                 Err(RecvTimeoutError::Timeout) => break,
@@ -224,6 +238,27 @@ impl SiteWatcher {
                 Err(_) => return false,
             }
         }
+    }
+
+    /// Whether `event` ends the save of a source: the file closed after
+    /// writing, or a file renamed onto a source's name (the temporary file of
+    /// an editor that saves by rename). A rename away from a source (Vim
+    /// moving the file to its backup) does not: the new file is still to come.
+    fn ends_save(&self, event: &Event) -> bool {
+        let renamed_to = matches!(
+            event.kind,
+            EventKind::Modify(ModifyKind::Name(RenameMode::To | RenameMode::Both))
+        );
+        let closed = matches!(
+            event.kind,
+            EventKind::Access(AccessKind::Close(AccessMode::Write))
+        );
+        (closed || renamed_to)
+            && !event.need_rescan()
+            && event
+                .paths
+                .last()
+                .is_some_and(|p| is_source(&self.root, &self.output_dir, &self.extra, p))
     }
 
     fn is_relevant(&self, event: &Event) -> bool {
@@ -333,5 +368,30 @@ mod tests {
         for p in no {
             assert!(!is_source(root, out, &extra, Path::new(p)), "{p}");
         }
+    }
+
+    #[test]
+    fn a_close_after_writing_or_a_rename_into_place_ends_a_save() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        std::fs::create_dir(dir.path().join("content")).expect("content");
+        let w = SiteWatcher::new(dir.path(), &dir.path().join("public"), false).expect("watch");
+        let root = w.root.clone();
+        let event = |kind, paths: &[&str]| {
+            let mut e = Event::new(kind);
+            for p in paths {
+                e = e.add_path(root.join(p));
+            }
+            e
+        };
+        let closed = EventKind::Access(AccessKind::Close(AccessMode::Write));
+        let renamed = EventKind::Modify(ModifyKind::Name(RenameMode::Both));
+        let written = EventKind::Modify(ModifyKind::Data(notify::event::DataChange::Any));
+        assert!(w.ends_save(&event(closed, &["content/a.md"])));
+        assert!(w.ends_save(&event(renamed, &["content/.a.md.tmp~", "content/a.md"])));
+        // Still writing; Vim moving the file to its backup; not a source.
+        assert!(!w.ends_save(&event(written, &["content/a.md"])));
+        assert!(!w.ends_save(&event(renamed, &["content/a.md", "content/a.md~"])));
+        assert!(!w.ends_save(&event(closed, &["public/index.html"])));
+        assert!(w.is_relevant(&event(renamed, &["content/a.md", "content/a.md~"])));
     }
 }

@@ -161,7 +161,7 @@ impl Site {
         let articles = self.articles();
         let pick = articles[rng.below(articles.len())].clone();
         let rel = |p: &Path| p.strip_prefix(&self.root).expect("in root").to_path_buf();
-        match rng.below(15) {
+        match rng.below(16) {
             0 | 1 => {
                 let text = self.read(&pick) + "\nEin weiterer Absatz, geändert.\n";
                 self.write(&pick, &text);
@@ -324,6 +324,22 @@ impl Site {
                     vec![pick],
                 )
             }
+            15 => {
+                // The first paragraph: the summary and excerpt that listings,
+                // feeds and the search index show.
+                let text = self.read(&pick);
+                let body = text.rfind("+++\n").map_or(0, |at| at + 4);
+                let text = format!(
+                    "{}Ein neuer erster Satz.\n\n{}",
+                    &text[..body],
+                    &text[body..]
+                );
+                self.write(&pick, &text);
+                (
+                    format!("changed the summary of {}", rel(&pick).display()),
+                    vec![pick],
+                )
+            }
             _ => {
                 let p = self.root.join("references.bib");
                 let text =
@@ -338,7 +354,7 @@ impl Site {
 
 #[test]
 fn incremental_rebuilds_equal_full_builds_after_random_edits() {
-    for seed in [0x5eed_u64, 0xc0ffee, 0xdecade, 0xfacade] {
+    for seed in [0x5eed_u64, 0xc0ffee, 0xdecade, 0xfacade, 0xf00d] {
         let mut rng = Rng(seed);
         let mut site = Site::new();
         let mut memo = Memo::new();
