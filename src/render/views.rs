@@ -538,7 +538,7 @@ pub fn page_view_with<'a>(
     own: Option<&'a super::RenderedFile>,
 ) -> PageView<'a> {
     let p = site.page(id);
-    let r = own.unwrap_or(&rendered.pages[id.0 as usize]);
+    let r = own.unwrap_or_else(|| &rendered.pages[id.0 as usize]);
     let fingerprint = r.fingerprint;
     let derived = |value: &'a str| Derived { value, fingerprint };
     let lang = p.lang.as_str();
