@@ -84,7 +84,10 @@ pub(super) fn build<'m>(
 
     // The listings, the long ones first, with the feeds, search indexes
     // and sitemap made meanwhile.
-    let content = page_content(site, &md.pages, &md.sections, &taxonomy);
+    // Each listing makes the values of the pages it shows anew: kept for
+    // every listing, they were the largest part of the build's memory.
+    let mut content = page_content(site, &md.pages, &md.sections, &taxonomy);
+    content.listing_once = Vec::new();
     let mut jobs: Vec<(usize, Job<'_>)> = render_jobs(site, &taxonomy)
         .into_iter()
         .enumerate()
