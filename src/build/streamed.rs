@@ -94,10 +94,27 @@ pub(super) fn build<'m>(
         .filter(|(_, j)| !matches!(j, Job::Page(_)))
         .collect();
     jobs.sort_by_key(|(_, j)| std::cmp::Reverse(j.weight()));
+    // A listing goes to the sink as soon as it is rendered when no other
+    // listing renders to its path (else the last in `render_jobs` order
+    // goes, after the pass, as in `emit`).
+    let mut claims: HashMap<PathBuf, usize> = HashMap::new();
+    for (_, j) in &jobs {
+        for path in listing_outputs(site, j) {
+            *claims.entry(path).or_default() += 1;
+        }
+    }
     let (listings, (files, css)) = rayon::join(
-        || -> Vec<Vec<Rendered>> {
+        || -> Result<Vec<Vec<Rendered>>, WriteError> {
             jobs.par_iter()
-                .map(|(_, j)| j.render(site, &renderer, &content, &[]))
+                .map(|(_, j)| {
+                    j.render(site, &renderer, &content, &[])
+                        .into_iter()
+                        .map(|r| match &r {
+                            Ok((path, _)) if claims.get(path) == Some(&1) => to_sink(sink, site, r),
+                            _ => Ok(r),
+                        })
+                        .collect()
+                })
                 .collect()
         },
         || {
@@ -109,7 +126,7 @@ pub(super) fn build<'m>(
     );
     // The listings go into the output in the order of `render_jobs`.
     let mut listings: Vec<(usize, Vec<Rendered>)> =
-        jobs.iter().map(|(i, _)| *i).zip(listings).collect();
+        jobs.iter().map(|(i, _)| *i).zip(listings?).collect();
     listings.sort_unstable_by_key(|(i, _)| *i);
     let rendered = PassResults {
         pages,
@@ -148,6 +165,20 @@ fn page_content<'a>(
         sections,
         taxonomy,
         jsonld: Default::default(),
+    }
+}
+
+/// The files listing `job` renders to.
+fn listing_outputs(site: &Site, job: &Job<'_>) -> Vec<PathBuf> {
+    let root = &site.config.root_path;
+    match job {
+        Job::Page(_) => Vec::new(),
+        Job::Section(s) => render::section_pagers(site, s.id)
+            .into_iter()
+            .map(|p| p.output)
+            .collect(),
+        Job::Tag(t) => vec![crate::content::output_for(&t.url, root)],
+        Job::Author(a) => vec![crate::content::output_for(&a.url, root)],
     }
 }
 

@@ -635,6 +635,19 @@ impl Pager {
     }
 }
 
+/// How many pages one pager of section `s` lists (`None`: all).
+fn per_page(s: &crate::content::Section) -> Option<usize> {
+    s.fm.paginate_by
+        .and_then(|n| usize::try_from(n).ok())
+        .filter(|n| *n > 0)
+}
+
+/// The pagers [`Renderer::render_section`] renders for section `id`.
+pub fn section_pagers(site: &Site, id: SectionId) -> Vec<Pager> {
+    let s = site.section(id);
+    pagination(&s.url, &s.output, s.pages.len(), per_page(s))
+}
+
 /// Splits `count` items into pagers of `per_page` (one pager when `None` or
 /// when there are no items): `/s/`, `/s/page/2/`, `/s/page/3/`…
 pub fn pagination(
@@ -1108,10 +1121,7 @@ impl<'m> Renderer<'m> {
         } else {
             None
         };
-        let per_page =
-            s.fm.paginate_by
-                .and_then(|n| usize::try_from(n).ok())
-                .filter(|n| *n > 0);
+        let per_page = per_page(s);
         let pagers = pagination(&s.url, &s.output, s.pages.len(), per_page);
         pagers
             .iter()
