@@ -4,7 +4,8 @@
 //! diagnostics (for `praxis serve` and `praxis check`); [`build_staged`]
 //! (`praxis build`) writes each page into a temporary folder as soon as it is
 //! rendered instead of holding the whole site, and [`Staged::publish`] swaps
-//! that folder in. Stages collect
+//! that folder in; it renders each page's Markdown in the page's own job
+//! (`streamed`), so no stage holds every page's HTML. Stages collect
 //! diagnostics instead of stopping at the first, so one run reports every
 //! broken file; the build stops between stages once there are errors, since
 //! later stages would only report follow-on noise.
