@@ -34,7 +34,7 @@ pub(super) struct Streamed<'m> {
 }
 
 /// Renders the site's Markdown and templates, each page's in one job, into
-/// `staging`. `Ok(None)` when the build must run the usual way (see the
+/// the sink's folder. `Ok(None)` when the build must run the usual way (see the
 /// module doc); `ds` is then as it was. Stops with the same diagnostics as
 /// the usual way when the Markdown has errors.
 pub(super) fn build<'m>(
