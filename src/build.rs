@@ -4,7 +4,8 @@
 //! diagnostics (for `praxis serve` and `praxis check`); [`build_staged`]
 //! (`praxis build`) writes each page into a temporary folder as soon as it is
 //! rendered instead of holding the whole site, and [`Staged::publish`] swaps
-//! that folder in. Stages collect
+//! that folder in; it renders each page's Markdown in the page's own job
+//! (`streamed`), so no stage holds every page's HTML. Stages collect
 //! diagnostics instead of stopping at the first, so one run reports every
 //! broken file; the build stops between stages once there are errors, since
 //! later stages would only report follow-on noise.
@@ -25,6 +26,8 @@ use crate::output::{Content, Output, Staging, WriteError, WriteOptions, Written}
 use crate::outputs::{aliases, feeds, search, sitemap};
 use crate::render::{self, Renderer, views::RenderedContent};
 use crate::theme::{StaticSource, ThemeFiles};
+
+mod streamed;
 
 /// What a build should do.
 #[derive(Debug, Clone)]
@@ -250,21 +253,38 @@ fn build_stages(
         .citation_cache
         .as_deref()
         .filter(|_| memo.is_none_or(Memo::is_empty));
-    let mut md = render::render_markdown_with(&site, &mut ds, memo, cite_cache);
-    lap("markdown");
-    let renderer = match Renderer::with_memo(&site, &theme, md.has_highlighted_code, memo) {
-        Ok(r) => Some(r),
-        Err(e) => {
-            ds.extend(e);
-            None
+    // Writing into a folder, each page's Markdown renders in the page pass
+    // (see `streamed`), unless that cannot give the same output.
+    let streamed = match sink {
+        Sink::Folder(_) if memo.is_none() => {
+            streamed::build(&site, &theme, &mut ds, cite_cache, sink)?
+        }
+        _ => None,
+    };
+    let (md, renderer, mut output, mut ds) = match streamed {
+        Some(s) => {
+            lap("md+render");
+            (s.md, s.renderer, s.output, ds)
+        }
+        None => {
+            let mut md = render::render_markdown_with(&site, &mut ds, memo, cite_cache);
+            lap("markdown");
+            let renderer = match Renderer::with_memo(&site, &theme, md.has_highlighted_code, memo) {
+                Ok(r) => Some(r),
+                Err(e) => {
+                    ds.extend(e);
+                    None
+                }
+            };
+            let mut ds = stop_on_errors(ds)?;
+            let Some(renderer) = renderer else {
+                return Err(fail(ds));
+            };
+            let output = emit(&site, &theme, &renderer, &mut md, &mut ds, memo, sink)?;
+            lap("render");
+            (md, renderer, output, ds)
         }
     };
-    let mut ds = stop_on_errors(ds)?;
-    let Some(renderer) = renderer else {
-        return Err(fail(ds));
-    };
-    let mut output = emit(&site, &theme, &renderer, &mut md, &mut ds, memo, sink)?;
-    lap("render");
     let cards = if opts.draw_cards {
         crate::cards::generate(
             &site,
@@ -382,11 +402,6 @@ fn emit(
         content.make_page_keys(site, memo);
     }
     let content = content;
-    let mut output = Output::default();
-    let mut add_rendered = |output: &mut Output, r: Rendered| match r {
-        Ok((path, c)) => output.add(path, c),
-        Err(d) => ds.push(d),
-    };
 
     // Every page, section, tag and author page is one job of a single
     // parallel pass: the pages first (each drops its rendered Markdown when
@@ -431,17 +446,58 @@ fn emit(
     let (pages, listings): (Vec<_>, Vec<_>) = rendered?
         .into_iter()
         .partition(|(i, _)| matches!(jobs[*i], Job::Page(_)));
-    let listings = last_to_sink(
-        sink,
-        site,
-        listings.into_iter().flat_map(|(_, r)| r).collect(),
-    )?;
-    for r in pages.into_iter().flat_map(|(_, r)| r).chain(listings) {
+    let rendered = PassResults {
+        pages: pages.into_iter().flat_map(|(_, r)| r).collect(),
+        listings: listings.into_iter().flat_map(|(_, r)| r).collect(),
+        files,
+        css,
+    };
+    emit_rest(site, theme, renderer, &content, rendered, ds, memo, sink)
+}
+
+/// What the parallel pass of [`emit`] made: the pages' and the listings'
+/// files (in the jobs' order), the feeds, search indexes and sitemap, and
+/// the code stylesheet (when some code is highlighted).
+struct PassResults {
+    pages: Vec<Rendered>,
+    listings: Vec<Rendered>,
+    files: Vec<(PathBuf, Content)>,
+    css: Option<Option<String>>,
+}
+
+/// The rest of [`emit`] after its parallel pass: the listings go to the
+/// sink, everything goes into the output in order, then the pages made
+/// once per site, aliases, static files and assets, and the site-wide
+/// checks.
+#[allow(clippy::too_many_arguments)]
+fn emit_rest(
+    site: &Site,
+    theme: &ThemeFiles,
+    renderer: &Renderer,
+    content: &RenderedContent<'_>,
+    rendered: PassResults,
+    ds: &mut Diagnostics,
+    memo: Option<&Memo>,
+    sink: &Sink<'_>,
+) -> Result<Output, WriteError> {
+    let PassResults {
+        pages,
+        listings,
+        files,
+        css,
+    } = rendered;
+    let mut output = Output::default();
+    let mut add_rendered = |output: &mut Output, r: Rendered| match r {
+        Ok((path, c)) => output.add(path, c),
+        Err(d) => ds.push(d),
+    };
+    let listings = last_to_sink(sink, site, listings)?;
+    for r in pages.into_iter().chain(listings) {
         add_rendered(&mut output, r);
     }
     for lang in &site.config.languages {
-        if taxonomy.tags_in(lang).next().is_some() {
-            add_rendered(&mut output, renderer.render_tags(site, &content, lang));
+        if content.taxonomy.tags_in(lang).next().is_some() {
+            add_rendered(&mut output, renderer.render_tags(site, content, lang));
         }
     }
     add_rendered(

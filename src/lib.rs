@@ -9,7 +9,8 @@
 //! themes/     ──> theme::ThemeFiles         (built-in clinic < themes/NAME < site overrides)
 //!                 render::Renderer          (Tera templates, per-page contexts; parallel)
 //!                 build::emit ──> Output    (pages, sections, static files, bundle assets;
-//!                                            `praxis build` writes each page as it is rendered)
+//!                                            `praxis build` renders each page's Markdown in
+//!                                            its page job and writes the page at once)
 //!                 cards::generate           (share-card PNGs: card.svg → resvg; cached; parallel)
 //!                 output::Staging           (temp folder, then swap into public/)
 //! ```

@@ -33,6 +33,15 @@ fn syntaxes() -> &'static SyntaxSet {
     SET.get_or_init(SyntaxSet::load_defaults_newlines)
 }
 
+/// Whether [`code_block`] finds a syntax for the language `lang` (as its
+/// info string's first word gives it).
+pub fn knows(lang: &str) -> bool {
+    let set = syntaxes();
+    set.find_syntax_by_token(lang)
+        .or_else(|| set.find_syntax_by_name(lang))
+        .is_some()
+}
+
 /// Escapes text for HTML element content and attribute values.
 pub fn escape_html(s: &str, out: &mut String) {
     for c in s.chars() {

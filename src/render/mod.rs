@@ -277,54 +277,155 @@ pub fn render_markdown_with(
     memo: Option<&crate::incremental::Memo>,
     cite_cache: Option<&std::path::Path>,
 ) -> MarkdownOutput {
-    let settings = Settings {
-        smart_punctuation: site.config.markdown.smart_punctuation,
-        highlight_code: site.config.markdown.highlight_code,
-    };
-    let cite_files = memo.map(|m| (m, CiteInputs::files_key(site)));
-    let cite_setup = CiteSetup::new(site, ds, cite_cache, cite_files);
-    let page_bibs: Vec<Option<Bibliography>> = site
+    let pass = MarkdownPass::new(site, ds, memo, cite_cache);
+    let pages: Vec<Arc<RenderedFile>> = site
         .pages
-        .iter()
-        .map(|p| {
-            let files = p.fm.bibliography.as_ref()?.to_vec();
-            let dir = p.file.parent().unwrap_or(std::path::Path::new("content"));
-            // Relative to the page's folder, like its images.
-            let rel: Vec<PathBuf> = files.iter().map(|f| dir.join(f)).collect();
-            Some(Bibliography::load(&site.config.root, &rel, ds))
-        })
+        .par_iter()
+        .map(|p| pass.render_page(p.id))
         .collect();
-    // Everything besides a file's own text that its rendering reads.
-    let shared_key = cite_files.map(|(_, files)| {
-        let mut h = crate::incremental::KeyHasher::new();
-        h.debug(&settings)
-            .debug(&site.config.citation_style)
-            .num(files)
-            .num(u64::from(cite_setup.is_some()));
-        h
-    });
-    let render_one = |text: &str,
-                      text_key: u64,
-                      body_offset: usize,
-                      file: &std::path::Path,
-                      lang: &str,
-                      page_bib: Option<&Bibliography>,
-                      own_bib: Option<&Vec<PathBuf>>| {
+    let sections = pass.render_sections();
+    pass.finish(pages, sections, ds)
+}
+
+/// The Markdown stage in parts: what every file's rendering shares (settings,
+/// the citation engine, page bibliographies), one file at a time, then the
+/// site-wide checks. `praxis build` renders each page's Markdown in the page
+/// pass with it, so that a page's HTML lives only until the page is written.
+pub struct MarkdownPass<'a> {
+    site: &'a Site,
+    memo: Option<&'a crate::incremental::Memo>,
+    settings: Settings,
+    cite_setup: Option<CiteSetup>,
+    page_bibs: Vec<Option<Bibliography>>,
+    own_bibs: Vec<Option<Vec<PathBuf>>>,
+    /// Everything besides a file's own text that its rendering reads (with a memo).
+    shared_key: Option<crate::incremental::KeyHasher>,
+}
+
+impl<'a> MarkdownPass<'a> {
+    /// Reads the bibliographies and the citation style (their warnings go
+    /// into `ds`).
+    pub fn new(
+        site: &'a Site,
+        ds: &mut Diagnostics,
+        memo: Option<&'a crate::incremental::Memo>,
+        cite_cache: Option<&std::path::Path>,
+    ) -> MarkdownPass<'a> {
+        let settings = Settings {
+            smart_punctuation: site.config.markdown.smart_punctuation,
+            highlight_code: site.config.markdown.highlight_code,
+        };
+        let cite_files = memo.map(|m| (m, CiteInputs::files_key(site)));
+        let cite_setup = CiteSetup::new(site, ds, cite_cache, cite_files);
+        let page_bibs: Vec<Option<Bibliography>> = site
+            .pages
+            .iter()
+            .map(|p| {
+                let files = p.fm.bibliography.as_ref()?.to_vec();
+                let dir = p.file.parent().unwrap_or(std::path::Path::new("content"));
+                // Relative to the page's folder, like its images.
+                let rel: Vec<PathBuf> = files.iter().map(|f| dir.join(f)).collect();
+                Some(Bibliography::load(&site.config.root, &rel, ds))
+            })
+            .collect();
+        let shared_key = cite_files.map(|(_, files)| {
+            let mut h = crate::incremental::KeyHasher::new();
+            h.debug(&settings)
+                .debug(&site.config.citation_style)
+                .num(files)
+                .num(u64::from(cite_setup.is_some()));
+            h
+        });
+        let own_bibs: Vec<Option<Vec<PathBuf>>> = site
+            .pages
+            .iter()
+            .map(|p| {
+                let dir = p.file.parent().unwrap_or(std::path::Path::new("content"));
+                p.fm.bibliography
+                    .as_ref()
+                    .map(|b| b.to_vec().iter().map(|f| dir.join(f)).collect())
+            })
+            .collect();
+        MarkdownPass {
+            site,
+            memo,
+            settings,
+            cite_setup,
+            page_bibs,
+            own_bibs,
+            shared_key,
+        }
+    }
+
+    /// Page `id`'s Markdown (a panic becomes an internal error of the file).
+    pub fn render_page(&self, id: PageId) -> Arc<RenderedFile> {
+        let site = self.site;
+        let p = site.page(id);
+        let i = id.0 as usize;
+        guarded_markdown(&p.file, || {
+            self.render_one(
+                &p.text,
+                site.text_keys.pages.get(i).copied().unwrap_or_default(),
+                p.body_offset,
+                &p.file,
+                &p.lang,
+                self.page_bibs.get(i).and_then(Option::as_ref),
+                self.own_bibs.get(i).and_then(Option::as_ref),
+            )
+        })
+    }
+
+    /// Every section's Markdown, in parallel.
+    pub fn render_sections(&self) -> Vec<Arc<RenderedFile>> {
+        let site = self.site;
+        site.sections
+            .par_iter()
+            .map(|s| {
+                let empty = PathBuf::new();
+                let file = s.file.as_ref().unwrap_or(&empty);
+                guarded_markdown(file, || {
+                    let text_key = site.text_keys.sections.get(s.id.0 as usize);
+                    self.render_one(
+                        &s.text,
+                        text_key.copied().unwrap_or_default(),
+                        s.body_offset,
+                        file,
+                        &s.lang,
+                        None,
+                        None,
+                    )
+                })
+            })
+            .collect()
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn render_one(
+        &self,
+        text: &str,
+        text_key: u64,
+        body_offset: usize,
+        file: &std::path::Path,
+        lang: &str,
+        page_bib: Option<&Bibliography>,
+        own_bib: Option<&Vec<PathBuf>>,
+    ) -> Arc<RenderedFile> {
+        let site = self.site;
         #[cfg(test)]
         guard::test_panic_on(text, "PRAXIS-TEST-PANIC-MARKDOWN");
-        let citer = cite_setup.as_ref().map(|c| c.citer(lang, page_bib));
+        let citer = self.cite_setup.as_ref().map(|c| c.citer(lang, page_bib));
         let run = |resolve: &markdown::Resolver<'_, String>| {
             let input = Input {
                 text,
                 body_offset,
                 file,
             };
-            markdown::render(&input, settings, resolve, citer.as_ref())
+            markdown::render(&input, self.settings, resolve, citer.as_ref())
         };
-        let Some(memo) = memo else {
+        let Some(memo) = self.memo else {
             return Arc::new(run(&|p: &str| resolve_link(site, p)));
         };
-        let mut h = shared_key.clone().unwrap_or_default();
+        let mut h = self.shared_key.clone().unwrap_or_default();
         h.num(text_key)
             .num(body_offset as u64)
             .bytes(file.as_os_str().as_encoded_bytes())
@@ -367,112 +468,76 @@ pub fn render_markdown_with(
             }),
         );
         rendered
-    };
-    let own_bibs: Vec<Option<Vec<PathBuf>>> = site
-        .pages
-        .iter()
-        .map(|p| {
-            let dir = p.file.parent().unwrap_or(std::path::Path::new("content"));
-            p.fm.bibliography
-                .as_ref()
-                .map(|b| b.to_vec().iter().map(|f| dir.join(f)).collect())
-        })
-        .collect();
-    let pages: Vec<Arc<RenderedFile>> = site
-        .pages
-        .par_iter()
-        .map(|p| {
-            let i = p.id.0 as usize;
-            guarded_markdown(&p.file, || {
-                render_one(
-                    &p.text,
-                    site.text_keys.pages.get(i).copied().unwrap_or_default(),
-                    p.body_offset,
-                    &p.file,
-                    &p.lang,
-                    page_bibs[i].as_ref(),
-                    own_bibs[i].as_ref(),
-                )
-            })
-        })
-        .collect();
-    let sections: Vec<Arc<RenderedFile>> = site
-        .sections
-        .par_iter()
-        .map(|s| {
-            let empty = PathBuf::new();
-            let file = s.file.as_ref().unwrap_or(&empty);
-            guarded_markdown(file, || {
-                let text_key = site.text_keys.sections.get(s.id.0 as usize);
-                render_one(
-                    &s.text,
-                    text_key.copied().unwrap_or_default(),
-                    s.body_offset,
-                    file,
-                    &s.lang,
-                    None,
-                    None,
-                )
-            })
-        })
-        .collect();
+    }
 
-    let ids_of = |path: &str| -> &[String] {
-        match site.link_targets.get(path) {
-            Some(Target::Page(p)) => &pages[p.0 as usize].heading_ids,
-            Some(Target::Section(s)) => &sections[s.0 as usize].heading_ids,
-            None => &[],
-        }
-    };
-    let sources = site
-        .pages
-        .iter()
-        .map(|p| (&p.file, &p.text))
-        .zip(pages.iter())
-        .chain(
-            site.sections
-                .iter()
-                .filter_map(|s| s.file.as_ref().map(|f| (f, &s.text)))
-                .zip(sections.iter()),
-        );
-    for ((file, text), r) in sources {
-        ds.extend(r.diagnostics.iter().cloned());
-        for a in &r.anchor_refs {
-            let ids = ids_of(&a.target);
-            if !ids.iter().any(|i| i == &a.anchor) {
-                let hint =
-                    crate::diagnostics::did_you_mean(&a.anchor, ids.iter().map(String::as_str))
-                        .unwrap_or_else(|| {
-                            if ids.is_empty() {
-                                "the target page has no headings".into()
-                            } else {
-                                format!("headings there: {}", ids.join(", "))
-                            }
-                        });
-                ds.push(
-                    Diagnostic::error(
-                        "anchor",
-                        format!("the target has no heading with id `{}`", a.anchor),
-                    )
-                    .in_file(file.clone())
-                    .at_offset(text, a.offset)
-                    .with_hint(hint),
-                );
+    /// Reports each file's diagnostics and checks `#anchor` links against
+    /// the headings of their targets (which `pages` and `sections` must
+    /// still hold, with each file's anchor links and diagnostics), then keeps
+    /// the formatted references for the next build.
+    pub fn finish(
+        self,
+        pages: Vec<Arc<RenderedFile>>,
+        sections: Vec<Arc<RenderedFile>>,
+        ds: &mut Diagnostics,
+    ) -> MarkdownOutput {
+        let site = self.site;
+        let ids_of = |path: &str| -> &[String] {
+            match site.link_targets.get(path) {
+                Some(Target::Page(p)) => &pages[p.0 as usize].heading_ids,
+                Some(Target::Section(s)) => &sections[s.0 as usize].heading_ids,
+                None => &[],
+            }
+        };
+        let sources = site
+            .pages
+            .iter()
+            .map(|p| (&p.file, &p.text))
+            .zip(pages.iter())
+            .chain(
+                site.sections
+                    .iter()
+                    .filter_map(|s| s.file.as_ref().map(|f| (f, &s.text)))
+                    .zip(sections.iter()),
+            );
+        for ((file, text), r) in sources {
+            ds.extend(r.diagnostics.iter().cloned());
+            for a in &r.anchor_refs {
+                let ids = ids_of(&a.target);
+                if !ids.iter().any(|i| i == &a.anchor) {
+                    let hint =
+                        crate::diagnostics::did_you_mean(&a.anchor, ids.iter().map(String::as_str))
+                            .unwrap_or_else(|| {
+                                if ids.is_empty() {
+                                    "the target page has no headings".into()
+                                } else {
+                                    format!("headings there: {}", ids.join(", "))
+                                }
+                            });
+                    ds.push(
+                        Diagnostic::error(
+                            "anchor",
+                            format!("the target has no heading with id `{}`", a.anchor),
+                        )
+                        .in_file(file.clone())
+                        .at_offset(text, a.offset)
+                        .with_hint(hint),
+                    );
+                }
             }
         }
-    }
-    let has_highlighted_code = pages
-        .iter()
-        .chain(sections.iter())
-        .any(|r| r.has_highlighted_code);
-    if let Some(c) = &cite_setup {
-        c.store();
-    }
-    MarkdownOutput {
-        pages,
-        sections,
-        has_highlighted_code,
-        bibliography: cite_setup.map(|c| c.inputs.bibliography.clone()),
+        let has_highlighted_code = pages
+            .iter()
+            .chain(sections.iter())
+            .any(|r| r.has_highlighted_code);
+        if let Some(c) = &self.cite_setup {
+            c.store();
+        }
+        MarkdownOutput {
+            pages,
+            sections,
+            has_highlighted_code,
+            bibliography: self.cite_setup.map(|c| c.inputs.bibliography.clone()),
+        }
     }
 }
 
@@ -568,6 +633,19 @@ impl Pager {
                 .collect(),
         }
     }
+}
+
+/// How many pages one pager of section `s` lists (`None`: all).
+fn per_page(s: &crate::content::Section) -> Option<usize> {
+    s.fm.paginate_by
+        .and_then(|n| usize::try_from(n).ok())
+        .filter(|n| *n > 0)
+}
+
+/// The pagers [`Renderer::render_section`] renders for section `id`.
+pub fn section_pagers(site: &Site, id: SectionId) -> Vec<Pager> {
+    let s = site.section(id);
+    pagination(&s.url, &s.output, s.pages.len(), per_page(s))
 }
 
 /// Splits `count` items into pagers of `per_page` (one pager when `None` or
@@ -986,7 +1064,7 @@ impl<'m> Renderer<'m> {
             c.insert("page", &view);
         });
         let own = {
-            let r = own.unwrap_or(&md.pages[id.0 as usize]);
+            let r = own.unwrap_or_else(|| &md.pages[id.0 as usize]);
             r.html.len() + r.references.as_ref().map_or(0, String::len)
         };
         let overhead = &self.page_overhead;
@@ -1043,10 +1121,7 @@ impl<'m> Renderer<'m> {
         } else {
             None
         };
-        let per_page =
-            s.fm.paginate_by
-                .and_then(|n| usize::try_from(n).ok())
-                .filter(|n| *n > 0);
+        let per_page = per_page(s);
         let pagers = pagination(&s.url, &s.output, s.pages.len(), per_page);
         pagers
             .iter()

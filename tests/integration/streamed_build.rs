@@ -260,3 +260,55 @@ fn a_strict_build_with_warnings_leaves_no_temporary_folder() {
     assert_eq!(std::fs::read(&page).expect("kept"), before);
     assert_eq!(leftovers(site.root()), Vec::<String>::new());
 }
+
+/// The clinic theme's head with the code stylesheet linked when some code
+/// is highlighted: what `praxis build` has to know before any page renders.
+const HEAD_WITH_CODE_CSS: &str =
+    "{% if highlight_css %}<link rel=\"stylesheet\" href=\"{{ root_url }}syntax.css\">{% endif %}";
+
+#[test]
+fn whether_code_is_highlighted_is_the_same_streamed_however_the_fences_look() {
+    // A fence with a known language inside an indented code block is no
+    // code block: nothing is highlighted, though the text looks as if.
+    let not_code = "+++\ntitle = \"Fences\"\ndate = \"2026-05-01\"\n+++\nText.\n\n    ```python\n    print(1)\n    ```\n";
+    let plain_fence = "+++\ntitle = \"Fences\"\ndate = \"2026-05-01\"\n+++\n```\nplain\n```\n";
+    let python = "+++\ntitle = \"Fences\"\ndate = \"2026-05-01\"\n+++\n```python\nprint(1)\n```\n";
+    for (fences, highlighted) in [(not_code, false), (plain_fence, false), (python, true)] {
+        // The site's only fence is in this page.
+        let site = TestSite::new(&SITE.replace("```python\nprint(\"hba1c\")\n```\n", ""));
+        site.write("templates/partials/head_extra.html", HEAD_WITH_CODE_CSS);
+        site.write("content/articles/fences.md", fences);
+        let out = tempfile::tempdir().expect("tempdir");
+        let (memory, streamed) = both(&site.options(), WriteOptions::default(), out.path());
+        assert_same(&memory, &streamed);
+        let page = String::from_utf8_lossy(&streamed[Path::new("articles/fences/index.html")]);
+        assert_eq!(page.contains("syntax.css"), highlighted, "{fences}\n{page}");
+        assert_eq!(
+            streamed.contains_key(Path::new("syntax.css")),
+            highlighted,
+            "{fences}"
+        );
+    }
+}
+
+#[test]
+fn markdown_errors_stop_the_streamed_build_with_the_same_diagnostics() {
+    let site = TestSite::new(SITE);
+    site.write(
+        "content/articles/links.md",
+        "+++\ntitle = \"Links\"\ndate = \"2026-05-01\"\n+++\nSee [gone](@/articles/gone.md) and [bp](@/articles/bp.md#nowhere).\n",
+    );
+    let in_memory = match build(&site.options()) {
+        Err(BuildError::Content(ds)) => render(&ds),
+        other => panic!("expected errors, got {other:?}"),
+    };
+    assert!(in_memory.contains("articles/gone.md"), "{in_memory}");
+    assert!(in_memory.contains("nowhere"), "{in_memory}");
+    match build_staged(&site.options(), WriteOptions::default()) {
+        Err(BuildError::Content(ds)) => assert_eq!(render(&ds), in_memory),
+        Err(e) => panic!("expected the same errors, got {e}"),
+        Ok(_) => panic!("expected the same errors, got a site"),
+    }
+    assert!(!site.public().exists(), "nothing published");
+    assert_eq!(leftovers(site.root()), Vec::<String>::new());
+}

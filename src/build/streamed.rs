@@ -1,0 +1,277 @@
+//! `praxis build`'s page pass with each page's Markdown rendered in it.
+//!
+//! Rendering every page's Markdown first and the templates after held the
+//! Markdown HTML, reference lists and cited works of the whole site at once
+//! (on 10,000 pages about 170 MB, most of the build's peak memory). Here a
+//! page's Markdown is rendered in the same job as its template, and of it
+//! only small facts are kept once the page is written: what listings, the
+//! search index, share cards and the checks read (summary, word count,
+//! excerpt, the first paragraph, heading ids, anchor links, cited keys),
+//! and the whole HTML of the pages the feeds show.
+//!
+//! What the templates need before any page renders is found first: the
+//! sections' Markdown is rendered as before, and whether any code will be
+//! highlighted (the templates' `highlight_css`) is guessed from the pages'
+//! code fences. When the guess turns out wrong (a fence that is not a code
+//! block, a line too long to highlight), or the templates do not compile,
+//! the build runs the usual way instead, so the output is the same either
+//! way. Listings, feeds and the rest render after the pages, from what was
+//! kept.
+
+use std::sync::Arc;
+
+use super::*;
+
+/// How many pages of a job have their Markdown rendered before their
+/// templates (their HTML is held meanwhile: about 1 MB).
+const PAGES_AT_ONCE: usize = 32;
+
+/// The site rendered and written by [`build`].
+pub(super) struct Streamed<'m> {
+    pub md: render::MarkdownOutput,
+    pub renderer: Renderer<'m>,
+    pub output: Output,
+}
+
+/// Renders the site's Markdown and templates, each page's in one job, into
+/// the sink's folder. `Ok(None)` when the build must run the usual way (see the
+/// module doc); `ds` is then as it was. Stops with the same diagnostics as
+/// the usual way when the Markdown has errors.
+pub(super) fn build<'m>(
+    site: &Site,
+    theme: &ThemeFiles,
+    ds: &mut Diagnostics,
+    cite_cache: Option<&Path>,
+    sink: &Sink<'_>,
+) -> Result<Option<Streamed<'m>>, BuildError> {
+    let before = ds.clone();
+    let pass = render::MarkdownPass::new(site, ds, None, cite_cache);
+    let sections = pass.render_sections();
+    let guess = sections.iter().any(|r| r.has_highlighted_code)
+        || (site.config.markdown.highlight_code
+            && site
+                .pages
+                .par_iter()
+                .any(|p| may_highlight(p.text.get(p.body_offset..).unwrap_or(&p.text))));
+    let Ok(renderer) = Renderer::with_memo(site, theme, guess, None) else {
+        *ds = before;
+        return Ok(None);
+    };
+    let taxonomy = Taxonomy::build_with(site, None);
+    let whole_html = feed_pages(site, &taxonomy);
+    let content = page_content(site, &[], &sections, &taxonomy);
+    // A few pages' Markdown, then their templates: each stage's working
+    // set (syntax definitions, templates) stays in the CPU's caches.
+    let done: Vec<(Rendered, Arc<render::RenderedFile>)> = site
+        .pages
+        .par_chunks(PAGES_AT_ONCE)
+        .flat_map_iter(|chunk| {
+            let mds: Vec<_> = chunk.iter().map(|p| pass.render_page(p.id)).collect();
+            chunk.iter().zip(mds)
+        })
+        .map(|(p, md)| {
+            let html = render::guard::guarded(&p.file, "rendering the template of", || {
+                renderer.render_page_with(site, &content, p.id, Some(&md))
+            })
+            .and_then(|r| r)
+            .map(|html| (p.output.clone(), html));
+            let html = to_sink(sink, site, html)?;
+            let whole = whole_html.get(p.id.0 as usize).copied().unwrap_or(false);
+            Ok((html, kept_facts(md, whole)))
+        })
+        .collect::<Result<_, WriteError>>()?;
+    drop(content);
+    let (pages, kept): (Vec<Rendered>, Vec<_>) = done.into_iter().unzip();
+    let mut md = pass.finish(kept, sections, ds);
+    if ds.has_errors() {
+        return Err(fail(std::mem::take(ds)));
+    }
+    if md.has_highlighted_code != guess {
+        *ds = before;
+        return Ok(None);
+    }
+
+    // The listings, the long ones first, with the feeds, search indexes
+    // and sitemap made meanwhile.
+    // Each listing makes the values of the pages it shows anew: kept for
+    // every listing, they were the largest part of the build's memory.
+    let mut content = page_content(site, &md.pages, &md.sections, &taxonomy);
+    content.listing_once = Vec::new();
+    let mut jobs: Vec<(usize, Job<'_>)> = render_jobs(site, &taxonomy)
+        .into_iter()
+        .enumerate()
+        .filter(|(_, j)| !matches!(j, Job::Page(_)))
+        .collect();
+    jobs.sort_by_key(|(_, j)| std::cmp::Reverse(j.weight()));
+    // A listing goes to the sink as soon as it is rendered when no other
+    // listing renders to its path (else the last in `render_jobs` order
+    // goes, after the pass, as in `emit`).
+    let mut claims: HashMap<PathBuf, usize> = HashMap::new();
+    for (_, j) in &jobs {
+        for path in listing_outputs(site, j) {
+            *claims.entry(path).or_default() += 1;
+        }
+    }
+    let (listings, (files, css)) = rayon::join(
+        || -> Result<Vec<Vec<Rendered>>, WriteError> {
+            jobs.par_iter()
+                .map(|(_, j)| {
+                    j.render(site, &renderer, &content, &[])
+                        .into_iter()
+                        .map(|r| match &r {
+                            Ok((path, _)) if claims.get(path) == Some(&1) => to_sink(sink, site, r),
+                            _ => Ok(r),
+                        })
+                        .collect()
+                })
+                .collect()
+        },
+        || {
+            let css = md.has_highlighted_code.then(|| {
+                crate::markdown::highlight::stylesheet(&site.config.markdown.highlight_theme)
+            });
+            (site_files(site, &taxonomy, &md, &content, None), css)
+        },
+    );
+    // The listings go into the output in the order of `render_jobs`.
+    let mut listings: Vec<(usize, Vec<Rendered>)> =
+        jobs.iter().map(|(i, _)| *i).zip(listings?).collect();
+    listings.sort_unstable_by_key(|(i, _)| *i);
+    let rendered = PassResults {
+        pages,
+        listings: listings.into_iter().flat_map(|(_, r)| r).collect(),
+        files,
+        css,
+    };
+    let output = emit_rest(site, theme, &renderer, &content, rendered, ds, None, sink)?;
+    drop(content);
+    for r in md.pages.iter_mut() {
+        if let Some(r) = Arc::get_mut(r) {
+            r.html = crate::cards::description_source(&r.html).to_owned();
+        }
+    }
+    Ok(Some(Streamed {
+        md,
+        renderer,
+        output,
+    }))
+}
+
+/// The template values of pages (`pages`: their rendered Markdown, or none
+/// while the pages render, each given its own).
+fn page_content<'a>(
+    site: &Site,
+    pages: &'a [Arc<render::RenderedFile>],
+    sections: &'a [Arc<render::RenderedFile>],
+    taxonomy: &'a Taxonomy,
+) -> RenderedContent<'a> {
+    RenderedContent {
+        page_keys: Vec::new(),
+        listing_keys: site.pages.iter().map(|_| Default::default()).collect(),
+        listing_values: None,
+        listing_once: site.pages.iter().map(|_| Default::default()).collect(),
+        pages,
+        sections,
+        taxonomy,
+        jsonld: Default::default(),
+    }
+}
+
+/// The files listing `job` renders to.
+fn listing_outputs(site: &Site, job: &Job<'_>) -> Vec<PathBuf> {
+    let root = &site.config.root_path;
+    match job {
+        Job::Page(_) => Vec::new(),
+        Job::Section(s) => render::section_pagers(site, s.id)
+            .into_iter()
+            .map(|p| p.output)
+            .collect(),
+        Job::Tag(t) => vec![crate::content::output_for(&t.url, root)],
+        Job::Author(a) => vec![crate::content::output_for(&a.url, root)],
+    }
+}
+
+/// Per page, whether a feed shows its whole HTML.
+fn feed_pages(site: &Site, taxonomy: &Taxonomy) -> Vec<bool> {
+    let mut whole = vec![false; site.pages.len()];
+    if site.config.feeds.content != crate::config::FeedContent::Full {
+        return whole;
+    }
+    let langs = lang_pages(site);
+    for (_, spec) in feed_specs(site, taxonomy, &langs) {
+        for id in spec.pages.iter().take(site.config.feeds.limit) {
+            if let Some(w) = whole.get_mut(id.0 as usize) {
+                *w = true;
+            }
+        }
+    }
+    whole
+}
+
+/// What later stages read of a page's rendered Markdown once the page is
+/// written (with `whole_html`, all of its HTML, for a feed).
+fn kept_facts(md: Arc<render::RenderedFile>, whole_html: bool) -> Arc<render::RenderedFile> {
+    let r = Arc::try_unwrap(md).unwrap_or_else(|shared| (*shared).clone());
+    let html = if whole_html {
+        r.html
+    } else {
+        crate::cards::description_source(&r.html).to_owned()
+    };
+    Arc::new(render::RenderedFile {
+        html,
+        summary: r.summary,
+        toc: Vec::new(),
+        heading_ids: r.heading_ids,
+        word_count: r.word_count,
+        excerpt: r.excerpt,
+        anchor_refs: r.anchor_refs,
+        diagnostics: r.diagnostics,
+        has_highlighted_code: r.has_highlighted_code,
+        references: None,
+        cited: Vec::new(),
+        cited_keys: r.cited_keys,
+        fingerprint: r.fingerprint,
+    })
+}
+
+/// Whether the Markdown `text` may hold a code block that is highlighted: a
+/// fence (```` ``` ```` or `~~~`) whose info string starts with a language
+/// the highlighter knows, or has escapes (which the Markdown parser
+/// resolves first). A guess: a fence inside other code, or a line too long
+/// to highlight, makes it wrong, and [`build`] checks it.
+fn may_highlight(text: &str) -> bool {
+    ["```", "~~~"].iter().any(|fence| {
+        memchr::memmem::find_iter(text.as_bytes(), fence.as_bytes()).any(|at| {
+            let after = &text[at..];
+            let mark = fence.as_bytes()[0] as char;
+            let line = after.trim_start_matches(mark);
+            let line = line.split('\n').next().unwrap_or("").trim_start();
+            if line.contains(['\\', '&']) {
+                return true;
+            }
+            let lang = line.split([' ', ',', '{']).next().unwrap_or("").trim();
+            !lang.is_empty() && crate::markdown::highlight::knows(lang)
+        })
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::may_highlight;
+
+    #[test]
+    fn fences_with_a_known_language_may_highlight() {
+        assert!(may_highlight("Text\n\n```rust\nfn main() {}\n```\n"));
+        assert!(may_highlight("> ~~~ python {.x}\n> print(1)\n> ~~~\n"));
+        assert!(may_highlight("```r&#117;st\nx\n```\n"), "escapes: maybe");
+        assert!(may_highlight("```rust\r\nfn main() {}\r\n```\r\n"));
+    }
+
+    #[test]
+    fn text_without_such_fences_does_not() {
+        assert!(!may_highlight("No code here.\n"));
+        assert!(!may_highlight("```\nplain\n```\n"), "no language");
+        assert!(!may_highlight("```klingon-script\nx\n```\n"));
+        assert!(!may_highlight("    indented code\n"));
+    }
+}
