@@ -7,6 +7,7 @@
 //! Templates cannot read the environment: Tera 2 has no `get_env`.
 
 pub mod guard;
+pub mod shared_values;
 pub mod views;
 
 use std::collections::{BTreeMap, HashMap};

@@ -10,25 +10,11 @@ use serde::Serialize;
 
 use crate::content::taxonomy::{AuthorPages, Tag, Taxonomy};
 use crate::content::{PageId, SectionId, Site};
-use crate::date::Date;
 use crate::incremental::Derived;
 use crate::markdown::{TocEntry, reading_time};
 
-/// A date as templates get it.
-#[derive(Debug, Serialize)]
-pub struct DateView {
-    pub iso: String,
-    pub display: String,
-}
-
-impl DateView {
-    pub fn new(d: Date, lang: &str) -> DateView {
-        DateView {
-            iso: d.iso(),
-            display: d.display(lang),
-        }
-    }
-}
+pub use super::shared_values::{DateField, DateView, Shared, TagField, TagView};
+use super::shared_values::{KeyBytes, SharedKey};
 
 #[derive(Debug, Serialize)]
 pub struct AuthorView<'a> {
@@ -40,13 +26,6 @@ pub struct AuthorView<'a> {
     pub orcid: &'a str,
     pub disclosures: &'a str,
     pub page_url: String,
-}
-
-#[derive(Debug, Serialize)]
-pub struct TagView<'a> {
-    pub name: &'a str,
-    pub slug: String,
-    pub url: String,
 }
 
 #[derive(Debug, Serialize)]
@@ -74,10 +53,10 @@ pub struct PageView<'a> {
     pub permalink: &'a str,
     pub slug: &'a str,
     pub lang: &'a str,
-    pub date: Option<DateView>,
-    pub updated: Option<DateView>,
-    pub last_reviewed: Option<DateView>,
-    pub next_review: Option<DateView>,
+    pub date: Option<DateField<'a>>,
+    pub updated: Option<DateField<'a>>,
+    pub last_reviewed: Option<DateField<'a>>,
+    pub next_review: Option<DateField<'a>>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub content: Option<Derived<'a, str>>,
     pub summary: Option<Derived<'a, str>>,
@@ -92,18 +71,18 @@ pub struct PageView<'a> {
     pub citations: Option<Derived<'a, [String]>>,
     pub word_count: usize,
     pub reading_time: usize,
-    pub tags: Vec<TagView<'a>>,
-    pub authors: Vec<AuthorView<'a>>,
-    pub reviewers: Vec<AuthorView<'a>>,
+    pub tags: Vec<TagField<'a>>,
+    pub authors: Vec<Shared<AuthorView<'a>>>,
+    pub reviewers: Vec<Shared<AuthorView<'a>>>,
     pub audience: &'static str,
     pub draft: bool,
-    pub section: LinkView<'a>,
+    pub section: Shared<LinkView<'a>>,
     pub translations: Vec<TranslationView<'a>>,
     pub assets: Vec<String>,
     pub extra: &'a BTreeMap<String, serde_json::Value>,
-    pub review: ReviewView,
+    pub review: ReviewView<'a>,
     /// The latest of `date`, `updated` and `last_reviewed` (`article:modified_time`).
-    pub modified: Option<DateView>,
+    pub modified: Option<DateField<'a>>,
     /// `og:locale` of the page's language: `de_DE`, `en_US`, `de_AT`.
     pub og_locale: String,
     /// schema.org JSON-LD (`MedicalWebPage`), safe to print inside
@@ -209,11 +188,32 @@ impl Serialize for Listed<'_> {
 
 /// `page.review`.
 #[derive(Debug, Serialize)]
-pub struct ReviewView {
+pub struct ReviewView<'a> {
     pub status: &'static str,
-    pub next_due: Option<DateView>,
-    pub last: Option<DateView>,
+    pub next_due: Option<DateField<'a>>,
+    pub last: Option<DateField<'a>>,
     pub interval: String,
+}
+
+impl SharedKey for AuthorView<'_> {
+    const KIND: u8 = b'a';
+    fn write_key(&self, key: &mut KeyBytes) {
+        key.str(self.key)
+            .str(self.name)
+            .str(self.credentials)
+            .str(self.affiliation)
+            .str(self.url)
+            .str(self.orcid)
+            .str(self.disclosures)
+            .str(&self.page_url);
+    }
+}
+
+impl SharedKey for LinkView<'_> {
+    const KIND: u8 = b'l';
+    fn write_key(&self, key: &mut KeyBytes) {
+        key.str(self.title).str(self.url);
+    }
 }
 
 #[derive(Debug, Serialize)]
@@ -392,9 +392,9 @@ fn author_views<'a>(
     tax: &Taxonomy,
     keys: &'a [String],
     lang: &str,
-) -> Vec<AuthorView<'a>> {
+) -> Vec<Shared<AuthorView<'a>>> {
     keys.iter()
-        .filter_map(|k| author_view(site, tax, k, lang))
+        .filter_map(|k| author_view(site, tax, k, lang).map(Shared))
         .collect()
 }
 
@@ -552,7 +552,7 @@ pub fn page_view_with<'a>(
         site.config.review_interval,
         site.config.review_due_soon,
     );
-    let lang_root = site.config.language_root(lang);
+    let tag_root: std::sync::Arc<str> = site.config.language_root(lang).into();
     PageView {
         title: &p.title,
         description: p.fm.description.as_deref().unwrap_or(""),
@@ -560,10 +560,10 @@ pub fn page_view_with<'a>(
         permalink: &p.permalink,
         slug: &p.slug,
         lang,
-        date: p.fm.date.map(|d| DateView::new(d, lang)),
-        updated: p.fm.updated.map(|d| DateView::new(d, lang)),
-        last_reviewed: p.fm.last_reviewed.map(|d| DateView::new(d, lang)),
-        next_review: review.next_due.map(|d| DateView::new(d, lang)),
+        date: p.fm.date.map(|d| DateField::new(d, lang)),
+        updated: p.fm.updated.map(|d| DateField::new(d, lang)),
+        last_reviewed: p.fm.last_reviewed.map(|d| DateField::new(d, lang)),
+        next_review: review.next_due.map(|d| DateField::new(d, lang)),
         content: full.then_some(derived(r.html.as_str())),
         summary: r.summary.as_deref().map(derived),
         toc: full.then_some(Derived {
@@ -581,23 +581,19 @@ pub fn page_view_with<'a>(
             .fm
             .tags
             .iter()
-            .map(|t| {
-                let slug = crate::content::slug::slugify(t);
-                TagView {
-                    name: t,
-                    url: format!("{lang_root}tags/{slug}/"),
-                    slug,
-                }
+            .map(|t| TagField {
+                name: t,
+                lang_root: tag_root.clone(),
             })
             .collect(),
         authors: author_views(site, rendered.taxonomy, &p.authors, lang),
         reviewers: author_views(site, rendered.taxonomy, &p.reviewers, lang),
         audience: p.audience.as_str(),
         draft: p.fm.draft,
-        section: LinkView {
+        section: Shared(LinkView {
             title: &section.title,
             url: &section.url,
-        },
+        }),
         translations: site
             .translations_of(id)
             .into_iter()
@@ -623,11 +619,11 @@ pub fn page_view_with<'a>(
         extra: &p.fm.extra,
         review: ReviewView {
             status: review.status.as_str(),
-            next_due: review.next_due.map(|d| DateView::new(d, lang)),
-            last: review.last.map(|d| DateView::new(d, lang)),
+            next_due: review.next_due.map(|d| DateField::new(d, lang)),
+            last: review.last.map(|d| DateField::new(d, lang)),
             interval: review.interval.to_string(),
         },
-        modified: crate::outputs::last_changed(p).map(|d| DateView::new(d, lang)),
+        modified: crate::outputs::last_changed(p).map(|d| DateField::new(d, lang)),
         og_locale: crate::jsonld::og_locale(lang),
         jsonld: full.then_some(PageJsonLd {
             site,
