@@ -137,6 +137,30 @@ impl std::io::Write for KeyHasher {
 /// A map by [`Key`]: the keys are hashes already, so they are their own hash.
 type KeyMap<V> = HashMap<Key, V, std::hash::BuildHasherDefault<KeyIsHash>>;
 
+/// Hashes a short key (a word, a few length-prefixed parts) in one call of
+/// xxh3: such keys are hashed once per look-up, and the streaming hasher's
+/// set-up would cost more than the key.
+#[derive(Default, Clone, Copy)]
+pub struct OneShotHash(u64);
+
+impl std::hash::Hasher for OneShotHash {
+    fn write(&mut self, bytes: &[u8]) {
+        self.0 = xxhash_rust::xxh3::xxh3_64_with_seed(bytes, self.0);
+    }
+
+    fn write_u8(&mut self, b: u8) {
+        self.0 = self.0.rotate_left(5) ^ u64::from(b);
+    }
+
+    fn write_usize(&mut self, n: usize) {
+        self.0 = self.0.rotate_left(7) ^ n as u64;
+    }
+
+    fn finish(&self) -> u64 {
+        self.0
+    }
+}
+
 /// The hasher of [`KeyMap`]: a key is hashed to itself.
 #[derive(Default)]
 pub struct KeyIsHash(u64);

@@ -233,27 +233,8 @@ fn word_syllables(w: &str, lang: &str) -> usize {
 /// Words already counted, per thread: texts repeat their words a lot.
 const CACHE_LIMIT: usize = 100_000;
 
-/// Hashes a word in one call of xxh3 (a word is hashed once per lookup; the
-/// streaming hasher's set-up would cost more than the word).
-#[derive(Default, Clone, Copy)]
-struct WordHasher(u64);
-
-impl std::hash::Hasher for WordHasher {
-    fn write(&mut self, bytes: &[u8]) {
-        self.0 = xxhash_rust::xxh3::xxh3_64_with_seed(bytes, self.0);
-    }
-
-    fn write_u8(&mut self, b: u8) {
-        self.0 = self.0.rotate_left(5) ^ u64::from(b);
-    }
-
-    fn finish(&self) -> u64 {
-        self.0
-    }
-}
-
 /// Syllable counts of lower-case words, per language.
-type Cache = HashMap<String, usize, std::hash::BuildHasherDefault<WordHasher>>;
+type Cache = HashMap<String, usize, std::hash::BuildHasherDefault<crate::incremental::OneShotHash>>;
 
 thread_local! {
     // Per thread and language: words repeat a lot (within an article and

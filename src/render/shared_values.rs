@@ -48,27 +48,13 @@ impl KeyBytes {
     }
 }
 
-/// Hashes a key in one call of xxh3 (keys are hashed once per look-up).
-#[derive(Default, Clone, Copy)]
-struct KeyHash(u64);
-
-impl std::hash::Hasher for KeyHash {
-    fn write(&mut self, bytes: &[u8]) {
-        self.0 = xxhash_rust::xxh3::xxh3_64_with_seed(bytes, self.0);
-    }
-
-    fn write_usize(&mut self, n: usize) {
-        self.0 = self.0.rotate_left(7) ^ n as u64;
-    }
-
-    fn finish(&self) -> u64 {
-        self.0
-    }
-}
-
 #[derive(Default)]
 struct Made {
-    values: HashMap<Box<[u8]>, tera::Value, std::hash::BuildHasherDefault<KeyHash>>,
+    values: HashMap<
+        Box<[u8]>,
+        tera::Value,
+        std::hash::BuildHasherDefault<crate::incremental::OneShotHash>,
+    >,
     key: KeyBytes,
 }
 
