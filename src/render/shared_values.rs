@@ -64,7 +64,8 @@ thread_local! {
 
 /// Serialises `view()` through this thread's value made for the key that
 /// `write_key` writes, making it on first use. Into a memo key (see
-/// [`crate::incremental::fingerprinting`]) `view()` is serialised as itself.
+/// [`crate::incremental::fingerprinting`]), and when no template value can
+/// be made of it, `view()` is serialised as itself.
 fn shared<S, V>(
     s: S,
     kind: u8,
@@ -90,25 +91,24 @@ where
             None => Err(Box::<[u8]>::from(made.key.0.as_slice())),
         }
     });
-    let found = match key {
-        Ok(v) => Some(v),
-        Err(key) => tera::Value::try_from_serializable(&view())
-            .ok()
-            .inspect(|v| {
-                MADE.with(|made| {
-                    let made = &mut *made.borrow_mut();
-                    if made.values.len() >= LIMIT {
-                        made.values.clear();
-                    }
-                    made.values.insert(key, v.clone());
-                });
-            }),
+    let key = match key {
+        Ok(v) => return v.serialize(s),
+        Err(key) => key,
     };
-    match found {
-        Some(v) => v.serialize(s),
-        None => Err(serde::ser::Error::custom(
-            "a shared template value could not be made",
-        )),
+    let view = view();
+    match tera::Value::try_from_serializable(&view) {
+        Ok(v) => {
+            MADE.with(|made| {
+                let made = &mut *made.borrow_mut();
+                if made.values.len() >= LIMIT {
+                    made.values.clear();
+                }
+                made.values.insert(key, v.clone());
+            });
+            v.serialize(s)
+        }
+        // What the view itself then gives (its own error, as before).
+        Err(_) => view.serialize(s),
     }
 }
 
