@@ -41,31 +41,34 @@ pub fn start_tags_where(html: &str, keep: impl Fn(&str) -> bool) -> Vec<StartTag
     // per call than `str::find`.
     while let Some(rel) = bytes.get(i..).and_then(|b| memchr::memchr(b'<', b)) {
         let start = i + rel;
-        let rest = &html[start..];
-        if bytes.get(start + 1) == Some(&b'!')
-            && let Some(comment) = rest.strip_prefix("<!--")
-        {
-            i = match comment.find("-->") {
-                Some(e) => start + 4 + e + 3,
-                None => html.len(),
-            };
+        // Most `<` in built pages open end tags: only a letter or `!` can
+        // start anything read here.
+        let next = bytes.get(start + 1).copied().unwrap_or(0);
+        if !next.is_ascii_alphabetic() {
+            if next == b'!'
+                && let Some(comment) = html[start..].strip_prefix("<!--")
+            {
+                i = match comment.find("-->") {
+                    Some(e) => start + 4 + e + 3,
+                    None => html.len(),
+                };
+            } else {
+                i = start + 1;
+            }
             continue;
         }
-        let name_len = rest[1..]
-            .bytes()
-            .take_while(|b| b.is_ascii_alphanumeric() || *b == b'-')
-            .count();
-        if name_len == 0 || !bytes[start + 1].is_ascii_alphabetic() {
-            i = start + 1;
-            continue;
-        }
-        let raw_name = &rest[1..1 + name_len];
+        let name_end = bytes[start + 1..]
+            .iter()
+            .position(|b| !(b.is_ascii_alphanumeric() || *b == b'-'))
+            .map_or(bytes.len(), |n| start + 1 + n);
+        // The name is ASCII, so these are char boundaries.
+        let raw_name = &html[start + 1..name_end];
         let mut name = std::borrow::Cow::Borrowed(raw_name);
         if raw_name.bytes().any(|b| b.is_ascii_uppercase()) {
             name = raw_name.to_ascii_lowercase().into();
         }
         if keep(&name) {
-            let (attrs, end) = attributes(html, start + 1 + name_len);
+            let (attrs, end) = attributes(html, name_end);
             out.push(StartTag {
                 name: name.to_string(),
                 attrs,
@@ -73,7 +76,7 @@ pub fn start_tags_where(html: &str, keep: impl Fn(&str) -> bool) -> Vec<StartTag
             });
             i = end;
         } else {
-            i = tag_end(html, start + 1 + name_len);
+            i = tag_end(html, name_end);
         }
         if name == "script" || name == "style" {
             i = closing_tag(html, i, &name);
@@ -97,9 +100,37 @@ fn closing_tag(html: &str, from: usize, name: &str) -> usize {
 }
 
 /// The offset after the `>` that closes a tag whose attributes start at
-/// `at`, read exactly as [`attributes`] reads them, without keeping any.
-fn tag_end(html: &str, at: usize) -> usize {
-    scan_attributes(html, at, |_, _| {})
+/// `at`, where [`scan_attributes`] would end, without reading names: outside
+/// values only `=` and `>` matter. After an `=`, a value in quotes runs to
+/// the same quote and one without to the next space or `>`; other quotes
+/// are plain characters (as in `<p a"b>`), so the next `=` or `>` is all
+/// there is to find. Built pages hold hundreds of tags that load nothing.
+fn tag_end(html: &str, mut at: usize) -> usize {
+    let b = html.as_bytes();
+    loop {
+        let Some(rel) = b.get(at..).and_then(|r| memchr::memchr2(b'>', b'=', r)) else {
+            return b.len();
+        };
+        let p = at + rel;
+        if b[p] == b'>' {
+            return p + 1;
+        }
+        at = p + 1;
+        while at < b.len() && b[at].is_ascii_whitespace() {
+            at += 1;
+        }
+        match b.get(at) {
+            Some(&q) if q == b'"' || q == b'\'' => match memchr::memchr(q, &b[at + 1..]) {
+                Some(e) => at += 1 + e + 1,
+                None => return b.len(),
+            },
+            _ => {
+                while at < b.len() && !b[at].is_ascii_whitespace() && b[at] != b'>' {
+                    at += 1;
+                }
+            }
+        }
+    }
 }
 
 /// Parses attributes from `at` to the closing `>`; returns them and the offset after it.
@@ -194,6 +225,63 @@ mod tests {
         assert_eq!(imgs, all);
         let srcs: Vec<&str> = imgs.iter().map(|(s, _)| s.as_str()).collect();
         assert_eq!(srcs, ["z", "w", "v"]);
+    }
+
+    /// Every string over a small alphabet of the characters that matter,
+    /// up to `len` long.
+    fn strings(alphabet: &[&str], len: usize) -> Vec<String> {
+        let mut all = vec![String::new()];
+        let mut last = vec![String::new()];
+        for _ in 0..len {
+            last = last
+                .iter()
+                .flat_map(|s| alphabet.iter().map(move |c| format!("{s}{c}")))
+                .collect();
+            all.extend(last.iter().cloned());
+        }
+        all
+    }
+
+    #[test]
+    fn tag_end_ends_where_the_attribute_reader_ends() {
+        // Quotes, `=`, `>`, `/`, spaces, a letter and a multi-byte letter.
+        let alphabet = ["a", "=", "\"", "'", ">", " ", "/", "é", "\n"];
+        for s in strings(&alphabet, 6) {
+            for at in (0..=s.len()).filter(|&i| s.is_char_boundary(i)) {
+                assert_eq!(
+                    tag_end(&s, at),
+                    scan_attributes(&s, at, |_, _| {}),
+                    "{s:?} from {at}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn tag_end_edge_cases() {
+        assert_eq!(tag_end("", 0), 0);
+        assert_eq!(tag_end(" a", 0), 2);
+        // `>` in a quoted value; an `=` inside an unquoted value opens nothing.
+        assert_eq!(tag_end(" t='a>b'>x", 0), 9);
+        assert_eq!(tag_end(" a=b=\"c>d\">", 0), 8);
+        // Quotes in a name are plain characters; an unclosed quote runs to the end.
+        assert_eq!(tag_end(" a\"b>c\">", 0), 5);
+        assert_eq!(tag_end(" a=\"b>", 0), 6);
+        assert_eq!(tag_end(" alt=\"Blutdrucküberwachung\">ü", 0), 29);
+    }
+
+    #[test]
+    fn start_tags_where_matches_start_tags() {
+        let html = "<p>x</p><!-- <img src=a> --><!x><a href=\"/b\" title='<img src=c>'>é</a>< img src=d><Img SRC=e><span class=k>&lt;img src=f&gt;</span><script>'<img src=g>'</script><img src=h";
+        let kept: Vec<StartTag> = start_tags(html)
+            .into_iter()
+            .filter(|t| t.name == "img")
+            .collect();
+        assert_eq!(start_tags_where(html, |n| n == "img"), kept);
+        let srcs: Vec<&str> = kept.iter().filter_map(|t| t.attr("src")).collect();
+        assert_eq!(srcs, ["e", "h"]);
+        assert!(start_tags_where("", |_| true).is_empty());
+        assert!(start_tags_where("<", |_| true).is_empty());
     }
 
     #[test]
