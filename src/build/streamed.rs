@@ -130,7 +130,8 @@ pub(super) fn build<'m>(
             let css = md.has_highlighted_code.then(|| {
                 crate::markdown::highlight::stylesheet(&site.config.markdown.highlight_theme)
             });
-            (site_files(site, &taxonomy, &md, &content, None), css)
+            let files = site_files(site, &taxonomy, &md, &content, None);
+            (files_to_sink(sink, site, files, &claims), css)
         },
     );
     // The listings go into the output in the order of `render_jobs`.
@@ -140,7 +141,7 @@ pub(super) fn build<'m>(
     let rendered = PassResults {
         pages,
         listings: listings.into_iter().flat_map(|(_, r)| r).collect(),
-        files,
+        files: files?,
         css,
     };
     let output = emit_rest(site, theme, &renderer, &content, rendered, ds, None, sink)?;
@@ -155,6 +156,34 @@ pub(super) fn build<'m>(
         renderer,
         output,
     }))
+}
+
+/// Writes the feeds, sitemap and search indexes to the sink as soon as they
+/// are made (so they are not held through the cards and the checks), each
+/// whose path no listing and no other of them takes; the others stay in the
+/// output, to be written after everything rendered before them.
+fn files_to_sink(
+    sink: &Sink<'_>,
+    site: &Site,
+    files: Vec<(PathBuf, Content)>,
+    claims: &HashMap<PathBuf, usize>,
+) -> Result<Vec<(PathBuf, Content)>, WriteError> {
+    let mut count: HashMap<&Path, usize> = HashMap::new();
+    for (path, _) in &files {
+        *count.entry(path).or_default() += 1;
+    }
+    let alone: Vec<bool> = files
+        .iter()
+        .map(|(path, _)| count.get(path.as_path()) == Some(&1) && !claims.contains_key(path))
+        .collect();
+    files
+        .into_par_iter()
+        .zip(alone)
+        .map(|((path, c), alone)| {
+            let c = if alone { sink.keep(site, &path, c)? } else { c };
+            Ok((path, c))
+        })
+        .collect()
 }
 
 /// The template values of pages (`pages`: their rendered Markdown, or none

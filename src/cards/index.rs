@@ -4,8 +4,8 @@
 //! that its PNG is already cached.
 //!
 //! A line per card: the hash of everything the card is made from (the
-//! drawer's inputs and the card's text, see `Drawer::inputs`) and the cache
-//! key of the SVG they gave. The file is only trusted by the very binary
+//! drawer's inputs and what the card's text is made from, see
+//! `Texts::text_key`) and the cache key of the SVG they gave. The file is only trusted by the very binary
 //! that wrote it (its version, size and modification time head the file),
 //! because a new layout may turn the same inputs into another card. An entry
 //! is used only while its PNG is in the cache; a missing, foreign or

@@ -905,14 +905,43 @@ fn encode_png(p: &tiny_skia::Pixmap) -> Result<Vec<u8>, png::EncodingError> {
     Ok(out)
 }
 
-/// One card to produce.
+/// What a card is of.
+#[derive(Clone, Copy)]
+enum Of<'a> {
+    Page(&'a Page),
+    /// A language's home page.
+    Home(&'a Section),
+}
+
+/// One card to draw (or take from the cache): small, so that a list of all
+/// of a site's cards costs little; its text and target are made when needed.
+#[derive(Clone, Copy)]
 struct Job<'a> {
     format: Format,
-    target: CardTarget,
-    text: CardText,
-    file: &'a Path,
-    /// For locating diagnostics about `card = "…"`.
-    page: Option<&'a Page>,
+    of: Of<'a>,
+}
+
+impl Job<'_> {
+    fn target(&self, site: &Site) -> Option<CardTarget> {
+        let social = &site.config.social;
+        match (self.of, self.format) {
+            (Of::Page(p), Format::Link) => page_card(site, p),
+            (Of::Page(p), Format::Square) => social_card(site, p, "square", social.square),
+            (Of::Page(p), Format::Portrait) => social_card(site, p, "portrait", social.portrait),
+            (Of::Home(s), _) => home_card(site, s),
+        }
+    }
+
+    /// The file diagnostics about this card point at.
+    fn file(&self) -> &Path {
+        match self.of {
+            Of::Page(p) => &p.file,
+            Of::Home(s) => s
+                .file
+                .as_deref()
+                .unwrap_or(Path::new(crate::config::CONFIG_FILE)),
+        }
+    }
 }
 
 /// Draws (or takes from the cache) every card of the site, in parallel, and
@@ -927,29 +956,49 @@ pub fn generate(
     memo: Option<&crate::incremental::Memo>,
 ) -> CardStats {
     let mut stats = CardStats::default();
-    let mut jobs = Vec::new();
+    let mut texts = Texts {
+        site,
+        md,
+        strings: HashMap::new(),
+    };
+    // Page images are copied; only drawn cards need the drawer.
+    let mut drawn = Vec::new();
     for p in &site.pages {
-        if let Some(t) = page_card(site, p) {
-            jobs.push(Job {
+        match page_card(site, p).map(|t| t.source) {
+            None => {}
+            Some(CardSource::Drawn) => drawn.push(Job {
                 format: Format::Link,
-                target: t,
-                text: CardText::default(),
-                file: &p.file,
-                page: Some(p),
-            });
+                of: Of::Page(p),
+            }),
+            Some(CardSource::Image(src)) => {
+                if let Some(t) = page_card(site, p)
+                    && src.is_file()
+                {
+                    output.add(t.output, Content::Copy(src));
+                    stats.images += 1;
+                } else {
+                    let mut d = Diagnostic::error(
+                        "cards",
+                        format!(
+                            "the card image `{}` does not exist",
+                            crate::diagnostics::relative_to(&src, &site.config.root).display()
+                        ),
+                    )
+                    .in_file(p.file.clone())
+                    .with_hint("`card = \"hero.png\"` names an image relative to the page's folder; `card = false` turns the card off");
+                    if let Some(off) = p.text.find("card") {
+                        d = d.at_offset(&p.text, off);
+                    }
+                    ds.push(d);
+                }
+            }
         }
     }
     for s in &site.sections {
-        if let Some(t) = home_card(site, s) {
-            jobs.push(Job {
+        if home_card(site, s).is_some() {
+            drawn.push(Job {
                 format: Format::Link,
-                target: t,
-                text: home_text(site, s),
-                file: s
-                    .file
-                    .as_deref()
-                    .unwrap_or(Path::new(crate::config::CONFIG_FILE)),
-                page: None,
+                of: Of::Home(s),
             });
         }
     }
@@ -959,62 +1008,29 @@ pub fn generate(
         (Format::Portrait, social.portrait, "portrait"),
     ] {
         for p in &site.pages {
-            if let Some(t) = social_card(site, p, suffix, on) {
-                jobs.push(Job {
+            if social_card(site, p, suffix, on).is_some() {
+                drawn.push(Job {
                     format,
-                    target: t,
-                    text: CardText::default(),
-                    file: &p.file,
-                    page: Some(p),
+                    of: Of::Page(p),
                 });
             }
         }
     }
-    // Page images are copied; only drawn cards need the drawer.
-    let mut drawn = Vec::new();
-    let mut texts = Texts {
-        site,
-        md,
-        strings: HashMap::new(),
-    };
-    for job in jobs {
-        match &job.target.source {
-            CardSource::Image(src) => {
-                if src.is_file() {
-                    output.add(job.target.output.clone(), Content::Copy(src.clone()));
-                    stats.images += 1;
-                } else {
-                    let mut d = Diagnostic::error(
-                        "cards",
-                        format!(
-                            "the card image `{}` does not exist",
-                            crate::diagnostics::relative_to(src, &site.config.root).display()
-                        ),
-                    )
-                    .in_file(job.file.to_path_buf())
-                    .with_hint("`card = \"hero.png\"` names an image relative to the page's folder; `card = false` turns the card off");
-                    if let Some(p) = job.page
-                        && let Some(off) = p.text.find("card")
-                    {
-                        d = d.at_offset(&p.text, off);
-                    }
-                    ds.push(d);
-                }
-            }
-            CardSource::Drawn => {
-                if let Some(p) = job.page {
-                    // The UI strings once per language, not per card.
-                    texts
-                        .strings
-                        .entry(p.lang.as_str())
-                        .or_insert_with(|| theme.strings_for(&p.lang));
-                }
-                drawn.push(job);
-            }
+    for job in &drawn {
+        if let Of::Page(p) = job.of {
+            // The UI strings once per language, not per card.
+            texts
+                .strings
+                .entry(p.lang.as_str())
+                .or_insert_with(|| theme.strings_for(&p.lang));
         }
     }
     for format in [Format::Link, Format::Square, Format::Portrait] {
-        let jobs: Vec<&Job> = drawn.iter().filter(|j| j.format == format).collect();
+        let jobs: Vec<Job> = drawn
+            .iter()
+            .filter(|j| j.format == format)
+            .copied()
+            .collect();
         if jobs.is_empty() {
             continue;
         }
@@ -1041,25 +1057,77 @@ struct Texts<'a> {
 }
 
 impl Texts<'_> {
-    fn text<'j>(&self, job: &'j Job<'_>) -> std::borrow::Cow<'j, CardText> {
-        match job.page {
-            Some(p) => std::borrow::Cow::Owned(page_text(
+    fn strings(&self, p: &Page) -> Option<&BTreeMap<String, String>> {
+        self.strings.get(p.lang.as_str())
+    }
+
+    fn text(&self, job: &Job<'_>) -> CardText {
+        match job.of {
+            Of::Page(p) => page_text(
                 self.site,
                 self.md,
-                self.strings
-                    .get(p.lang.as_str())
-                    .unwrap_or(&BTreeMap::new()),
+                self.strings(p).unwrap_or(&BTreeMap::new()),
                 p,
-            )),
-            None => std::borrow::Cow::Borrowed(&job.text),
+            ),
+            Of::Home(s) => home_text(self.site, s),
         }
+    }
+
+    /// The drawer's inputs and a hash of everything the card's text is made
+    /// from — for a page, all that [`page_text`] reads, hashed as it is
+    /// instead of the text it gives, so that a card whose key is known makes
+    /// no text. (Within one binary the same inputs give the same text; the
+    /// input index is trusted only by the binary that wrote it.)
+    fn text_key(&self, drawer: &Drawer, job: &Job<'_>) -> crate::incremental::Key {
+        let mut h = drawer.inputs.clone();
+        let p = match job.of {
+            Of::Page(p) => p,
+            Of::Home(s) => return h.str("home").debug(&home_text(self.site, s)).finish(),
+        };
+        h.str("page").str(&p.lang).str(&p.title);
+        match p.fm.description.as_deref().filter(|d| !d.trim().is_empty()) {
+            Some(d) => h.num(1).str(d),
+            None => {
+                let html = self
+                    .md
+                    .pages
+                    .get(p.id.0 as usize)
+                    .map_or("", |r| description_source(&r.html));
+                h.num(0).str(html)
+            }
+        };
+        match p
+            .authors
+            .first()
+            .and_then(|k| self.site.config.authors.get(k))
+        {
+            Some(a) => h.num(1).str(&a.name).str(&a.credentials),
+            None => h.num(0),
+        };
+        match p.fm.last_reviewed {
+            Some(d) => {
+                let label = self.strings(p).and_then(|s| s.get("card_reviewed"));
+                h.num(1)
+                    .debug(&d)
+                    .str(label.map_or("Reviewed", String::as_str))
+            }
+            None => h.num(0),
+        };
+        let tags = &p.fm.tags[..p.fm.tags.len().min(3)];
+        h.num(tags.len() as u64);
+        for t in tags {
+            h.str(t);
+        }
+        h.finish()
     }
 
     /// For a page card, a hash of what [`page_text`] reads: the page's
     /// rendered Markdown fingerprint (its text, and so its front matter),
     /// title, language and first author, and the UI string it uses.
     fn input_key(&self, job: &Job<'_>) -> Option<crate::incremental::Key> {
-        let p = job.page?;
+        let Of::Page(p) = job.of else {
+            return None;
+        };
         let r = self.md.pages.get(p.id.0 as usize)?;
         let mut h = crate::incremental::KeyHasher::new();
         h.num(r.fingerprint).str(&p.lang).str(&p.title);
@@ -1069,11 +1137,7 @@ impl Texts<'_> {
                 h.str(&a.name).str(&a.credentials);
             }
         }
-        match self
-            .strings
-            .get(p.lang.as_str())
-            .and_then(|s| s.get("card_reviewed"))
-        {
+        match self.strings(p).and_then(|s| s.get("card_reviewed")) {
             Some(label) => h.num(1).str(label),
             None => h.num(0),
         };
@@ -1081,16 +1145,70 @@ impl Texts<'_> {
     }
 }
 
+/// Which PNGs the cache folder holds: a `stat` for each of the first few
+/// cards asked about (a rebuild asks about one or two), then the folder's
+/// names, read once (one directory read instead of a `stat` per card).
+struct CacheFiles<'d> {
+    drawer: &'d Drawer,
+    asked: std::sync::atomic::AtomicUsize,
+    names: std::sync::OnceLock<HashSet<String>>,
+}
+
+impl CacheFiles<'_> {
+    /// Cards looked up one by one before the folder is read.
+    const ONE_BY_ONE: usize = 64;
+
+    fn new(drawer: &Drawer) -> CacheFiles<'_> {
+        CacheFiles {
+            drawer,
+            asked: std::sync::atomic::AtomicUsize::new(0),
+            names: std::sync::OnceLock::new(),
+        }
+    }
+
+    /// Whether the PNG of `key` is in the cache folder as it was when this
+    /// stage started.
+    fn has(&self, key: &str) -> bool {
+        let Some(dir) = &self.drawer.cache else {
+            return false;
+        };
+        if self.names.get().is_none()
+            && self
+                .asked
+                .fetch_add(1, std::sync::atomic::Ordering::Relaxed)
+                < Self::ONE_BY_ONE
+        {
+            return dir.join(format!("{key}.png")).is_file();
+        }
+        let names = self.names.get_or_init(|| {
+            std::fs::read_dir(dir)
+                .into_iter()
+                .flatten()
+                .flatten()
+                .filter(|e| e.file_type().is_ok_and(|t| t.is_file()))
+                .filter_map(|e| e.file_name().into_string().ok())
+                .filter_map(|n| n.strip_suffix(".png").map(str::to_owned))
+                .collect()
+        });
+        names.contains(key)
+    }
+}
+
+/// A card's cache key, its SVG when its PNG is not cached yet, and the key
+/// of its inputs.
+type Keyed = (String, Option<String>, crate::incremental::Key);
+
 /// Draws (or takes from the cache) the cards of one format.
 fn draw_jobs(
     drawer: &Drawer,
-    drawn: &[&Job],
+    drawn: &[Job],
     texts: &Texts<'_>,
     output: &mut Output,
     ds: &mut Diagnostics,
     stats: &mut CardStats,
     memo: Option<&crate::incremental::Memo>,
 ) {
+    let site = texts.site;
     if let Some(dir) = &drawer.cache
         && let Err(e) = std::fs::create_dir_all(dir)
     {
@@ -1102,18 +1220,20 @@ fn draw_jobs(
             ),
         ));
     }
-    // 1. Every card's SVG and cache key (cheap: layout and template). A card
-    //    whose text and design are unchanged keeps the key it had (no SVG is
-    //    made) as long as its cached PNG is there: from the memo when
-    //    rebuilding (by the page's inputs, so that its text is not even
-    //    made), else from the index the last build left in the cache.
+    // 1. Every card's cache key. A card whose text and design are unchanged
+    //    keeps the key it had (no text or SVG is made) as long as its cached
+    //    PNG is there: from the memo when rebuilding (by the page's inputs,
+    //    so that not even the hash of its text is made), else from the index
+    //    the last build left in the cache. Otherwise its SVG (layout and
+    //    template) gives the key, and is kept only when that PNG is not cached.
     let index_once = std::sync::OnceLock::new();
     let index = || {
         index_once.get_or_init(|| {
             index::InputIndex::load(drawer.cache.as_deref(), &format!("{:?}", drawer.format))
         })
     };
-    let cached = |key: &str| drawer.cache_file(key).is_some_and(|f| f.is_file());
+    let files = CacheFiles::new(drawer);
+    let cached = |key: &str| files.has(key);
     // The cache folder as the last build left it (no file removed since):
     // cards the memo knows are in it without looking at each.
     let folder = drawer
@@ -1130,7 +1250,6 @@ fn draw_jobs(
         }
         _ => false,
     };
-    type Keyed = (String, Option<String>, crate::incremental::Key);
     let svgs: Vec<Result<Keyed, Diagnostic>> = drawn
         .par_iter()
         .map(|job| {
@@ -1145,8 +1264,7 @@ fn draw_jobs(
                 // it there (not in the index).
                 return Ok((m.key.clone(), None, m.text_key));
             }
-            let text = texts.text(job);
-            let k = drawer.inputs.clone().debug(&*text).finish();
+            let k = texts.text_key(drawer, job);
             let remember = |key: &str| {
                 if let Some(memo) = memo {
                     let m = Arc::new(CardMemo {
@@ -1169,11 +1287,12 @@ fn draw_jobs(
                 remember(key);
                 return Ok((key.to_owned(), None, k));
             }
-            let what = format!(" (share card of {})", job.file.display());
-            let svg = drawer.svg(&text, &what)?;
+            let what = format!(" (share card of {})", job.file().display());
+            let svg = drawer.svg(&texts.text(job), &what)?;
             let key = drawer.key(&svg);
             remember(&key);
-            Ok((key, Some(svg), k))
+            let svg = (!cached(&key)).then_some(svg);
+            Ok((key, svg, k))
         })
         .collect();
     if let Some(memo) = memo {
@@ -1197,19 +1316,11 @@ fn draw_jobs(
     // 2. Draw each key that is not cached yet, once (identical cards share it).
     let mut to_draw: Vec<(&str, &str)> = Vec::new();
     let mut seen = HashSet::new();
-    let mut cached_keys = HashSet::new();
     for (key, svg, _) in svgs.iter().flatten() {
-        if !seen.insert(key.as_str()) {
-            continue;
-        }
-        match svg {
-            None => {
-                cached_keys.insert(key.as_str());
-            }
-            Some(_) if drawer.cache_file(key).is_some_and(|f| f.is_file()) => {
-                cached_keys.insert(key.as_str());
-            }
-            Some(svg) => to_draw.push((key, svg)),
+        if let Some(svg) = svg
+            && seen.insert(key.as_str())
+        {
+            to_draw.push((key, svg));
         }
     }
     let progress = progress::Progress::new(to_draw.len());
@@ -1238,22 +1349,29 @@ fn draw_jobs(
         .collect();
     progress.finish();
     stats.drawn += pngs.values().filter(|p| p.is_ok()).count();
-    // 3. Hand out the files.
-    let mut results: Vec<Result<(PathBuf, Content), Diagnostic>> = Vec::new();
+    // 3. Hand out the files. One broken template breaks every card: report
+    //    each problem once.
+    let mut reported = HashSet::new();
+    let mut report = |d: &Diagnostic| {
+        if reported.insert((d.code, d.file.clone(), d.line, d.column)) {
+            ds.push(d.clone());
+        }
+    };
     for (job, r) in drawn.iter().zip(&svgs) {
-        let out = job.target.output.clone();
+        let Some(out) = job.target(site).map(|t| t.output) else {
+            continue;
+        };
         match r {
-            Err(d) => results.push(Err(d.clone())),
-            Ok((key, _, _)) if cached_keys.contains(key.as_str()) => {
-                if let Some(file) = drawer.cache_file(key) {
-                    stats.cached += 1;
-                    results.push(Ok((out, Content::Cached(file))));
-                }
-            }
+            Err(d) => report(d),
             Ok((key, _, _)) => match pngs.get(key.as_str()) {
-                Some(Ok(content)) => results.push(Ok((out, content.clone()))),
-                Some(Err(d)) => results.push(Err(d.clone())),
-                None => {}
+                Some(Ok(content)) => output.add(out, content.clone()),
+                Some(Err(d)) => report(d),
+                None => {
+                    if let Some(file) = drawer.cache_file(key) {
+                        stats.cached += 1;
+                        output.add(out, Content::Cached(file));
+                    }
+                }
             },
         }
     }
@@ -1270,18 +1388,6 @@ fn draw_jobs(
             .card_folder
             .lock()
             .unwrap_or_else(std::sync::PoisonError::into_inner) = now;
-    }
-    // One broken template breaks every card: report each problem once.
-    let mut reported = HashSet::new();
-    for r in results {
-        match r {
-            Ok((path, c)) => output.add(path, c),
-            Err(d) => {
-                if reported.insert((d.code, d.file.clone(), d.line, d.column)) {
-                    ds.push(d);
-                }
-            }
-        }
     }
 }
 

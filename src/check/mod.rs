@@ -332,7 +332,7 @@ pub fn run_with(
         h.debug(&site.config);
         h
     });
-    let per_page: Vec<(std::sync::Arc<PageFindings>, Vec<Diagnostic>)> = sources(site)
+    let mut per_page: Vec<(std::sync::Arc<PageFindings>, Vec<Diagnostic>)> = sources(site)
         .par_iter()
         .map(|src| {
             let key = shared_key.as_ref().map(|h| {
@@ -372,9 +372,13 @@ pub fn run_with(
         })
         .collect();
     let mut f = Findings::default();
-    for (found, links) in &per_page {
-        ds.extend(found.diagnostics.iter().cloned());
-        ds.extend(links.iter().cloned());
+    for (found, links) in &mut per_page {
+        // Moved when not shared with the memo: not held twice.
+        match std::sync::Arc::get_mut(found) {
+            Some(own) => ds.extend(std::mem::take(&mut own.diagnostics)),
+            None => ds.extend(found.diagnostics.iter().cloned()),
+        }
+        ds.extend(std::mem::take(links));
         f.readability.extend(found.score.clone());
         f.external_links.extend(found.external.iter().cloned());
     }

@@ -256,6 +256,110 @@ fn the_cache_redraws_only_changed_cards() {
     );
 }
 
+/// A later build finds a card by what its text is made from (the input
+/// index in the cache): a change to anything the card shows redraws it, a
+/// change to what it does not show does not.
+#[test]
+fn a_change_to_what_a_card_shows_redraws_it_and_nothing_else_does() {
+    let s = TestSite::new(&format!(
+        "-- praxis.toml --\n{}\n-- content/b.md --\n+++\ntitle = \"Blood pressure\"\ndate = 2026-01-10\n+++\nFirst paragraph.\n",
+        crate::util::CONFIG
+    ));
+    let page = |fm: &str, body: &str| {
+        format!("+++\ntitle = \"Blood pressure\"\ndate = 2026-01-10\n{fm}+++\n{body}")
+    };
+    let card = s.public().join("cards/b.png");
+    let tags = "tags = [\"One\", \"Two\", \"Three\", \"Four\"]\n";
+    let reviewed = "last_reviewed = 2026-06-12\n";
+    let both = format!("{tags}{reviewed}");
+    let roe = format!("{both}authors = [\"roe\"]\n");
+    let steps: [(&str, String, &str, bool); 11] = [
+        ("the first build", page("", "First paragraph.\n"), "", true),
+        ("nothing changed", page("", "First paragraph.\n"), "", false),
+        (
+            "a later paragraph",
+            page("", "First paragraph.\n\nMore.\n"),
+            "",
+            false,
+        ),
+        (
+            "the first paragraph",
+            page("", "Another first paragraph.\n"),
+            "",
+            true,
+        ),
+        (
+            "the tags",
+            page(tags, "Another first paragraph.\n"),
+            "",
+            true,
+        ),
+        (
+            "a fourth tag",
+            page(&tags.replace("Four", "Vier"), "Another first paragraph.\n"),
+            "",
+            false,
+        ),
+        (
+            "the review date",
+            page(&both, "Another first paragraph.\n"),
+            "",
+            true,
+        ),
+        (
+            "the author",
+            page(&roe, "Another first paragraph.\n"),
+            "",
+            true,
+        ),
+        (
+            "the author's credentials",
+            page(&roe, "Another first paragraph.\n"),
+            "Heart doctor",
+            true,
+        ),
+        (
+            "a shown tag",
+            page(&roe.replace("Two", "Zwei"), "Another first paragraph.\n"),
+            "Heart doctor",
+            true,
+        ),
+        (
+            "another review date",
+            page(
+                &roe.replace("Two", "Zwei").replace("06-12", "07-01"),
+                "Another first paragraph.\n",
+            ),
+            "Heart doctor",
+            true,
+        ),
+    ];
+    let mut last: Option<Vec<u8>> = None;
+    for (what, text, credentials, redrawn) in steps {
+        s.write("content/b.md", &text);
+        if !credentials.is_empty() {
+            s.write(
+                "praxis.toml",
+                &crate::util::CONFIG.replace("Cardiologist", credentials),
+            );
+        }
+        let built = build(&s);
+        // The page's card and the home page's.
+        let drawn = built.stats.cards_drawn;
+        assert_eq!(
+            drawn,
+            usize::from(redrawn) + usize::from(last.is_none()),
+            "{what}"
+        );
+        assert_eq!(built.stats.cards_cached + drawn, 2, "{what}");
+        let png = std::fs::read(&card).expect("card");
+        if let Some(before) = &last {
+            assert_eq!(&png != before, redrawn, "{what}");
+        }
+        last = Some(png);
+    }
+}
+
 #[test]
 fn a_site_card_svg_overrides_the_theme() {
     let s = site();
