@@ -74,6 +74,22 @@ impl KeyHasher {
         self
     }
 
+    /// Adds a value by its serde serialisation, like [`KeyHasher::value`],
+    /// but with each [`Derived`] value as itself, not as its fingerprint:
+    /// the key then holds what a template sees.
+    pub fn value_as_is<T: serde::Serialize + ?Sized>(&mut self, v: &T) -> &mut Self {
+        let was = FINGERPRINTING.with(|f| f.replace(true));
+        let was_as_is = AS_IS.with(|f| f.replace(true));
+        let r = serde_json::to_writer(&mut *self, v);
+        AS_IS.with(|f| f.set(was_as_is));
+        FINGERPRINTING.with(|f| f.set(was));
+        if r.is_err() {
+            self.num(rand_like());
+        }
+        self.0.update(&[0xfd]);
+        self
+    }
+
     /// Adds a value by its `Debug` form (for types without serde).
     pub fn debug<T: std::fmt::Debug + ?Sized>(&mut self, v: &T) -> &mut Self {
         use std::io::Write as _;
@@ -90,6 +106,8 @@ impl KeyHasher {
 thread_local! {
     /// Set while a value is serialised into a key (see [`Derived`]).
     static FINGERPRINTING: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+    /// Set while a value is serialised by [`KeyHasher::value_as_is`].
+    static AS_IS: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
 }
 
 /// True while a value is being serialised into a key: values that are a
@@ -110,7 +128,7 @@ pub struct Derived<'a, T: ?Sized> {
 
 impl<T: serde::Serialize + ?Sized> serde::Serialize for Derived<'_, T> {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        if fingerprinting() {
+        if fingerprinting() && !AS_IS.with(std::cell::Cell::get) {
             s.serialize_u64(self.fingerprint)
         } else {
             self.value.serialize(s)
@@ -517,6 +535,29 @@ impl MemoStats {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn derived_values_go_into_a_key_as_their_fingerprint_or_as_they_are() {
+        let one = Derived {
+            value: "<p>same</p>",
+            fingerprint: 1,
+        };
+        let two = Derived {
+            fingerprint: 2,
+            ..one
+        };
+        let other = Derived {
+            value: "<p>other</p>",
+            ..one
+        };
+        let key = |d: &Derived<'_, str>| KeyHasher::new().value(d).finish();
+        let as_is = |d: &Derived<'_, str>| KeyHasher::new().value_as_is(d).finish();
+        assert_ne!(key(&one), key(&two));
+        assert_eq!(key(&one), key(&other));
+        assert_eq!(as_is(&one), as_is(&two));
+        assert_ne!(as_is(&one), as_is(&other));
+        assert!(!fingerprinting());
+    }
 
     #[test]
     fn fields_are_separated() {

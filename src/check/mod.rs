@@ -360,14 +360,9 @@ pub fn run_with(
                 _ => std::sync::Arc::new(page_findings(src.parse(), site, &own, src)),
             };
             // Links are checked against this build's pages every time.
-            let doc = Doc {
-                links: found.links.clone(),
-                images: found.images.clone(),
-                tags: found.tags.clone(),
-                ..src.empty_doc()
-            };
             let mut v = Vec::new();
-            links::check(&doc, &index, &mut v);
+            let found_links = (&found.links[..], &found.images[..], &found.tags[..]);
+            links::check_found(&src.empty_doc(), found_links, &index, &mut v);
             (found, v)
         })
         .collect();

@@ -64,10 +64,24 @@ impl Files {
 }
 
 fn key_of(path: &Path) -> String {
+    // Output paths are relative and plain (`a/b/index.html`): taken as
+    // they are, without splitting them into components and joining again.
+    if let Some(s) = path.to_str().filter(|s| is_plain(s)) {
+        return s.to_owned();
+    }
     path.components()
         .map(|c| c.as_os_str().to_string_lossy())
         .collect::<Vec<_>>()
         .join("/")
+}
+
+/// Whether `s` is a relative path whose components are already joined
+/// by single `/`s, with no `.` component and no trailing separator: what
+/// [`key_of`] would give back unchanged.
+fn is_plain(s: &str) -> bool {
+    std::path::MAIN_SEPARATOR == '/'
+        && !s.is_empty()
+        && s.split('/').all(|c| !c.is_empty() && c != ".")
 }
 
 pub fn is_html(key: &str) -> bool {
@@ -156,15 +170,21 @@ impl Live {
         } else {
             generation
         };
-        *cur = Arc::new(Snapshot {
-            generation,
-            site_generation: generation,
-            content_generation,
-            files: Arc::new(files),
-            error: None,
-        });
+        let old = std::mem::replace(
+            &mut *cur,
+            Arc::new(Snapshot {
+                generation,
+                site_generation: generation,
+                content_generation,
+                files: Arc::new(files),
+                error: None,
+            }),
+        );
         drop(cur);
         self.changed.notify_all();
+        // Freeing the last site's 20,000 entries waits until the pages
+        // waiting for a reload have been woken.
+        drop(old);
     }
 
     /// Publishes a failed rebuild: the last good files stay.
@@ -195,6 +215,27 @@ impl Live {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn plain_keys_are_taken_as_they_are_and_others_normalised() {
+        for p in [
+            "index.html",
+            "a/b/index.html",
+            "a/../b.css",
+            "..x/y",
+            "./a//b/",
+            "a/./b",
+            "/abs/x",
+        ] {
+            let slow: Vec<_> = Path::new(p)
+                .components()
+                .map(|c| c.as_os_str().to_string_lossy())
+                .collect();
+            assert_eq!(key_of(Path::new(p)), slow.join("/"), "{p}");
+        }
+        assert!(is_plain("a/b/index.html"));
+        assert!(!is_plain("a//b") && !is_plain("./a") && !is_plain("a/") && !is_plain(""));
+    }
 
     #[test]
     fn injects_before_the_last_body_end() {
