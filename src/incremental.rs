@@ -28,7 +28,7 @@
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Mutex, PoisonError};
 
 /// A hash of everything one step read.
@@ -199,18 +199,25 @@ impl std::hash::Hasher for KeyIsHash {
 }
 
 /// One step's results: those of the previous build (read while building) and
-/// those used by this build (kept for the next).
+/// those made by this build (kept for the next).
 ///
-/// A result taken from the previous build is not copied for the next: its
-/// key is noted, and the value moves over when the build ends ([`Table::turn`]).
+/// A result taken from the previous build is neither copied nor moved: it is
+/// marked used (an atomic flag, no lock, so both cores look up at full speed),
+/// and when the build ends the unused ones are dropped and the new ones added
+/// ([`Table::turn`]), which costs a pass over the table and one insertion per
+/// new result instead of one per result.
 pub struct Table<V> {
-    old: KeyMap<V>,
+    old: KeyMap<Slot<V>>,
     /// Results computed in this build.
     new: Mutex<KeyMap<V>>,
-    /// Keys of the previous build's results that this build used or kept.
-    used: Mutex<Vec<Key>>,
     hits: AtomicUsize,
     misses: AtomicUsize,
+}
+
+/// A result of the previous build, and whether this build used or kept it.
+struct Slot<V> {
+    value: V,
+    used: AtomicBool,
 }
 
 impl<V> Default for Table<V> {
@@ -218,7 +225,6 @@ impl<V> Default for Table<V> {
         Table {
             old: KeyMap::default(),
             new: Mutex::new(KeyMap::default()),
-            used: Mutex::new(Vec::new()),
             hits: AtomicUsize::new(0),
             misses: AtomicUsize::new(0),
         }
@@ -229,10 +235,12 @@ impl<V: Clone> Table<V> {
     /// The previous build's result under `key`, if it passes `valid`; it is
     /// kept for the next build.
     pub fn get_if(&self, key: Key, valid: impl FnOnce(&V) -> bool) -> Option<V> {
-        let v = self.old.get(&key).filter(|v| valid(v))?.clone();
+        let slot = self.old.get(&key).filter(|s| valid(&s.value))?;
+        if !slot.used.load(Ordering::Relaxed) {
+            slot.used.store(true, Ordering::Relaxed);
+        }
         self.hits.fetch_add(1, Ordering::Relaxed);
-        self.used_keys().push(key);
-        Some(v)
+        Some(slot.value.clone())
     }
 
     pub fn get(&self, key: Key) -> Option<V> {
@@ -249,10 +257,13 @@ impl<V: Clone> Table<V> {
     }
 
     /// Keeps the previous build's results under `keys` for the next build,
-    /// whether or not this one reads them (one lock for them all).
+    /// whether or not this one reads them.
     pub fn keep(&self, keys: impl IntoIterator<Item = Key>) {
-        let mut used = self.used_keys();
-        used.extend(keys.into_iter().filter(|k| self.old.contains_key(k)));
+        for k in keys {
+            if let Some(slot) = self.old.get(&k) {
+                slot.used.store(true, Ordering::Relaxed);
+            }
+        }
     }
 
     /// Records a result computed in this build.
@@ -278,26 +289,24 @@ impl<V> Table<V> {
         self.new.lock().unwrap_or_else(PoisonError::into_inner)
     }
 
-    fn used_keys(&self) -> std::sync::MutexGuard<'_, Vec<Key>> {
-        self.used.lock().unwrap_or_else(PoisonError::into_inner)
-    }
-
-    /// Ends a build: what it used becomes what the next one reads.
+    /// Ends a build: what it used or made becomes what the next one reads.
     fn turn(&mut self) -> Reuse {
-        let used = std::mem::take(self.used.get_mut().unwrap_or_else(PoisonError::into_inner));
-        let new = self.new.get_mut().unwrap_or_else(PoisonError::into_inner);
-        new.reserve(used.len());
-        for key in used {
-            // A result recorded anew in this build wins over the old one.
-            if !new.contains_key(&key)
-                && let Some(v) = self.old.remove(&key)
-            {
-                new.insert(key, v);
-            }
+        let new = std::mem::take(self.new.get_mut().unwrap_or_else(PoisonError::into_inner));
+        // A result recorded anew in this build wins over the old one.
+        self.old.retain(|k, slot| {
+            let used = std::mem::replace(slot.used.get_mut(), false);
+            used && !new.contains_key(k)
+        });
+        self.old.reserve(new.len());
+        for (key, value) in new {
+            self.old.insert(
+                key,
+                Slot {
+                    value,
+                    used: AtomicBool::new(false),
+                },
+            );
         }
-        // The next build uses about as many: no growing on the way.
-        let next = KeyMap::with_capacity_and_hasher(new.len(), Default::default());
-        self.old = std::mem::replace(new, next);
         Reuse {
             reused: self.hits.swap(0, Ordering::Relaxed),
             computed: self.misses.swap(0, Ordering::Relaxed),
@@ -307,7 +316,9 @@ impl<V> Table<V> {
     /// Forgets what a failed build recorded; the previous build's results stay.
     fn abandon(&mut self) {
         self.new_map().clear();
-        self.used_keys().clear();
+        for slot in self.old.values_mut() {
+            *slot.used.get_mut() = false;
+        }
         self.hits.store(0, Ordering::Relaxed);
         self.misses.store(0, Ordering::Relaxed);
     }
@@ -316,7 +327,6 @@ impl<V> Table<V> {
     fn clear(&mut self) {
         self.old.clear();
         self.new_map().clear();
-        self.used_keys().clear();
     }
 }
 
