@@ -29,24 +29,27 @@ pub struct Files {
 impl Files {
     /// Takes over a build's output. Pages shared with the rebuild memo are not
     /// copied; the live-reload script goes into HTML when it is served.
+    ///
+    /// A later file at a path replaces an earlier one, as when writing.
     pub fn from_output(output: Output) -> Files {
-        let map = output
-            .into_files()
-            .into_iter()
-            .filter_map(|(path, content)| {
-                let key = key_of(&path);
-                let entry = match content {
-                    Content::Text(t) => Entry::Memory(t.into_bytes().into()),
-                    Content::Shared(t) => Entry::Memory(t.into()),
-                    Content::Bytes(b) => Entry::Memory(b.into()),
-                    Content::Static(b) => Entry::Memory(b.into()),
-                    Content::Copy(p) | Content::Cached(p) => Entry::Disk(p),
-                    // Only `praxis build` writes as it renders; serve never does.
-                    Content::Written(_) => return None,
-                };
-                Some((key, entry))
-            })
-            .collect();
+        let entries = output.into_entries();
+        let mut map = HashMap::with_capacity(entries.len());
+        for (path, content) in entries {
+            let key = key_of(&path);
+            let entry = match content {
+                Content::Text(t) => Entry::Memory(t.into_bytes().into()),
+                Content::Shared(t) => Entry::Memory(t.into()),
+                Content::Bytes(b) => Entry::Memory(b.into()),
+                Content::Static(b) => Entry::Memory(b.into()),
+                Content::Copy(p) | Content::Cached(p) => Entry::Disk(p),
+                // Only `praxis build` writes as it renders; serve never does.
+                Content::Written(_) => {
+                    map.remove(&key);
+                    continue;
+                }
+            };
+            map.insert(key, entry);
+        }
         Files { map }
     }
 
