@@ -397,6 +397,7 @@ fn emit(
         sections: &md.sections,
         taxonomy: &taxonomy,
         jsonld: Default::default(),
+        summary_word_count: renderer.summary_word_count(),
     };
     if let Some(memo) = memo {
         content.make_page_keys(site, memo);

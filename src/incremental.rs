@@ -28,7 +28,7 @@
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Mutex, PoisonError};
 
 /// A hash of everything one step read.
@@ -74,6 +74,22 @@ impl KeyHasher {
         self
     }
 
+    /// Adds a value by its serde serialisation, like [`KeyHasher::value`],
+    /// but with each [`Derived`] value as itself, not as its fingerprint:
+    /// the key then holds what a template sees.
+    pub fn value_as_is<T: serde::Serialize + ?Sized>(&mut self, v: &T) -> &mut Self {
+        let was = FINGERPRINTING.with(|f| f.replace(true));
+        let was_as_is = AS_IS.with(|f| f.replace(true));
+        let r = serde_json::to_writer(&mut *self, v);
+        AS_IS.with(|f| f.set(was_as_is));
+        FINGERPRINTING.with(|f| f.set(was));
+        if r.is_err() {
+            self.num(rand_like());
+        }
+        self.0.update(&[0xfd]);
+        self
+    }
+
     /// Adds a value by its `Debug` form (for types without serde).
     pub fn debug<T: std::fmt::Debug + ?Sized>(&mut self, v: &T) -> &mut Self {
         use std::io::Write as _;
@@ -90,6 +106,8 @@ impl KeyHasher {
 thread_local! {
     /// Set while a value is serialised into a key (see [`Derived`]).
     static FINGERPRINTING: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+    /// Set while a value is serialised by [`KeyHasher::value_as_is`].
+    static AS_IS: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
 }
 
 /// True while a value is being serialised into a key: values that are a
@@ -110,7 +128,7 @@ pub struct Derived<'a, T: ?Sized> {
 
 impl<T: serde::Serialize + ?Sized> serde::Serialize for Derived<'_, T> {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        if fingerprinting() {
+        if fingerprinting() && !AS_IS.with(std::cell::Cell::get) {
             s.serialize_u64(self.fingerprint)
         } else {
             self.value.serialize(s)
@@ -181,18 +199,25 @@ impl std::hash::Hasher for KeyIsHash {
 }
 
 /// One step's results: those of the previous build (read while building) and
-/// those used by this build (kept for the next).
+/// those made by this build (kept for the next).
 ///
-/// A result taken from the previous build is not copied for the next: its
-/// key is noted, and the value moves over when the build ends ([`Table::turn`]).
+/// A result taken from the previous build is neither copied nor moved: it is
+/// marked used (an atomic flag, no lock, so both cores look up at full speed),
+/// and when the build ends the unused ones are dropped and the new ones added
+/// ([`Table::turn`]), which costs a pass over the table and one insertion per
+/// new result instead of one per result.
 pub struct Table<V> {
-    old: KeyMap<V>,
+    old: KeyMap<Slot<V>>,
     /// Results computed in this build.
     new: Mutex<KeyMap<V>>,
-    /// Keys of the previous build's results that this build used or kept.
-    used: Mutex<Vec<Key>>,
     hits: AtomicUsize,
     misses: AtomicUsize,
+}
+
+/// A result of the previous build, and whether this build used or kept it.
+struct Slot<V> {
+    value: V,
+    used: AtomicBool,
 }
 
 impl<V> Default for Table<V> {
@@ -200,7 +225,6 @@ impl<V> Default for Table<V> {
         Table {
             old: KeyMap::default(),
             new: Mutex::new(KeyMap::default()),
-            used: Mutex::new(Vec::new()),
             hits: AtomicUsize::new(0),
             misses: AtomicUsize::new(0),
         }
@@ -211,10 +235,12 @@ impl<V: Clone> Table<V> {
     /// The previous build's result under `key`, if it passes `valid`; it is
     /// kept for the next build.
     pub fn get_if(&self, key: Key, valid: impl FnOnce(&V) -> bool) -> Option<V> {
-        let v = self.old.get(&key).filter(|v| valid(v))?.clone();
+        let slot = self.old.get(&key).filter(|s| valid(&s.value))?;
+        if !slot.used.load(Ordering::Relaxed) {
+            slot.used.store(true, Ordering::Relaxed);
+        }
         self.hits.fetch_add(1, Ordering::Relaxed);
-        self.used_keys().push(key);
-        Some(v)
+        Some(slot.value.clone())
     }
 
     pub fn get(&self, key: Key) -> Option<V> {
@@ -231,10 +257,13 @@ impl<V: Clone> Table<V> {
     }
 
     /// Keeps the previous build's results under `keys` for the next build,
-    /// whether or not this one reads them (one lock for them all).
+    /// whether or not this one reads them.
     pub fn keep(&self, keys: impl IntoIterator<Item = Key>) {
-        let mut used = self.used_keys();
-        used.extend(keys.into_iter().filter(|k| self.old.contains_key(k)));
+        for k in keys {
+            if let Some(slot) = self.old.get(&k) {
+                slot.used.store(true, Ordering::Relaxed);
+            }
+        }
     }
 
     /// Records a result computed in this build.
@@ -260,26 +289,24 @@ impl<V> Table<V> {
         self.new.lock().unwrap_or_else(PoisonError::into_inner)
     }
 
-    fn used_keys(&self) -> std::sync::MutexGuard<'_, Vec<Key>> {
-        self.used.lock().unwrap_or_else(PoisonError::into_inner)
-    }
-
-    /// Ends a build: what it used becomes what the next one reads.
+    /// Ends a build: what it used or made becomes what the next one reads.
     fn turn(&mut self) -> Reuse {
-        let used = std::mem::take(self.used.get_mut().unwrap_or_else(PoisonError::into_inner));
-        let new = self.new.get_mut().unwrap_or_else(PoisonError::into_inner);
-        new.reserve(used.len());
-        for key in used {
-            // A result recorded anew in this build wins over the old one.
-            if !new.contains_key(&key)
-                && let Some(v) = self.old.remove(&key)
-            {
-                new.insert(key, v);
-            }
+        let new = std::mem::take(self.new.get_mut().unwrap_or_else(PoisonError::into_inner));
+        // A result recorded anew in this build wins over the old one.
+        self.old.retain(|k, slot| {
+            let used = std::mem::replace(slot.used.get_mut(), false);
+            used && !new.contains_key(k)
+        });
+        self.old.reserve(new.len());
+        for (key, value) in new {
+            self.old.insert(
+                key,
+                Slot {
+                    value,
+                    used: AtomicBool::new(false),
+                },
+            );
         }
-        // The next build uses about as many: no growing on the way.
-        let next = KeyMap::with_capacity_and_hasher(new.len(), Default::default());
-        self.old = std::mem::replace(new, next);
         Reuse {
             reused: self.hits.swap(0, Ordering::Relaxed),
             computed: self.misses.swap(0, Ordering::Relaxed),
@@ -289,7 +316,9 @@ impl<V> Table<V> {
     /// Forgets what a failed build recorded; the previous build's results stay.
     fn abandon(&mut self) {
         self.new_map().clear();
-        self.used_keys().clear();
+        for slot in self.old.values_mut() {
+            *slot.used.get_mut() = false;
+        }
         self.hits.store(0, Ordering::Relaxed);
         self.misses.store(0, Ordering::Relaxed);
     }
@@ -298,7 +327,6 @@ impl<V> Table<V> {
     fn clear(&mut self) {
         self.old.clear();
         self.new_map().clear();
-        self.used_keys().clear();
     }
 }
 
@@ -517,6 +545,29 @@ impl MemoStats {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn derived_values_go_into_a_key_as_their_fingerprint_or_as_they_are() {
+        let one = Derived {
+            value: "<p>same</p>",
+            fingerprint: 1,
+        };
+        let two = Derived {
+            fingerprint: 2,
+            ..one
+        };
+        let other = Derived {
+            value: "<p>other</p>",
+            ..one
+        };
+        let key = |d: &Derived<'_, str>| KeyHasher::new().value(d).finish();
+        let as_is = |d: &Derived<'_, str>| KeyHasher::new().value_as_is(d).finish();
+        assert_ne!(key(&one), key(&two));
+        assert_eq!(key(&one), key(&other));
+        assert_eq!(as_is(&one), as_is(&two));
+        assert_ne!(as_is(&one), as_is(&other));
+        assert!(!fingerprinting());
+    }
 
     #[test]
     fn fields_are_separated() {

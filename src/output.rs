@@ -122,6 +122,13 @@ impl Output {
         out
     }
 
+    /// Every entry in the order added, paths given twice included: for a
+    /// caller that keys them itself, a later entry replacing an earlier
+    /// (cheaper than [`Output::into_files`] for 20,000 files).
+    pub fn into_entries(self) -> Vec<(PathBuf, Content)> {
+        self.files
+    }
+
     /// Later entries win when two share a path (site static files over theme ones).
     fn deduplicated(&self) -> Vec<&(PathBuf, Content)> {
         let mut seen = BTreeSet::new();

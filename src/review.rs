@@ -100,10 +100,12 @@ pub fn check(site: &Site, ds: &mut Diagnostics) {
 /// front matter), file and authors are unchanged, with the same day and
 /// configuration.
 pub fn check_with(site: &Site, ds: &mut Diagnostics, memo: Option<&crate::incremental::Memo>) {
+    // Hashed once; each page's key starts from the hash.
     let shared = memo.map(|_| {
-        let mut h = crate::incremental::KeyHasher::new();
-        h.debug(&site.config).debug(&site.today);
-        h
+        crate::incremental::KeyHasher::new()
+            .debug(&site.config)
+            .debug(&site.today)
+            .finish()
     });
     let found: Vec<std::sync::Arc<Vec<Diagnostic>>> = site
         .pages
@@ -114,8 +116,9 @@ pub fn check_with(site: &Site, ds: &mut Diagnostics, memo: Option<&crate::increm
             else {
                 return std::sync::Arc::new(page_warnings(site, p));
             };
-            let mut h = shared.clone();
-            h.num(*text_key)
+            let mut h = crate::incremental::KeyHasher::new();
+            h.num(*shared)
+                .num(*text_key)
                 .bytes(p.file.as_os_str().as_encoded_bytes());
             for keys in [&p.authors, &p.reviewers] {
                 h.num(keys.len() as u64);

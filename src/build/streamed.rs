@@ -59,7 +59,7 @@ pub(super) fn build<'m>(
     };
     let taxonomy = Taxonomy::build_with(site, None);
     let whole_html = feed_pages(site, &taxonomy);
-    let content = page_content(site, &[], &sections, &taxonomy);
+    let content = page_content(site, &[], &sections, &taxonomy, &renderer);
     // A few pages' Markdown, then their templates: each stage's working
     // set (syntax definitions, templates) stays in the CPU's caches.
     let done: Vec<(Rendered, Arc<render::RenderedFile>)> = site
@@ -95,7 +95,7 @@ pub(super) fn build<'m>(
     // and sitemap made meanwhile.
     // Each listing makes the values of the pages it shows anew: kept for
     // every listing, they were the largest part of the build's memory.
-    let mut content = page_content(site, &md.pages, &md.sections, &taxonomy);
+    let mut content = page_content(site, &md.pages, &md.sections, &taxonomy, &renderer);
     content.listing_once = Vec::new();
     let mut jobs: Vec<(usize, Job<'_>)> = render_jobs(site, &taxonomy)
         .into_iter()
@@ -193,6 +193,7 @@ fn page_content<'a>(
     pages: &'a [Arc<render::RenderedFile>],
     sections: &'a [Arc<render::RenderedFile>],
     taxonomy: &'a Taxonomy,
+    renderer: &Renderer<'_>,
 ) -> RenderedContent<'a> {
     RenderedContent {
         page_keys: Vec::new(),
@@ -203,6 +204,7 @@ fn page_content<'a>(
         sections,
         taxonomy,
         jsonld: Default::default(),
+        summary_word_count: renderer.summary_word_count(),
     }
 }
 

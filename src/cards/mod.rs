@@ -1250,12 +1250,18 @@ fn draw_jobs(
         }
         _ => false,
     };
+    // The drawer's inputs hashed once, not copied for every card.
+    let inputs = drawer.inputs.finish();
     let svgs: Vec<Result<Keyed, Diagnostic>> = drawn
         .par_iter()
         .map(|job| {
-            let by_inputs = memo
-                .and(texts.input_key(job))
-                .map(|k| drawer.inputs.clone().str("page").num(k).finish());
+            let by_inputs = memo.and(texts.input_key(job)).map(|k| {
+                crate::incremental::KeyHasher::new()
+                    .num(inputs)
+                    .str("page")
+                    .num(k)
+                    .finish()
+            });
             if let (Some(memo), Some(f)) = (memo, by_inputs)
                 && let Some(m) = memo.cards.get_if(f, |m| folder_unchanged || cached(&m.key))
             {

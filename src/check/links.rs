@@ -4,7 +4,7 @@
 use std::collections::HashMap;
 use std::path::Path;
 
-use super::{Dest, Doc};
+use super::{Dest, Doc, Image, StartTag};
 use crate::content::Site;
 use crate::diagnostics::Diagnostic;
 use crate::output::{Content, Output};
@@ -200,13 +200,25 @@ enum What {
 }
 
 pub fn check(doc: &Doc<'_>, index: &OutputIndex<'_>, out: &mut Vec<Diagnostic>) {
-    for l in &doc.links {
+    check_found(doc, (&doc.links, &doc.images, &doc.tags), index, out);
+}
+
+/// [`check`] with the links, images and start tags found in `doc`'s file
+/// given apart (kept from an earlier build), so that they are not copied
+/// into a `Doc` for every page on every rebuild.
+pub fn check_found(
+    doc: &Doc<'_>,
+    (links, images, tags): (&[Dest], &[Image], &[StartTag]),
+    index: &OutputIndex<'_>,
+    out: &mut Vec<Diagnostic>,
+) {
+    for l in links {
         check_dest(doc, index, l, What::Link, out);
     }
-    for i in &doc.images {
+    for i in images {
         check_dest(doc, index, &i.dest, What::Image, out);
     }
-    for t in &doc.tags {
+    for t in tags {
         let (attr, what) = match t.name.as_str() {
             "a" => ("href", What::Link),
             "img" | "source" | "video" | "audio" | "track" => ("src", What::Image),
@@ -238,9 +250,10 @@ fn check_dest(
         None => (url, None),
     };
     let path = path.split('?').next().unwrap_or(path);
-    let page_html = slashed(doc.output);
+    // The page's own path, only for a link to a fragment of itself.
+    let page_html = || slashed(doc.output);
     let target = if path.is_empty() {
-        Some(page_html.clone())
+        fragment.as_ref().map(|_| page_html())
     } else {
         let resolved = resolve(doc.url, &percent_decode(path));
         match index.lookup(&resolved) {
@@ -281,7 +294,7 @@ fn check_dest(
         && !frag.is_empty()
         && index.has_id(&target, &frag) == Some(false)
     {
-        let where_ = if target == page_html {
+        let where_ = if path.is_empty() || target == page_html() {
             "this page".to_owned()
         } else {
             format!("`{target}`")

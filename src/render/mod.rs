@@ -694,6 +694,8 @@ pub struct Renderer<'m> {
     /// (head, navigation, JSON-LD…): the next page's output buffer is made
     /// that big at once instead of growing (and copying) while it renders.
     page_overhead: std::sync::atomic::AtomicUsize,
+    /// See [`Renderer::summary_word_count`].
+    summary_word_count: bool,
 }
 
 /// Puts one value into a context.
@@ -930,7 +932,16 @@ impl<'m> Renderer<'m> {
             base,
             memo,
             page_overhead: Default::default(),
+            summary_word_count: views::summaries_show_word_count(
+                theme.templates.values().map(|t| t.text.as_str()),
+            ),
         })
+    }
+
+    /// Whether page summaries carry `word_count`
+    /// ([`views::summaries_show_word_count`]).
+    pub fn summary_word_count(&self) -> bool {
+        self.summary_word_count
     }
 
     /// With a memo: the memo and the hash of what every render shares.

@@ -69,7 +69,11 @@ pub struct PageView<'a> {
     /// carry every listed page's sources into the template).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub citations: Option<Derived<'a, [String]>>,
-    pub word_count: usize,
+    /// In page summaries only when a template may read it (see
+    /// [`summaries_show_word_count`]): appending a sentence changes it, and
+    /// a listing that does not show it need not be rendered again.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub word_count: Option<usize>,
     pub reading_time: usize,
     pub tags: Vec<TagField<'a>>,
     pub authors: Vec<Shared<AuthorView<'a>>>,
@@ -151,7 +155,7 @@ pub fn listed<'a>(
 
 impl Serialize for Listed<'_> {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        let key = || self.rendered.listing_key(self.site, self.id);
+        let key = || self.rendered.shown_key(self.site, self.id);
         if crate::incremental::fingerprinting() {
             return s.serialize_u64(key());
         }
@@ -240,8 +244,9 @@ pub struct SectionView<'a> {
 /// The site's rendered Markdown, by page and section, and its taxonomy.
 pub struct RenderedContent<'a> {
     /// With a rebuild memo: each page's [`page_key`], listing and full view,
-    /// made before rendering (see [`PageKeys`]); empty without one.
-    pub page_keys: Vec<[u64; 2]>,
+    /// and the hash of its summary as listings show it, made before
+    /// rendering (see [`PageKeys`]); empty without one.
+    pub page_keys: Vec<[u64; 3]>,
     /// Per page, the hash of its listing view (made when first needed, by
     /// rebuilds only): see [`Listed`].
     pub listing_keys: Vec<std::sync::OnceLock<u64>>,
@@ -258,6 +263,36 @@ pub struct RenderedContent<'a> {
     pub taxonomy: &'a Taxonomy,
     /// What the pages' JSON-LD shares, serialised once per build.
     pub jsonld: crate::jsonld::Shared,
+    /// Whether page summaries carry `word_count` ([`summaries_show_word_count`]).
+    pub summary_word_count: bool,
+}
+
+/// Whether some template may read `word_count` of a page summary: it names
+/// it, or reads a map's keys, values or pairs (`| pairs`, `{% for k, v in
+/// item %}`). Otherwise summaries go without it, so that a listing is not
+/// rendered again when a saved article only grew by a few words (its reading
+/// time is what listings show).
+pub fn summaries_show_word_count<'t>(templates: impl IntoIterator<Item = &'t str>) -> bool {
+    templates.into_iter().any(|t| {
+        t.split(|c: char| !(c.is_alphanumeric() || c == '_'))
+            .any(|w| matches!(w, "word_count" | "pairs" | "keys" | "values"))
+            || iterates_a_map(t)
+    })
+}
+
+/// Whether `template` has a `for` loop over two names (`for k, v in …`).
+fn iterates_a_map(template: &str) -> bool {
+    template.match_indices("for").any(|(i, _)| {
+        let rest = &template[i + 3..];
+        let Some(rest) = rest.strip_prefix(char::is_whitespace) else {
+            return false;
+        };
+        let rest = rest.trim_start();
+        let name_end = rest
+            .find(|c: char| !(c.is_alphanumeric() || c == '_'))
+            .unwrap_or(rest.len());
+        name_end > 0 && rest[name_end..].trim_start().starts_with(',')
+    })
 }
 
 impl RenderedContent<'_> {
@@ -266,6 +301,16 @@ impl RenderedContent<'_> {
         match self.page_keys.get(id.0 as usize) {
             Some(keys) => keys[usize::from(full)],
             None => page_key(site, self, id, full),
+        }
+    }
+
+    /// What page `id`'s summary shows (listings go into a render's key by
+    /// it): the hash of the summary itself when made before rendering,
+    /// else [`RenderedContent::listing_key`].
+    pub fn shown_key(&self, site: &Site, id: PageId) -> u64 {
+        match self.page_keys.get(id.0 as usize) {
+            Some(keys) => keys[2],
+            None => self.listing_key(site, id),
         }
     }
 
@@ -288,6 +333,11 @@ impl RenderedContent<'_> {
     /// Makes every page's [`page_key`]s, taking from `memo` those of pages
     /// whose rendered Markdown is unchanged in the same assembly of the site,
     /// and keeps them there for the next build.
+    ///
+    /// A page whose keys are made anew gets its summary made too, as a
+    /// template value kept in the memo, and hashed: listings show the page
+    /// by that hash, so an edit that leaves the summary as it was (a
+    /// sentence added below the first paragraph) renders no listing again.
     pub fn make_page_keys(&mut self, site: &Site, memo: &crate::incremental::Memo) {
         use rayon::prelude::*;
         let mut slot = memo
@@ -295,11 +345,17 @@ impl RenderedContent<'_> {
             .lock()
             .unwrap_or_else(std::sync::PoisonError::into_inner);
         let assembly = site.text_keys.assembly;
+        // Summaries read the day and the configuration too (in what every
+        // render shares): their hashes hold while that does.
+        let shared = self.listing_values.as_ref().map(|v| v.shared);
         let old = slot.take().filter(|k| {
-            assembly != 0 && k.assembly == assembly && k.keys.len() == site.pages.len()
+            assembly != 0
+                && k.assembly == assembly
+                && k.keys.len() == site.pages.len()
+                && k.shared == shared
         });
         let this: &RenderedContent<'_> = self;
-        let made: Vec<(u64, [u64; 2])> = site
+        let made: Vec<(u64, [u64; 3])> = site
             .pages
             .par_iter()
             .map(|p| {
@@ -310,18 +366,14 @@ impl RenderedContent<'_> {
                 {
                     return (fingerprint, *keys);
                 }
-                (
-                    fingerprint,
-                    [
-                        page_key(site, this, p.id, false),
-                        page_key(site, this, p.id, true),
-                    ],
-                )
+                let listing = page_key(site, this, p.id, false);
+                let full = page_key(site, this, p.id, true);
+                (fingerprint, [listing, full, this.summary_key(site, p.id)])
             })
             .collect();
         self.page_keys = made.iter().map(|(_, k)| *k).collect();
-        // The listing keys too, and the listing values kept under them while
-        // they hold, though this build may render no listing of a page.
+        // The listing keys too, and the summaries kept under their hashes
+        // while they hold, though this build may render no listing of a page.
         if let Some(values) = &self.listing_values {
             for (slot, keys) in self.listing_keys.iter().zip(&self.page_keys) {
                 let _ = slot.set(keys[0]);
@@ -329,12 +381,38 @@ impl RenderedContent<'_> {
             values
                 .memo
                 .listings
-                .keep(self.page_keys.iter().map(|k| values.key(k[0])));
+                .keep(self.page_keys.iter().map(|k| values.key(k[2])));
         }
         *slot = Some(PageKeys {
             assembly,
+            shared,
             keys: made,
         });
+    }
+
+    /// Makes page `id`'s summary into a template value, keeps it in the
+    /// memo under its hash, and returns the hash; without a memo, or when
+    /// the summary makes no template value, its [`page_key`].
+    fn summary_key(&self, site: &Site, id: PageId) -> u64 {
+        let fallback = || page_key(site, self, id, false);
+        let Some(values) = &self.listing_values else {
+            return fallback();
+        };
+        let view = page_view(site, self, id, false);
+        let Ok(v) = tera::Value::try_from_serializable(&view) else {
+            return fallback();
+        };
+        // The view itself, in its fields' order (a template value's maps
+        // have none); 1 marks these hashes apart from page keys.
+        let key = crate::incremental::KeyHasher::new()
+            .num(1)
+            .value_as_is(&view)
+            .finish();
+        let k = values.key(key);
+        if values.memo.listings.get_shared(k).is_none() {
+            values.memo.listings.put(k, v);
+        }
+        key
     }
 }
 
@@ -347,7 +425,9 @@ impl RenderedContent<'_> {
 /// the file list, which a patched site keeps.
 pub struct PageKeys {
     assembly: u64,
-    keys: Vec<(u64, [u64; 2])>,
+    /// What every render shared ([`ListingValues::shared`]).
+    shared: Option<u64>,
+    keys: Vec<(u64, [u64; 3])>,
 }
 
 impl ListingValues<'_> {
@@ -575,7 +655,7 @@ pub fn page_view_with<'a>(
             value: r.cited.as_slice(),
             fingerprint,
         }),
-        word_count: r.word_count,
+        word_count: (full || rendered.summary_word_count).then_some(r.word_count),
         reading_time: reading_time(r.word_count),
         tags: p
             .fm
@@ -680,4 +760,30 @@ pub struct ConfigView<'a> {
     pub default_language: &'a str,
     pub languages: &'a [String],
     pub extra: &'a BTreeMap<String, serde_json::Value>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn summaries_carry_the_word_count_when_a_template_may_read_it() {
+        let clinic = "{{ item.reading_time }} {{ page.jsonld | safe }} {% set author_keys = [] %}";
+        assert!(!summaries_show_word_count([clinic]));
+        for t in [
+            "{{ item.word_count }}",
+            "{{ item | get(key=\"word_count\") }}",
+            "{% for k in item | keys %}{{ k }}{% endfor %}",
+            "{% for pair in item | pairs %}{% endfor %}",
+            "{{ item | values | length }}",
+            "{% for k, v in item %}{{ k }}{% endfor %}",
+            "{%- for key , value in page %}{% endfor %}",
+        ] {
+            assert!(summaries_show_word_count([clinic, t]), "{t}");
+        }
+        assert!(!summaries_show_word_count([
+            "{% for p in pages %}, {% endfor %}"
+        ]));
+        assert!(!summaries_show_word_count(["before, after"]));
+    }
 }

@@ -29,24 +29,27 @@ pub struct Files {
 impl Files {
     /// Takes over a build's output. Pages shared with the rebuild memo are not
     /// copied; the live-reload script goes into HTML when it is served.
+    ///
+    /// A later file at a path replaces an earlier one, as when writing.
     pub fn from_output(output: Output) -> Files {
-        let map = output
-            .into_files()
-            .into_iter()
-            .filter_map(|(path, content)| {
-                let key = key_of(&path);
-                let entry = match content {
-                    Content::Text(t) => Entry::Memory(t.into_bytes().into()),
-                    Content::Shared(t) => Entry::Memory(t.into()),
-                    Content::Bytes(b) => Entry::Memory(b.into()),
-                    Content::Static(b) => Entry::Memory(b.into()),
-                    Content::Copy(p) | Content::Cached(p) => Entry::Disk(p),
-                    // Only `praxis build` writes as it renders; serve never does.
-                    Content::Written(_) => return None,
-                };
-                Some((key, entry))
-            })
-            .collect();
+        let entries = output.into_entries();
+        let mut map = HashMap::with_capacity(entries.len());
+        for (path, content) in entries {
+            let key = key_of(&path);
+            let entry = match content {
+                Content::Text(t) => Entry::Memory(t.into_bytes().into()),
+                Content::Shared(t) => Entry::Memory(t.into()),
+                Content::Bytes(b) => Entry::Memory(b.into()),
+                Content::Static(b) => Entry::Memory(b.into()),
+                Content::Copy(p) | Content::Cached(p) => Entry::Disk(p),
+                // Only `praxis build` writes as it renders; serve never does.
+                Content::Written(_) => {
+                    map.remove(&key);
+                    continue;
+                }
+            };
+            map.insert(key, entry);
+        }
         Files { map }
     }
 
@@ -64,10 +67,24 @@ impl Files {
 }
 
 fn key_of(path: &Path) -> String {
+    // Output paths are relative and plain (`a/b/index.html`): taken as
+    // they are, without splitting them into components and joining again.
+    if let Some(s) = path.to_str().filter(|s| is_plain(s)) {
+        return s.to_owned();
+    }
     path.components()
         .map(|c| c.as_os_str().to_string_lossy())
         .collect::<Vec<_>>()
         .join("/")
+}
+
+/// Whether `s` is a relative path whose components are already joined
+/// by single `/`s, with no `.` component and no trailing separator: what
+/// [`key_of`] would give back unchanged.
+fn is_plain(s: &str) -> bool {
+    std::path::MAIN_SEPARATOR == '/'
+        && !s.is_empty()
+        && s.split('/').all(|c| !c.is_empty() && c != ".")
 }
 
 pub fn is_html(key: &str) -> bool {
@@ -156,15 +173,21 @@ impl Live {
         } else {
             generation
         };
-        *cur = Arc::new(Snapshot {
-            generation,
-            site_generation: generation,
-            content_generation,
-            files: Arc::new(files),
-            error: None,
-        });
+        let old = std::mem::replace(
+            &mut *cur,
+            Arc::new(Snapshot {
+                generation,
+                site_generation: generation,
+                content_generation,
+                files: Arc::new(files),
+                error: None,
+            }),
+        );
         drop(cur);
         self.changed.notify_all();
+        // Freeing the last site's 20,000 entries waits until the pages
+        // waiting for a reload have been woken.
+        drop(old);
     }
 
     /// Publishes a failed rebuild: the last good files stay.
@@ -195,6 +218,27 @@ impl Live {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn plain_keys_are_taken_as_they_are_and_others_normalised() {
+        for p in [
+            "index.html",
+            "a/b/index.html",
+            "a/../b.css",
+            "..x/y",
+            "./a//b/",
+            "a/./b",
+            "/abs/x",
+        ] {
+            let slow: Vec<_> = Path::new(p)
+                .components()
+                .map(|c| c.as_os_str().to_string_lossy())
+                .collect();
+            assert_eq!(key_of(Path::new(p)), slow.join("/"), "{p}");
+        }
+        assert!(is_plain("a/b/index.html"));
+        assert!(!is_plain("a//b") && !is_plain("./a") && !is_plain("a/") && !is_plain(""));
+    }
 
     #[test]
     fn injects_before_the_last_body_end() {
