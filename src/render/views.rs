@@ -268,14 +268,20 @@ pub struct RenderedContent<'a> {
 }
 
 /// Whether some template may read `word_count` of a page summary: it names
-/// it, or reads a map's keys, values or pairs (`| pairs`, `{% for k, v in
-/// item %}`). Otherwise summaries go without it, so that a listing is not
+/// it, reads a map's keys, values or pairs (`| pairs`, `{% for k, v in
+/// item %}`), or prints a whole value (`| json_encode`, `__tera_context`).
+/// Otherwise summaries go without it, so that a listing is not
 /// rendered again when a saved article only grew by a few words (its reading
 /// time is what listings show).
 pub fn summaries_show_word_count<'t>(templates: impl IntoIterator<Item = &'t str>) -> bool {
     templates.into_iter().any(|t| {
         t.split(|c: char| !(c.is_alphanumeric() || c == '_'))
-            .any(|w| matches!(w, "word_count" | "pairs" | "keys" | "values"))
+            .any(|w| {
+                matches!(
+                    w,
+                    "word_count" | "pairs" | "keys" | "values" | "json_encode" | "__tera_context"
+                )
+            })
             || iterates_a_map(t)
     })
 }
@@ -778,6 +784,8 @@ mod tests {
             "{{ item | values | length }}",
             "{% for k, v in item %}{{ k }}{% endfor %}",
             "{%- for key , value in page %}{% endfor %}",
+            "<script>{{ paginator.pages | json_encode | safe }}</script>",
+            "{{ __tera_context }}",
         ] {
             assert!(summaries_show_word_count([clinic, t]), "{t}");
         }
