@@ -7,6 +7,7 @@
 //! Templates cannot read the environment: Tera 2 has no `get_env`.
 
 pub mod guard;
+pub mod language_names;
 pub mod shared_values;
 pub mod views;
 
@@ -571,6 +572,8 @@ fn guarded_markdown(
 #[derive(Debug, serde::Serialize)]
 pub struct TranslationLink {
     pub lang: String,
+    /// The language's name in itself ([`language_names::native_name`]).
+    pub name: String,
     pub title: String,
     pub url: String,
     pub permalink: String,
@@ -580,6 +583,7 @@ impl TranslationLink {
     fn new(site: &Site, lang: &str, title: &str, url: &str) -> TranslationLink {
         TranslationLink {
             lang: lang.to_owned(),
+            name: language_names::native_name(lang),
             title: title.to_owned(),
             url: url.to_owned(),
             permalink: site.config.permalink(url),
@@ -891,6 +895,7 @@ impl<'m> Renderer<'m> {
         for lang in &config.languages {
             let mut ctx = Context::new();
             ctx.insert("lang", lang);
+            ctx.insert("lang_name", &language_names::native_name(lang));
             ctx.insert("og_locale", &crate::jsonld::og_locale(lang));
             ctx.insert("t", &theme.strings_for(lang));
             let root = config.language_root(lang);
@@ -920,7 +925,9 @@ impl<'m> Renderer<'m> {
                 .num(u64::from(has_code))
                 .value(&crate::legal::impressum_url(config));
             for lang in &config.languages {
-                h.str(lang).value(&theme.strings_for(lang));
+                h.str(lang)
+                    .str(&language_names::native_name(lang))
+                    .value(&theme.strings_for(lang));
             }
             (m, h)
         });
