@@ -6,6 +6,7 @@
 //! errors name the template file (built-in or the site's) with line and column.
 //! Templates cannot read the environment: Tera 2 has no `get_env`.
 
+mod filters;
 pub mod guard;
 pub mod language_names;
 pub mod shared_values;
@@ -847,6 +848,7 @@ impl<'m> Renderer<'m> {
     ) -> Result<Renderer<'m>, Diagnostics> {
         let mut tera = Tera::new();
         tera.autoescape_on(vec![".html", ".htm", ".xml", ".svg"]);
+        filters::register(&mut tera);
         let mut origins = HashMap::new();
         let mut ds = Diagnostics::new();
         // Check each template alone first, so every syntax error is reported.
