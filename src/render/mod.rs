@@ -6,7 +6,9 @@
 //! errors name the template file (built-in or the site's) with line and column.
 //! Templates cannot read the environment: Tera 2 has no `get_env`.
 
+mod filters;
 pub mod guard;
+pub mod language_names;
 pub mod shared_values;
 pub mod views;
 
@@ -571,6 +573,8 @@ fn guarded_markdown(
 #[derive(Debug, serde::Serialize)]
 pub struct TranslationLink {
     pub lang: String,
+    /// The language's name in itself ([`language_names::native_name`]).
+    pub name: String,
     pub title: String,
     pub url: String,
     pub permalink: String,
@@ -580,6 +584,7 @@ impl TranslationLink {
     fn new(site: &Site, lang: &str, title: &str, url: &str) -> TranslationLink {
         TranslationLink {
             lang: lang.to_owned(),
+            name: language_names::native_name(lang),
             title: title.to_owned(),
             url: url.to_owned(),
             permalink: site.config.permalink(url),
@@ -845,6 +850,7 @@ impl<'m> Renderer<'m> {
     ) -> Result<Renderer<'m>, Diagnostics> {
         let mut tera = Tera::new();
         tera.autoescape_on(vec![".html", ".htm", ".xml", ".svg"]);
+        filters::register(&mut tera);
         let mut origins = HashMap::new();
         let mut ds = Diagnostics::new();
         // Check each template alone first, so every syntax error is reported.
@@ -893,6 +899,7 @@ impl<'m> Renderer<'m> {
         for lang in &config.languages {
             let mut ctx = Context::new();
             ctx.insert("lang", lang);
+            ctx.insert("lang_name", &language_names::native_name(lang));
             ctx.insert("og_locale", &crate::jsonld::og_locale(lang));
             ctx.insert("t", &theme.strings_for(lang));
             let root = config.language_root(lang);
@@ -922,7 +929,9 @@ impl<'m> Renderer<'m> {
                 .num(u64::from(has_code))
                 .value(&crate::legal::impressum_url(config));
             for lang in &config.languages {
-                h.str(lang).value(&theme.strings_for(lang));
+                h.str(lang)
+                    .str(&language_names::native_name(lang))
+                    .value(&theme.strings_for(lang));
             }
             (m, h)
         });

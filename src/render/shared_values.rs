@@ -212,6 +212,24 @@ impl Serialize for TagField<'_> {
     }
 }
 
+/// `og_locale` of a language (`de_DE`), as page views and their
+/// translations carry it: made once per thread and language.
+#[derive(Debug, Clone, Copy)]
+pub struct OgLocale<'a>(pub &'a str);
+
+impl Serialize for OgLocale<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        shared(
+            s,
+            b'l',
+            |key| {
+                key.str(self.0);
+            },
+            || crate::jsonld::og_locale(self.0),
+        )
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -252,6 +270,23 @@ mod tests {
             assert_eq!(made, template_value(&tag.view()), "{name} {root}");
             assert_eq!(made, template_value(&tag), "{name} {root}");
         }
+    }
+
+    #[test]
+    fn og_locales_equal_the_strings_they_stand_for() {
+        for lang in ["de", "en", "de-AT", "pt-BR", "ja", "en"] {
+            let made = template_value(&OgLocale(lang));
+            assert_eq!(
+                made,
+                template_value(&crate::jsonld::og_locale(lang)),
+                "{lang}"
+            );
+            assert_eq!(made, template_value(&OgLocale(lang)), "{lang}");
+        }
+        assert_ne!(
+            template_value(&OgLocale("de")),
+            template_value(&OgLocale("de-AT"))
+        );
     }
 
     #[derive(Serialize)]

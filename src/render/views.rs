@@ -13,7 +13,7 @@ use crate::content::{PageId, SectionId, Site};
 use crate::incremental::Derived;
 use crate::markdown::{TocEntry, reading_time};
 
-pub use super::shared_values::{DateField, DateView, Shared, TagField, TagView};
+pub use super::shared_values::{DateField, DateView, OgLocale, Shared, TagField, TagView};
 use super::shared_values::{KeyBytes, SharedKey};
 
 #[derive(Debug, Serialize)]
@@ -41,7 +41,7 @@ pub struct TranslationView<'a> {
     pub url: &'a str,
     pub permalink: &'a str,
     /// `og:locale:alternate` of that language (`en_US`).
-    pub og_locale: String,
+    pub og_locale: OgLocale<'a>,
 }
 
 /// A page, in full (`content`, `toc`) or as a summary for listings.
@@ -88,7 +88,7 @@ pub struct PageView<'a> {
     /// The latest of `date`, `updated` and `last_reviewed` (`article:modified_time`).
     pub modified: Option<DateField<'a>>,
     /// `og:locale` of the page's language: `de_DE`, `en_US`, `de_AT`.
-    pub og_locale: String,
+    pub og_locale: OgLocale<'a>,
     /// schema.org JSON-LD (`MedicalWebPage`), safe to print inside
     /// `<script type="application/ld+json">` with `| safe`; full pages only.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -690,7 +690,7 @@ pub fn page_view_with<'a>(
                     title: &tp.title,
                     url: &tp.url,
                     permalink: &tp.permalink,
-                    og_locale: crate::jsonld::og_locale(&tp.lang),
+                    og_locale: OgLocale(&tp.lang),
                 }
             })
             .collect(),
@@ -710,7 +710,7 @@ pub fn page_view_with<'a>(
             interval: review.interval.to_string(),
         },
         modified: crate::outputs::last_changed(p).map(|d| DateField::new(d, lang)),
-        og_locale: crate::jsonld::og_locale(lang),
+        og_locale: OgLocale(lang),
         jsonld: full.then_some(PageJsonLd {
             site,
             taxonomy: rendered.taxonomy,

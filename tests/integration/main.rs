@@ -23,6 +23,7 @@ mod serve_watch;
 mod site_outputs;
 mod social;
 mod streamed_build;
+mod template_values;
 mod theme_browser;
 mod trust;
 mod util;
