@@ -635,3 +635,61 @@ fn links_of_unchanged_pages_follow_their_targets_appearing_moving_and_going() {
         false,
     );
 }
+
+#[test]
+fn a_card_whose_text_changes_is_drawn_again_and_the_others_are_kept() {
+    let site = Site::new();
+    let mut memo = Memo::new();
+    build_with(&site.opts, &mut memo).expect("first build");
+    // Without a description the card shows the first paragraph.
+    let article = site.root.join("content/artikel/rueckenschmerzen.md");
+    let text = site.read(&article);
+    let described = text
+        .lines()
+        .find(|l| l.starts_with("description = "))
+        .expect("a description")
+        .to_owned();
+    site.write(&article, &text.replacen(&format!("{described}\n"), "", 1));
+    rebuilt_like_a_full_build(&site, &mut memo, &article, "removing the description");
+    let card = |b: &Built| match b
+        .output
+        .entries()
+        .find(|(p, _)| *p == Path::new("cards/artikel/rueckenschmerzen.png"))
+    {
+        Some((_, Content::Cached(f))) => std::fs::read(f).expect("cached card"),
+        other => panic!("the card is not a cached file: {other:?}"),
+    };
+    let before = card(&build_with(&site.opts, &mut memo).expect("rebuild"));
+
+    // A new first paragraph: a new card, like a full build's.
+    let text = site.read(&article);
+    let body = text.rfind("+++\n").expect("front matter") + 4;
+    let text = format!(
+        "{}Ganz neuer erster Satz für die Karte.\n\n{}",
+        &text[..body],
+        &text[body..]
+    );
+    site.write(&article, &text);
+    memo.changed(std::slice::from_ref(&article));
+    let again = build_with(&site.opts, &mut memo).expect("rebuild");
+    assert_eq!(again.stats.cards_drawn, 1, "only the edited page's card");
+    assert_ne!(card(&again), before, "the card shows the new paragraph");
+    assert_eq!(outcome(Ok(again)), outcome(build(&site.opts)));
+
+    // A sentence at the end: the card stays; a deleted cached card is drawn again.
+    site.write(&article, &(text + "\nNoch ein Satz.\n"));
+    rebuilt_like_a_full_build(&site, &mut memo, &article, "a sentence at the end");
+    let cache = site.root.join(".praxis-cache/cards");
+    let first = walk(&cache)
+        .into_iter()
+        .find(|p| p.extension().is_some_and(|e| e == "png"))
+        .expect("a cached card");
+    std::fs::remove_file(first).expect("delete a cached card");
+    memo.changed(&[]);
+    let again = build_with(&site.opts, &mut memo).expect("rebuild");
+    assert_eq!(
+        again.stats.cards_drawn, 1,
+        "the deleted card is drawn again"
+    );
+    assert_eq!(outcome(Ok(again)), outcome(build(&site.opts)));
+}
