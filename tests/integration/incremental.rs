@@ -693,3 +693,50 @@ fn a_card_whose_text_changes_is_drawn_again_and_the_others_are_kept() {
     );
     assert_eq!(outcome(Ok(again)), outcome(build(&site.opts)));
 }
+
+#[test]
+fn a_page_warning_appears_and_goes_with_its_text_and_a_new_date_reorders_listings() {
+    let site = Site::new();
+    let mut memo = Memo::new();
+    build_with(&site.opts, &mut memo).expect("first build");
+    let article = site.root.join("content/artikel/rueckenschmerzen.md");
+    let text = site.read(&article);
+    let alt_warnings = |b: &Built| {
+        b.diagnostics
+            .iter()
+            .map(|d| d.render(false))
+            .filter(|d| d.contains("rueckenschmerzen") && d.contains("alt"))
+            .count()
+    };
+    // An image without alt text in the body only: the same assembly, so the
+    // other pages' findings are taken as they were.
+    site.write(&article, &(text.clone() + "\n![](/logo.svg)\n"));
+    memo.changed(std::slice::from_ref(&article));
+    let with = build_with(&site.opts, &mut memo);
+    let full = build(&site.opts);
+    if let (Ok(a), Ok(b)) = (&with, &full) {
+        assert!(alt_warnings(a) >= 1, "the warning appears");
+        assert_eq!(alt_warnings(a), alt_warnings(b));
+    }
+    assert_eq!(outcome(with), outcome(full), "after adding the image");
+    site.write(&article, &text);
+    memo.changed(std::slice::from_ref(&article));
+    let without = build_with(&site.opts, &mut memo).expect("rebuild");
+    assert_eq!(alt_warnings(&without), 0, "the warning goes");
+    assert_eq!(outcome(Ok(without)), outcome(build(&site.opts)));
+
+    // The newest date: first in the home page's and the feed's lists.
+    let dated = match text.find("date = ") {
+        Some(at) => format!("{}date = 2031-01-01{}", &text[..at], &text[at + 17..]),
+        None => text.replacen("+++\n", "+++\ndate = 2031-01-01\n", 1),
+    };
+    site.write(&article, &dated);
+    rebuilt_like_a_full_build(&site, &mut memo, &article, "the newest date");
+    let again = build_with(&site.opts, &mut memo).expect("rebuild");
+    let feed = again.output.text("atom.xml").expect("feed");
+    let first = feed.find("<entry>").expect("an entry");
+    assert!(
+        feed[first..].find("rueckenschmerzen") < feed[first..].find("</entry>"),
+        "the redated article comes first"
+    );
+}
