@@ -660,16 +660,10 @@ fn lang_pages(site: &Site) -> Vec<(&str, Vec<content::PageId>)> {
     let cfg = &site.config;
     let mut langs = Vec::new();
     for lang in &cfg.languages {
-        let mut ids: Vec<_> = site
-            .pages
-            .iter()
-            .filter(|p| p.lang == *lang)
-            .map(|p| p.id)
-            .collect();
+        let ids = site.newest_first(lang).to_vec();
         if ids.is_empty() && *lang != cfg.default_language {
             continue;
         }
-        taxonomy::sort_newest_first(site, &mut ids);
         langs.push((lang.as_str(), ids));
     }
     langs

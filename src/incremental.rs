@@ -384,8 +384,12 @@ pub struct Memo {
     /// The card cache folder as the last build left it, with every card of
     /// `cards` in it.
     pub(crate) card_folder: Mutex<Option<(PathBuf, Stamp)>>,
+    /// Each card format's output entries of the last build, by page.
+    pub(crate) card_stages: Mutex<HashMap<crate::cards::Format, crate::cards::reuse::Stage>>,
     /// What each page's own checks found, by its text.
     pub(crate) checks: Table<std::sync::Arc<crate::check::PageFindings>>,
+    /// Each page's own findings in the last build, by position.
+    pub(crate) check_stage: Mutex<Option<crate::check::reuse::Stage>>,
     /// The remote URLs of each built page, by its (shared) HTML.
     pub(crate) scans: Table<std::sync::Arc<crate::check::origin::ScannedPage>>,
     /// The last good build's assembled site (see [`crate::content::reuse`]).
@@ -498,7 +502,15 @@ impl Memo {
             .card_folder
             .get_mut()
             .unwrap_or_else(PoisonError::into_inner) = None;
+        self.card_stages
+            .get_mut()
+            .unwrap_or_else(PoisonError::into_inner)
+            .clear();
         self.checks.clear();
+        *self
+            .check_stage
+            .get_mut()
+            .unwrap_or_else(PoisonError::into_inner) = None;
         self.scans.clear();
     }
 
@@ -515,6 +527,15 @@ impl Memo {
         self.parts.abandon();
         self.reviews.abandon();
         self.cards.abandon();
+        // The stages a failed build recorded are not kept.
+        *self
+            .check_stage
+            .get_mut()
+            .unwrap_or_else(PoisonError::into_inner) = None;
+        self.card_stages
+            .get_mut()
+            .unwrap_or_else(PoisonError::into_inner)
+            .clear();
         self.checks.abandon();
         self.scans.abandon();
     }

@@ -20,6 +20,7 @@ pub mod breaking;
 pub mod fonts;
 mod index;
 mod progress;
+pub(crate) mod reuse;
 pub mod text;
 pub mod typography;
 
@@ -964,7 +965,15 @@ pub fn generate(
     // Page images are copied; only drawn cards need the drawer.
     let mut drawn = Vec::new();
     for p in &site.pages {
-        match page_card(site, p).map(|t| t.source) {
+        // What kind of card, without making its target (a rebuild walks
+        // every page here).
+        let image = match &p.fm.card {
+            Some(CardSetting::Enabled(false)) => continue,
+            Some(CardSetting::Image(_)) => page_card(site, p).map(|t| t.source),
+            _ if !site.config.cards.enabled => continue,
+            _ => Some(CardSource::Drawn),
+        };
+        match image {
             None => {}
             Some(CardSource::Drawn) => drawn.push(Job {
                 format: Format::Link,
@@ -1003,12 +1012,16 @@ pub fn generate(
         }
     }
     let social = &site.config.social;
-    for (format, on, suffix) in [
-        (Format::Square, social.square, "square"),
-        (Format::Portrait, social.portrait, "portrait"),
+    for (format, on) in [
+        (Format::Square, social.square),
+        (Format::Portrait, social.portrait),
     ] {
+        if !on || !site.config.cards.enabled {
+            continue;
+        }
         for p in &site.pages {
-            if social_card(site, p, suffix, on).is_some() {
+            // [`social_card`]'s test, without making the target.
+            if p.fm.card != Some(CardSetting::Enabled(false)) {
                 drawn.push(Job {
                     format,
                     of: Of::Page(p),
@@ -1194,9 +1207,14 @@ impl CacheFiles<'_> {
     }
 }
 
-/// A card's cache key, its SVG when its PNG is not cached yet, and the key
-/// of its inputs.
-type Keyed = (String, Option<String>, crate::incremental::Key);
+/// A card's cache key, its SVG when its PNG is not cached yet, the key of
+/// its text's inputs and (in a rebuild) the key of the page's inputs.
+type Keyed = (
+    String,
+    Option<String>,
+    crate::incremental::Key,
+    Option<crate::incremental::Key>,
+);
 
 /// Draws (or takes from the cache) the cards of one format.
 fn draw_jobs(
@@ -1252,7 +1270,52 @@ fn draw_jobs(
     };
     // The drawer's inputs hashed once, not copied for every card.
     let inputs = drawer.inputs.finish();
-    let svgs: Vec<Result<Keyed, Diagnostic>> = drawn
+    // 0. A rebuild within the same assembly, design and untouched cache
+    //    folder takes the cards of pages whose rendered Markdown is unchanged
+    //    as the last build handed them out (see [`reuse`]).
+    let assembly = site.text_keys.assembly;
+    let stage_key = (memo.is_some() && assembly != 0 && drawer.cache.is_some()).then(|| {
+        let mut labels: Vec<(&str, Option<&String>)> = texts
+            .strings
+            .iter()
+            .map(|(lang, s)| (*lang, s.get("card_reviewed")))
+            .collect();
+        labels.sort_unstable();
+        crate::incremental::KeyHasher::new()
+            .num(assembly)
+            .num(inputs)
+            .debug(&labels)
+            .finish()
+    });
+    let mut prev = match (memo, stage_key) {
+        (Some(memo), Some(key)) => {
+            let prev = memo
+                .card_stages
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner)
+                .remove(&drawer.format);
+            reuse::Stage::matching(prev.filter(|_| folder_unchanged), key)
+        }
+        _ => None,
+    };
+    let kept: Vec<Option<reuse::Entry>> = drawn
+        .iter()
+        .map(|job| {
+            let (Some(stage), Of::Page(p)) = (prev.as_mut(), job.of) else {
+                return None;
+            };
+            let fingerprint = texts.md.pages.get(p.id.0 as usize)?.fingerprint;
+            stage.take(p.id.0 as usize, fingerprint)
+        })
+        .collect();
+    drop(prev);
+    let fresh: Vec<Job> = drawn
+        .iter()
+        .zip(&kept)
+        .filter(|(_, k)| k.is_none())
+        .map(|(j, _)| *j)
+        .collect();
+    let svgs: Vec<Result<Keyed, Diagnostic>> = fresh
         .par_iter()
         .map(|job| {
             let by_inputs = memo.and(texts.input_key(job)).map(|k| {
@@ -1268,7 +1331,7 @@ fn draw_jobs(
                 // Kept by its text's key too (below, with one lock for all):
                 // a later edit that changes the page but not its card finds
                 // it there (not in the index).
-                return Ok((m.key.clone(), None, m.text_key));
+                return Ok((m.key.clone(), None, m.text_key, by_inputs));
             }
             let k = texts.text_key(drawer, job);
             let remember = |key: &str| {
@@ -1287,23 +1350,23 @@ fn draw_jobs(
                 && let Some(m) = memo.cards.get_if(k, |m| cached(&m.key))
             {
                 remember(&m.key);
-                return Ok((m.key.clone(), None, k));
+                return Ok((m.key.clone(), None, k, by_inputs));
             }
             if let Some(key) = index().get(k).filter(|key| cached(key)) {
                 remember(key);
-                return Ok((key.to_owned(), None, k));
+                return Ok((key.to_owned(), None, k, by_inputs));
             }
             let what = format!(" (share card of {})", job.file().display());
             let svg = drawer.svg(&texts.text(job), &what)?;
             let key = drawer.key(&svg);
             remember(&key);
             let svg = (!cached(&key)).then_some(svg);
-            Ok((key, svg, k))
+            Ok((key, svg, k, by_inputs))
         })
         .collect();
     if let Some(memo) = memo {
         memo.cards
-            .keep(svgs.iter().flatten().map(|(_, _, text_key)| *text_key));
+            .keep(svgs.iter().flatten().map(|(_, _, text_key, _)| *text_key));
     }
     // The index is written when it was read: when some card's key was not
     // in the memo (a build without one reads it always).
@@ -1313,7 +1376,7 @@ fn draw_jobs(
         let pairs: Vec<(crate::incremental::Key, &str)> = svgs
             .iter()
             .filter_map(|r| {
-                let (key, _, k) = r.as_ref().ok()?;
+                let (key, _, k, _) = r.as_ref().ok()?;
                 Some((*k, key.as_str()))
             })
             .collect();
@@ -1322,7 +1385,7 @@ fn draw_jobs(
     // 2. Draw each key that is not cached yet, once (identical cards share it).
     let mut to_draw: Vec<(&str, &str)> = Vec::new();
     let mut seen = HashSet::new();
-    for (key, svg, _) in svgs.iter().flatten() {
+    for (key, svg, _, _) in svgs.iter().flatten() {
         if let Some(svg) = svg
             && seen.insert(key.as_str())
         {
@@ -1363,23 +1426,60 @@ fn draw_jobs(
             ds.push(d.clone());
         }
     };
-    for (job, r) in drawn.iter().zip(&svgs) {
+    //    In the order of the jobs, whether kept or made; what is in the
+    //    cache is recorded for the next rebuild.
+    let mut next = stage_key.map(|key| reuse::Stage::new(key, site.pages.len()));
+    let mut made = svgs.iter();
+    for (job, kept) in drawn.iter().zip(kept) {
+        if let Some(entry) = kept {
+            stats.cached += 1;
+            output.add(
+                entry.output().clone(),
+                Content::Cached(entry.file().clone()),
+            );
+            if let Some(memo) = memo {
+                memo.cards.keep(entry.keys());
+            }
+            if let (Some(next), Of::Page(p)) = (next.as_mut(), job.of) {
+                next.put(p.id.0 as usize, entry);
+            }
+            continue;
+        }
+        let Some(r) = made.next() else {
+            continue;
+        };
         let Some(out) = job.target(site).map(|t| t.output) else {
             continue;
         };
-        match r {
-            Err(d) => report(d),
-            Ok((key, _, _)) => match pngs.get(key.as_str()) {
-                Some(Ok(content)) => output.add(out, content.clone()),
-                Some(Err(d)) => report(d),
-                None => {
-                    if let Some(file) = drawer.cache_file(key) {
-                        stats.cached += 1;
-                        output.add(out, Content::Cached(file));
-                    }
+        let content = match r {
+            Err(d) => {
+                report(d);
+                continue;
+            }
+            Ok((key, _, _, _)) => match pngs.get(key.as_str()) {
+                Some(Ok(content)) => content.clone(),
+                Some(Err(d)) => {
+                    report(d);
+                    continue;
                 }
+                None => match drawer.cache_file(key) {
+                    Some(file) => {
+                        stats.cached += 1;
+                        Content::Cached(file)
+                    }
+                    None => continue,
+                },
             },
+        };
+        if let (Some(next), Of::Page(p), Content::Cached(file), Ok((_, _, k, Some(f)))) =
+            (next.as_mut(), job.of, &content, r)
+            && let Some(rendered) = texts.md.pages.get(p.id.0 as usize)
+        {
+            let entry =
+                reuse::Entry::new(rendered.fingerprint, out.clone(), file.clone(), [*f, *k]);
+            next.put(p.id.0 as usize, entry);
         }
+        output.add(out, content);
     }
     // Every card the memo knows is in the cache folder now, unless one could
     // not be written there.
@@ -1394,6 +1494,12 @@ fn draw_jobs(
             .card_folder
             .lock()
             .unwrap_or_else(std::sync::PoisonError::into_inner) = now;
+        if let Some(next) = next {
+            memo.card_stages
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner)
+                .insert(drawer.format, next);
+        }
     }
 }
 

@@ -22,6 +22,7 @@ pub mod links;
 pub mod meaning_traps;
 pub mod origin;
 pub mod readability;
+pub(crate) mod reuse;
 pub mod text_scan;
 pub mod unsafe_html;
 pub mod unused_refs;
@@ -264,7 +265,7 @@ pub struct Findings {
 /// What the checks of one page found on their own (all but its links, which
 /// depend on the other pages), with what the site-wide checks need of it.
 /// Kept by the rebuild memo of `praxis serve`, by the page's text.
-#[derive(Debug)]
+#[derive(Debug, Default)]
 pub struct PageFindings {
     diagnostics: Vec<Diagnostic>,
     score: Option<readability::ArticleScore>,
@@ -325,7 +326,10 @@ pub fn run_with(
     ds: &mut Diagnostics,
     memo: Option<&crate::incremental::Memo>,
 ) -> Findings {
-    let index = links::OutputIndex::new(site, output);
+    // The index of output paths is made only when some page has a link,
+    // image or tag to check against it.
+    let index_once = std::sync::OnceLock::new();
+    let index = || index_once.get_or_init(|| links::OutputIndex::new(site, output));
     let own = confidentiality::Own::from_config(&site.config);
     // Hashed once; each page's key starts from the hash (copying a hasher's
     // state for each of 10,000 pages cost more than the page's own fields).
@@ -334,43 +338,75 @@ pub fn run_with(
             .debug(&site.config)
             .finish()
     });
-    let mut per_page: Vec<(std::sync::Arc<PageFindings>, Vec<Diagnostic>)> = sources(site)
+    let sources = sources(site);
+    // Within one assembly of the site (front matters and file list as they
+    // were), a page whose text is unchanged has the findings it had: taken
+    // from the last build's list by position, without making its key.
+    let assembly = site.text_keys.assembly;
+    let prev = match (memo, shared_key) {
+        (Some(m), Some(shared)) => m
+            .check_stage
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .take()
+            .filter(|s| s.matches(assembly, shared, sources.len())),
+        _ => None,
+    };
+    let mut per_page: Vec<(std::sync::Arc<PageFindings>, Vec<Diagnostic>, Option<u64>)> = sources
         .par_iter()
-        .map(|src| {
-            let key = shared_key.map(|shared| {
-                let mut h = crate::incremental::KeyHasher::new();
-                h.num(shared);
-                match src.text_key {
-                    Some(k) => h.num(k),
-                    None => h.str(src.text),
-                };
-                h.bytes(src.file.as_os_str().as_encoded_bytes())
-                    .num(src.body_offset as u64)
-                    .str(src.url)
-                    .bytes(src.output.as_os_str().as_encoded_bytes())
-                    .str(src.lang)
-                    .str(src.audience.as_ref().map_or("", Audience::as_str))
-                    .num(src.allow.len() as u64);
-                for a in src.allow {
-                    h.str(a);
-                }
-                h.finish()
-            });
-            let found = match (memo, key) {
-                (Some(m), Some(k)) => m.checks.get_or(k, || {
-                    std::sync::Arc::new(page_findings(src.parse(), site, &own, src))
+        .enumerate()
+        .map(|(i, src)| {
+            let kept = match (&prev, memo, src.text_key) {
+                (Some(prev), Some(m), Some(text_key)) => prev.get(i, text_key).map(|k| {
+                    m.checks.keep([k.key]);
+                    (k.findings.clone(), k.key)
                 }),
-                _ => std::sync::Arc::new(page_findings(src.parse(), site, &own, src)),
+                _ => None,
+            };
+            let (found, key) = match kept {
+                Some((found, key)) => (found, Some(key)),
+                None => {
+                    let key = shared_key.map(|shared| page_key(shared, src));
+                    let found = match (memo, key) {
+                        (Some(m), Some(k)) => m.checks.get_or(k, || {
+                            std::sync::Arc::new(page_findings(src.parse(), site, &own, src))
+                        }),
+                        _ => std::sync::Arc::new(page_findings(src.parse(), site, &own, src)),
+                    };
+                    (found, key)
+                }
             };
             // Links are checked against this build's pages every time.
             let mut v = Vec::new();
-            let found_links = (&found.links[..], &found.images[..], &found.tags[..]);
-            links::check_found(&src.empty_doc(), found_links, &index, &mut v);
-            (found, v)
+            if !(found.links.is_empty() && found.images.is_empty() && found.tags.is_empty()) {
+                let found_links = (&found.links[..], &found.images[..], &found.tags[..]);
+                links::check_found(&src.empty_doc(), found_links, index(), &mut v);
+            }
+            (found, v, key)
         })
         .collect();
+    drop(prev);
+    if let (Some(m), Some(shared)) = (memo, shared_key)
+        && assembly != 0
+    {
+        let pages = sources
+            .iter()
+            .zip(&per_page)
+            .map(|(src, (found, _, key))| {
+                Some(reuse::Kept {
+                    text_key: src.text_key?,
+                    key: (*key)?,
+                    findings: found.clone(),
+                })
+            })
+            .collect();
+        *m.check_stage
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner) =
+            Some(reuse::Stage::new(assembly, shared, pages));
+    }
     let mut f = Findings::default();
-    for (found, links) in &mut per_page {
+    for (found, links, _) in &mut per_page {
         // Moved when not shared with the memo: not held twice.
         match std::sync::Arc::get_mut(found) {
             Some(own) => ds.extend(std::mem::take(&mut own.diagnostics)),
@@ -385,11 +421,32 @@ pub fn run_with(
     headings::check_titles_with(site, ds, memo);
     let loaded: HashSet<&str> = per_page
         .iter()
-        .flat_map(|(found, _)| found.loaded.iter().map(String::as_str))
+        .flat_map(|(found, _, _)| found.loaded.iter().map(String::as_str))
         .collect();
     origin::check_output(site, output, &loaded, ds, memo);
     unused_refs::check(site, md, ds);
     f
+}
+
+/// The memo key of a page's own findings: everything they read.
+fn page_key(shared: u64, src: &Source<'_>) -> u64 {
+    let mut h = crate::incremental::KeyHasher::new();
+    h.num(shared);
+    match src.text_key {
+        Some(k) => h.num(k),
+        None => h.str(src.text),
+    };
+    h.bytes(src.file.as_os_str().as_encoded_bytes())
+        .num(src.body_offset as u64)
+        .str(src.url)
+        .bytes(src.output.as_os_str().as_encoded_bytes())
+        .str(src.lang)
+        .str(src.audience.as_ref().map_or("", Audience::as_str))
+        .num(src.allow.len() as u64);
+    for a in src.allow {
+        h.str(a);
+    }
+    h.finish()
 }
 
 /// One page or section file to check.

@@ -148,6 +148,9 @@ pub struct TextKeys {
     /// saved texts ([`reuse`]) keeps it: everything but the texts is as it
     /// was, so what a rebuild derived from the rest may be kept under it.
     pub assembly: u64,
+    /// Each language's pages newest first ([`Site::newest_first`]), made
+    /// once per assembly: a patched site keeps its dates, languages and files.
+    pub newest_first: std::sync::OnceLock<BTreeMap<String, Vec<PageId>>>,
 }
 
 /// A new [`TextKeys::assembly`].
@@ -164,6 +167,23 @@ pub(crate) fn text_key(text: &str) -> u64 {
 impl Site {
     pub fn page(&self, id: PageId) -> &Page {
         &self.pages[id.0 as usize]
+    }
+
+    /// The pages in `lang`, newest first ([`taxonomy::sort_newest_first`]);
+    /// sorted once for the site's assembly, not by every listing, feed and
+    /// search index of every rebuild.
+    pub fn newest_first(&self, lang: &str) -> &[PageId] {
+        let by_lang = self.text_keys.newest_first.get_or_init(|| {
+            let mut by_lang: BTreeMap<String, Vec<PageId>> = BTreeMap::new();
+            for p in &self.pages {
+                by_lang.entry(p.lang.clone()).or_default().push(p.id);
+            }
+            by_lang
+                .par_iter_mut()
+                .for_each(|(_, ids)| taxonomy::sort_newest_first(self, ids));
+            by_lang
+        });
+        by_lang.get(lang).map_or(&[], Vec::as_slice)
     }
 
     pub fn section(&self, id: SectionId) -> &Section {
@@ -975,6 +995,7 @@ impl Assembler {
                 .map(|s| text_key(&s.text))
                 .collect(),
             assembly: next_assembly(),
+            newest_first: std::sync::OnceLock::new(),
         };
         Site {
             text_keys,

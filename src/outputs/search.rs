@@ -31,13 +31,7 @@ pub fn index_with(
     lang: &str,
     parts: Option<super::Parts<'_>>,
 ) -> String {
-    let mut ids: Vec<_> = site
-        .pages
-        .iter()
-        .filter(|p| p.lang == lang)
-        .map(|p| p.id)
-        .collect();
-    crate::content::taxonomy::sort_newest_first(site, &mut ids);
+    let ids = site.newest_first(lang);
     let item = |id: crate::content::PageId| {
         let p = site.page(id);
         Item {

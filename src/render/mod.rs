@@ -1130,15 +1130,8 @@ impl<'m> Renderer<'m> {
         let section_view = views::section_view(site, md, id);
         let card = crate::cards::home_card(site, s).map(|t| crate::cards::view(site, &t, ""));
         let recent = if s.is_root() {
-            let mut recent: Vec<PageId> = site
-                .pages
-                .iter()
-                .filter(|p| p.lang == s.lang)
-                .map(|p| p.id)
-                .collect();
-            crate::content::taxonomy::sort_newest_first(site, &mut recent);
-            recent.truncate(10);
-            Some(views::listed(site, md, &recent))
+            let newest = site.newest_first(&s.lang);
+            Some(views::listed(site, md, &newest[..newest.len().min(10)]))
         } else {
             None
         };

@@ -635,3 +635,108 @@ fn links_of_unchanged_pages_follow_their_targets_appearing_moving_and_going() {
         false,
     );
 }
+
+#[test]
+fn a_card_whose_text_changes_is_drawn_again_and_the_others_are_kept() {
+    let site = Site::new();
+    let mut memo = Memo::new();
+    build_with(&site.opts, &mut memo).expect("first build");
+    // Without a description the card shows the first paragraph.
+    let article = site.root.join("content/artikel/rueckenschmerzen.md");
+    let text = site.read(&article);
+    let described = text
+        .lines()
+        .find(|l| l.starts_with("description = "))
+        .expect("a description")
+        .to_owned();
+    site.write(&article, &text.replacen(&format!("{described}\n"), "", 1));
+    rebuilt_like_a_full_build(&site, &mut memo, &article, "removing the description");
+    let card = |b: &Built| match b
+        .output
+        .entries()
+        .find(|(p, _)| *p == Path::new("cards/artikel/rueckenschmerzen.png"))
+    {
+        Some((_, Content::Cached(f))) => std::fs::read(f).expect("cached card"),
+        other => panic!("the card is not a cached file: {other:?}"),
+    };
+    let before = card(&build_with(&site.opts, &mut memo).expect("rebuild"));
+
+    // A new first paragraph: a new card, like a full build's.
+    let text = site.read(&article);
+    let body = text.rfind("+++\n").expect("front matter") + 4;
+    let text = format!(
+        "{}Ganz neuer erster Satz für die Karte.\n\n{}",
+        &text[..body],
+        &text[body..]
+    );
+    site.write(&article, &text);
+    memo.changed(std::slice::from_ref(&article));
+    let again = build_with(&site.opts, &mut memo).expect("rebuild");
+    assert_eq!(again.stats.cards_drawn, 1, "only the edited page's card");
+    assert_ne!(card(&again), before, "the card shows the new paragraph");
+    assert_eq!(outcome(Ok(again)), outcome(build(&site.opts)));
+
+    // A sentence at the end: the card stays; a deleted cached card is drawn again.
+    site.write(&article, &(text + "\nNoch ein Satz.\n"));
+    rebuilt_like_a_full_build(&site, &mut memo, &article, "a sentence at the end");
+    let cache = site.root.join(".praxis-cache/cards");
+    let first = walk(&cache)
+        .into_iter()
+        .find(|p| p.extension().is_some_and(|e| e == "png"))
+        .expect("a cached card");
+    std::fs::remove_file(first).expect("delete a cached card");
+    memo.changed(&[]);
+    let again = build_with(&site.opts, &mut memo).expect("rebuild");
+    assert_eq!(
+        again.stats.cards_drawn, 1,
+        "the deleted card is drawn again"
+    );
+    assert_eq!(outcome(Ok(again)), outcome(build(&site.opts)));
+}
+
+#[test]
+fn a_page_warning_appears_and_goes_with_its_text_and_a_new_date_reorders_listings() {
+    let site = Site::new();
+    let mut memo = Memo::new();
+    build_with(&site.opts, &mut memo).expect("first build");
+    let article = site.root.join("content/artikel/rueckenschmerzen.md");
+    let text = site.read(&article);
+    let alt_warnings = |b: &Built| {
+        b.diagnostics
+            .iter()
+            .map(|d| d.render(false))
+            .filter(|d| d.contains("rueckenschmerzen") && d.contains("alt"))
+            .count()
+    };
+    // An image without alt text in the body only: the same assembly, so the
+    // other pages' findings are taken as they were.
+    site.write(&article, &(text.clone() + "\n![](/logo.svg)\n"));
+    memo.changed(std::slice::from_ref(&article));
+    let with = build_with(&site.opts, &mut memo);
+    let full = build(&site.opts);
+    if let (Ok(a), Ok(b)) = (&with, &full) {
+        assert!(alt_warnings(a) >= 1, "the warning appears");
+        assert_eq!(alt_warnings(a), alt_warnings(b));
+    }
+    assert_eq!(outcome(with), outcome(full), "after adding the image");
+    site.write(&article, &text);
+    memo.changed(std::slice::from_ref(&article));
+    let without = build_with(&site.opts, &mut memo).expect("rebuild");
+    assert_eq!(alt_warnings(&without), 0, "the warning goes");
+    assert_eq!(outcome(Ok(without)), outcome(build(&site.opts)));
+
+    // The newest date: first in the home page's and the feed's lists.
+    let dated = match text.find("date = ") {
+        Some(at) => format!("{}date = 2031-01-01{}", &text[..at], &text[at + 17..]),
+        None => text.replacen("+++\n", "+++\ndate = 2031-01-01\n", 1),
+    };
+    site.write(&article, &dated);
+    rebuilt_like_a_full_build(&site, &mut memo, &article, "the newest date");
+    let again = build_with(&site.opts, &mut memo).expect("rebuild");
+    let feed = again.output.text("atom.xml").expect("feed");
+    let first = feed.find("<entry>").expect("an entry");
+    assert!(
+        feed[first..].find("rueckenschmerzen") < feed[first..].find("</entry>"),
+        "the redated article comes first"
+    );
+}
