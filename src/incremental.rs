@@ -502,16 +502,21 @@ impl Memo {
             .card_folder
             .get_mut()
             .unwrap_or_else(PoisonError::into_inner) = None;
-        self.card_stages
-            .get_mut()
-            .unwrap_or_else(PoisonError::into_inner)
-            .clear();
         self.checks.clear();
+        self.forget_stages();
+        self.scans.clear();
+    }
+
+    /// Drops the share-card and check stages kept from the last build.
+    fn forget_stages(&mut self) {
         *self
             .check_stage
             .get_mut()
             .unwrap_or_else(PoisonError::into_inner) = None;
-        self.scans.clear();
+        self.card_stages
+            .get_mut()
+            .unwrap_or_else(PoisonError::into_inner)
+            .clear();
     }
 
     /// Ends a failed build: the memo stays as the last good build left it
@@ -528,14 +533,7 @@ impl Memo {
         self.reviews.abandon();
         self.cards.abandon();
         // The stages a failed build recorded are not kept.
-        *self
-            .check_stage
-            .get_mut()
-            .unwrap_or_else(PoisonError::into_inner) = None;
-        self.card_stages
-            .get_mut()
-            .unwrap_or_else(PoisonError::into_inner)
-            .clear();
+        self.forget_stages();
         self.checks.abandon();
         self.scans.abandon();
     }
