@@ -428,12 +428,7 @@ fn editing_one_article_rerenders_only_what_shows_it() {
 
     // A new first paragraph is the summary: the page and the listings that
     // show it, not the other articles.
-    let body = text.rfind("+++\n").expect("front matter") + 4;
-    let text = format!(
-        "{}Ein neuer erster Satz.\n\n{}",
-        &text[..body],
-        &text[body..]
-    );
+    let text = with_first_paragraph(&text, "Ein neuer erster Satz.");
     site.write(&article, &text);
     memo.changed(std::slice::from_ref(&article));
     let again = build_with(&site.opts, &mut memo).expect("rebuild");
@@ -663,12 +658,7 @@ fn a_card_whose_text_changes_is_drawn_again_and_the_others_are_kept() {
 
     // A new first paragraph: a new card, like a full build's.
     let text = site.read(&article);
-    let body = text.rfind("+++\n").expect("front matter") + 4;
-    let text = format!(
-        "{}Ganz neuer erster Satz für die Karte.\n\n{}",
-        &text[..body],
-        &text[body..]
-    );
+    let text = with_first_paragraph(&text, "Ganz neuer erster Satz für die Karte.");
     site.write(&article, &text);
     memo.changed(std::slice::from_ref(&article));
     let again = build_with(&site.opts, &mut memo).expect("rebuild");
@@ -739,4 +729,11 @@ fn a_page_warning_appears_and_goes_with_its_text_and_a_new_date_reorders_listing
         feed[first..].find("rueckenschmerzen") < feed[first..].find("</entry>"),
         "the redated article comes first"
     );
+}
+
+/// `text` (an article with TOML front matter) with `sentence` as a new
+/// first paragraph, the one listings and cards show.
+fn with_first_paragraph(text: &str, sentence: &str) -> String {
+    let body = text.rfind("+++\n").expect("front matter") + 4;
+    format!("{}{sentence}\n\n{}", &text[..body], &text[body..])
 }
