@@ -398,6 +398,7 @@ fn emit(
         taxonomy: &taxonomy,
         jsonld: Default::default(),
         summary_word_count: renderer.summary_word_count(),
+        author_values: Default::default(),
     };
     if let Some(memo) = memo {
         content.make_page_keys(site, memo);

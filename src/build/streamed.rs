@@ -205,6 +205,7 @@ fn page_content<'a>(
         taxonomy,
         jsonld: Default::default(),
         summary_word_count: renderer.summary_word_count(),
+        author_values: Default::default(),
     }
 }
 

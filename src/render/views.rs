@@ -4,7 +4,7 @@
 //! Markdown; nothing here clones the site. The field names are the template
 //! contract documented in `docs/templates.md`: change them only with the docs.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 use serde::Serialize;
 
@@ -76,15 +76,15 @@ pub struct PageView<'a> {
     pub word_count: Option<usize>,
     pub reading_time: usize,
     pub tags: Vec<TagField<'a>>,
-    pub authors: Vec<Shared<AuthorView<'a>>>,
-    pub reviewers: Vec<Shared<AuthorView<'a>>>,
+    pub authors: Vec<AuthorRef<'a>>,
+    pub reviewers: Vec<AuthorRef<'a>>,
     pub audience: &'static str,
     pub draft: bool,
     pub section: Shared<LinkView<'a>>,
     pub translations: Vec<TranslationView<'a>>,
     pub assets: Vec<String>,
     pub extra: &'a BTreeMap<String, serde_json::Value>,
-    pub review: ReviewView<'a>,
+    pub review: Shared<ReviewView<'a>>,
     /// The latest of `date`, `updated` and `last_reviewed` (`article:modified_time`).
     pub modified: Option<DateField<'a>>,
     /// `og:locale` of the page's language: `de_DE`, `en_US`, `de_AT`.
@@ -196,7 +196,27 @@ pub struct ReviewView<'a> {
     pub status: &'static str,
     pub next_due: Option<DateField<'a>>,
     pub last: Option<DateField<'a>>,
-    pub interval: String,
+    #[serde(serialize_with = "display")]
+    pub interval: crate::date::Interval,
+    /// The language its dates are shown in (for its shared value's key).
+    #[serde(skip)]
+    pub lang: &'a str,
+}
+
+/// Serialises `v` as the string it displays as.
+fn display<T: std::fmt::Display, S: serde::Serializer>(v: &T, s: S) -> Result<S::Ok, S::Error> {
+    s.collect_str(v)
+}
+
+impl SharedKey for ReviewView<'_> {
+    const KIND: u8 = b'r';
+    fn write_key(&self, key: &mut KeyBytes) {
+        key.str(self.status)
+            .str(self.lang)
+            .date(self.next_due.map(|d| d.date))
+            .date(self.last.map(|d| d.date))
+            .str(&self.interval.to_string());
+    }
 }
 
 impl SharedKey for AuthorView<'_> {
@@ -265,6 +285,8 @@ pub struct RenderedContent<'a> {
     pub jsonld: crate::jsonld::Shared,
     /// Whether page summaries carry `word_count` ([`summaries_show_word_count`]).
     pub summary_word_count: bool,
+    /// The authors pages show, as template values.
+    pub author_values: AuthorValues,
 }
 
 /// Whether some template may read `word_count` of a page summary: it names
@@ -475,13 +497,92 @@ pub fn author_view<'a>(
 
 fn author_views<'a>(
     site: &'a Site,
-    tax: &Taxonomy,
+    rendered: &'a RenderedContent<'a>,
     keys: &'a [String],
-    lang: &str,
-) -> Vec<Shared<AuthorView<'a>>> {
+    lang: &'a str,
+) -> Vec<AuthorRef<'a>> {
     keys.iter()
-        .filter_map(|k| author_view(site, tax, k, lang).map(Shared))
+        .filter(|k| site.config.authors.contains_key(k.as_str()))
+        .map(|key| AuthorRef {
+            site,
+            rendered,
+            key,
+            lang,
+        })
         .collect()
+}
+
+/// An author of a page (or its reviewer), linking to their page in `lang`:
+/// serialises as [`author_view`], made into a template value once per build
+/// and language (see [`AuthorValues`]) however many pages and listings
+/// show the author.
+#[derive(Clone, Copy)]
+pub struct AuthorRef<'a> {
+    site: &'a Site,
+    rendered: &'a RenderedContent<'a>,
+    key: &'a str,
+    lang: &'a str,
+}
+
+impl std::fmt::Debug for AuthorRef<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_tuple("AuthorRef")
+            .field(&self.key)
+            .field(&self.lang)
+            .finish()
+    }
+}
+
+impl Serialize for AuthorRef<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let view = || author_view(self.site, self.rendered.taxonomy, self.key, self.lang);
+        // Into a rebuild key the view goes as itself (a template value's
+        // maps have no stable order).
+        if crate::incremental::fingerprinting() {
+            return view().serialize(s);
+        }
+        let values = &self.rendered.author_values;
+        if let Some(v) = values.get(self.lang, self.key) {
+            return v.serialize(s);
+        }
+        let Some(view) = view() else {
+            return s.serialize_none();
+        };
+        match tera::Value::try_from_serializable(&view) {
+            Ok(v) => {
+                values.put(self.lang, self.key, v.clone());
+                v.serialize(s)
+            }
+            Err(_) => view.serialize(s),
+        }
+    }
+}
+
+/// The site's authors as template values, by language and key, made when
+/// first shown in a build. An author's view is a function of the
+/// configuration and the taxonomy, which one build does not change: a
+/// [`RenderedContent`] (one build's) keeps them.
+#[derive(Default)]
+pub struct AuthorValues(std::sync::RwLock<HashMap<String, HashMap<String, tera::Value>>>);
+
+impl AuthorValues {
+    fn get(&self, lang: &str, key: &str) -> Option<tera::Value> {
+        let map = self
+            .0
+            .read()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        map.get(lang)?.get(key).cloned()
+    }
+
+    fn put(&self, lang: &str, key: &str, value: tera::Value) {
+        let mut map = self
+            .0
+            .write()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        map.entry(lang.to_owned())
+            .or_default()
+            .insert(key.to_owned(), value);
+    }
 }
 
 /// `tag` (and the entries of `tags`).
@@ -672,8 +773,8 @@ pub fn page_view_with<'a>(
                 lang_root: tag_root.clone(),
             })
             .collect(),
-        authors: author_views(site, rendered.taxonomy, &p.authors, lang),
-        reviewers: author_views(site, rendered.taxonomy, &p.reviewers, lang),
+        authors: author_views(site, rendered, &p.authors, lang),
+        reviewers: author_views(site, rendered, &p.reviewers, lang),
         audience: p.audience.as_str(),
         draft: p.fm.draft,
         section: Shared(LinkView {
@@ -703,12 +804,13 @@ pub fn page_view_with<'a>(
             })
             .collect(),
         extra: &p.fm.extra,
-        review: ReviewView {
+        review: Shared(ReviewView {
             status: review.status.as_str(),
             next_due: review.next_due.map(|d| DateField::new(d, lang)),
             last: review.last.map(|d| DateField::new(d, lang)),
-            interval: review.interval.to_string(),
-        },
+            interval: review.interval,
+            lang,
+        }),
         modified: crate::outputs::last_changed(p).map(|d| DateField::new(d, lang)),
         og_locale: OgLocale(lang),
         jsonld: full.then_some(PageJsonLd {
