@@ -91,18 +91,23 @@ pub(super) fn build<'m>(
         return Ok(None);
     }
 
-    // The listings, the long ones first, with the feeds, search indexes
-    // and sitemap made meanwhile.
-    // Each listing makes the values of the pages it shows anew: kept for
-    // every listing, they were the largest part of the build's memory.
-    let mut content = page_content(site, &md.pages, &md.sections, &taxonomy, &renderer);
-    content.listing_once = Vec::new();
+    // The listings, one language after another (a listing shows pages of
+    // its own language), the long ones first, with the feeds, search
+    // indexes and sitemap made meanwhile. A page's listing value is made
+    // once for all the listings of its language that show it, and forgotten
+    // when they are done: kept for all pages at once, they added about 30 MB
+    // on 10,000 pages.
+    let content = page_content(site, &md.pages, &md.sections, &taxonomy, &renderer);
     let mut jobs: Vec<(usize, Job<'_>)> = render_jobs(site, &taxonomy)
         .into_iter()
         .enumerate()
         .filter(|(_, j)| !matches!(j, Job::Page(_)))
         .collect();
-    jobs.sort_by_key(|(_, j)| std::cmp::Reverse(j.weight()));
+    let rank = |j: &Job<'_>| {
+        let lang = job_lang(j);
+        site.config.languages.iter().position(|l| l == lang)
+    };
+    jobs.sort_by_key(|(_, j)| (rank(j), std::cmp::Reverse(j.weight())));
     // A listing goes to the sink as soon as it is rendered when no other
     // listing renders to its path (else the last in `render_jobs` order
     // goes, after the pass, as in `emit`).
@@ -114,17 +119,26 @@ pub(super) fn build<'m>(
     }
     let (listings, (files, css)) = rayon::join(
         || -> Result<Vec<Vec<Rendered>>, WriteError> {
-            jobs.par_iter()
-                .map(|(_, j)| {
-                    j.render(site, &renderer, &content, &[])
-                        .into_iter()
-                        .map(|r| match &r {
-                            Ok((path, _)) if claims.get(path) == Some(&1) => to_sink(sink, site, r),
-                            _ => Ok(r),
-                        })
-                        .collect()
-                })
-                .collect()
+            let mut done = Vec::with_capacity(jobs.len());
+            for group in jobs.chunk_by(|(_, a), (_, b)| rank(a) == rank(b)) {
+                let rendered: Vec<Vec<Rendered>> = group
+                    .par_iter()
+                    .map(|(_, j)| {
+                        j.render(site, &renderer, &content, &[])
+                            .into_iter()
+                            .map(|r| match &r {
+                                Ok((path, _)) if claims.get(path) == Some(&1) => {
+                                    to_sink(sink, site, r)
+                                }
+                                _ => Ok(r),
+                            })
+                            .collect()
+                    })
+                    .collect::<Result<_, WriteError>>()?;
+                content.forget_listings();
+                done.extend(rendered);
+            }
+            Ok(done)
         },
         || {
             let css = md.has_highlighted_code.then(|| {
@@ -206,6 +220,16 @@ fn page_content<'a>(
         jsonld: Default::default(),
         summary_word_count: renderer.summary_word_count(),
         author_values: Default::default(),
+    }
+}
+
+/// The language of the pages listing `job` shows.
+fn job_lang<'j>(job: &Job<'j>) -> &'j str {
+    match job {
+        Job::Page(p) => &p.lang,
+        Job::Section(s) => &s.lang,
+        Job::Tag(t) => &t.lang,
+        Job::Author(a) => &a.lang,
     }
 }
 

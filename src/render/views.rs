@@ -84,7 +84,7 @@ pub struct PageView<'a> {
     pub translations: Vec<TranslationView<'a>>,
     pub assets: Vec<String>,
     pub extra: &'a BTreeMap<String, serde_json::Value>,
-    pub review: Shared<ReviewView<'a>>,
+    pub review: ReviewView<'a>,
     /// The latest of `date`, `updated` and `last_reviewed` (`article:modified_time`).
     pub modified: Option<DateField<'a>>,
     /// `og:locale` of the page's language: `de_DE`, `en_US`, `de_AT`.
@@ -170,7 +170,10 @@ impl Serialize for Listed<'_> {
                 return v.serialize(s);
             }
             return match tera::Value::try_from_serializable(&view()) {
-                Ok(v) => slot.get_or_init(|| v).serialize(s),
+                Ok(v) => {
+                    slot.put(v.clone());
+                    v.serialize(s)
+                }
                 Err(_) => view().serialize(s),
             };
         };
@@ -196,27 +199,7 @@ pub struct ReviewView<'a> {
     pub status: &'static str,
     pub next_due: Option<DateField<'a>>,
     pub last: Option<DateField<'a>>,
-    #[serde(serialize_with = "display")]
-    pub interval: crate::date::Interval,
-    /// The language its dates are shown in (for its shared value's key).
-    #[serde(skip)]
-    pub lang: &'a str,
-}
-
-/// Serialises `v` as the string it displays as.
-fn display<T: std::fmt::Display, S: serde::Serializer>(v: &T, s: S) -> Result<S::Ok, S::Error> {
-    s.collect_str(v)
-}
-
-impl SharedKey for ReviewView<'_> {
-    const KIND: u8 = b'r';
-    fn write_key(&self, key: &mut KeyBytes) {
-        key.str(self.status)
-            .str(self.lang)
-            .date(self.next_due.map(|d| d.date))
-            .date(self.last.map(|d| d.date))
-            .str(&self.interval.to_string());
-    }
+    pub interval: String,
 }
 
 impl SharedKey for AuthorView<'_> {
@@ -274,10 +257,13 @@ pub struct RenderedContent<'a> {
     /// template value (see [`Listed`]).
     pub listing_values: Option<ListingValues<'a>>,
     /// Without a memo: each page's listing view as a template value, made
-    /// once per build however many listings show the page (a value is
-    /// shared, not copied). Empty: made anew for each listing (`praxis
-    /// build` keeps none: on 10,000 pages they held 100 MB).
-    pub listing_once: Vec<std::sync::OnceLock<tera::Value>>,
+    /// once however many listings show the page (a value is shared, not
+    /// copied), until [`RenderedContent::forget_listings`]. Empty: made anew
+    /// for each listing. Kept for every page of a site they would add to the
+    /// build's peak memory (on 10,000 pages about 30 MB): `praxis build`
+    /// renders the listings one language after another and forgets the
+    /// values of each language when its listings are done.
+    pub listing_once: Vec<ListingSlot>,
     pub pages: &'a [std::sync::Arc<super::RenderedFile>],
     pub sections: &'a [std::sync::Arc<super::RenderedFile>],
     pub taxonomy: &'a Taxonomy,
@@ -323,7 +309,39 @@ fn iterates_a_map(template: &str) -> bool {
     })
 }
 
+/// One page's listing value while it is kept (see
+/// [`RenderedContent::listing_once`]).
+#[derive(Default)]
+pub struct ListingSlot(std::sync::Mutex<Option<tera::Value>>);
+
+impl ListingSlot {
+    fn get(&self) -> Option<tera::Value> {
+        self.0
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .clone()
+    }
+
+    fn put(&self, value: tera::Value) {
+        *self
+            .0
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner) = Some(value);
+    }
+}
+
 impl RenderedContent<'_> {
+    /// Drops the listing values made so far ([`RenderedContent::listing_once`]):
+    /// listings rendered after make them anew.
+    pub fn forget_listings(&self) {
+        for slot in &self.listing_once {
+            slot.0
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner)
+                .take();
+        }
+    }
+
     /// [`page_key`], taken from [`RenderedContent::page_keys`] when made.
     pub fn page_key(&self, site: &Site, id: PageId, full: bool) -> u64 {
         match self.page_keys.get(id.0 as usize) {
@@ -804,13 +822,12 @@ pub fn page_view_with<'a>(
             })
             .collect(),
         extra: &p.fm.extra,
-        review: Shared(ReviewView {
+        review: ReviewView {
             status: review.status.as_str(),
             next_due: review.next_due.map(|d| DateField::new(d, lang)),
             last: review.last.map(|d| DateField::new(d, lang)),
-            interval: review.interval,
-            lang,
-        }),
+            interval: review.interval.to_string(),
+        },
         modified: crate::outputs::last_changed(p).map(|d| DateField::new(d, lang)),
         og_locale: OgLocale(lang),
         jsonld: full.then_some(PageJsonLd {

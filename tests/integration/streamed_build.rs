@@ -312,3 +312,100 @@ fn markdown_errors_stop_the_streamed_build_with_the_same_diagnostics() {
     assert!(!site.public().exists(), "nothing published");
     assert_eq!(leftovers(site.root()), Vec::<String>::new());
 }
+
+/// Three languages whose pages each show in several listings: a section
+/// (paginated), tags, author pages (written and reviewed), the home page.
+const LISTED: &str = r#"
+-- praxis.toml --
+title = "Listed"
+base_url = "https://example.org"
+default_language = "en"
+languages = ["de", "fr"]
+[authors.meier]
+name = "Dr. Meier"
+[authors.okafor]
+name = "Dr. Okafor"
+-- content/_index.md --
++++
+title = "Home"
++++
+-- content/articles/_index.md --
++++
+title = "Articles"
+paginate_by = 2
++++
+-- content/articles/_index.de.md --
++++
+title = "Artikel"
+paginate_by = 2
++++
+-- content/articles/_index.fr.md --
++++
+title = "Articles FR"
+paginate_by = 2
++++
+"#;
+
+/// A page of `LISTED` in `lang` (`""`: the default language).
+fn listed_page(site: &TestSite, n: usize, lang: &str, title: &str) {
+    let suffix = if lang.is_empty() {
+        String::new()
+    } else {
+        format!(".{lang}")
+    };
+    site.write(
+        &format!("content/articles/p{n}{suffix}.md"),
+        &format!(
+            "+++\ntitle = \"{title}\"\ndate = 2026-01-{:02}\ntags = [\"Asthma\", \"T{}\"]\n\
+             authors = [\"meier\"]\nreviewed_by = [\"okafor\"]\nlast_reviewed = 2026-01-20\n+++\n\
+             First paragraph of {title}.\n\nMore text.\n",
+            n + 1,
+            n % 3
+        ),
+    );
+}
+
+#[test]
+fn listings_made_from_values_kept_per_language_equal_the_in_memory_build_and_follow_edits() {
+    let site = TestSite::new(LISTED);
+    for n in 0..5 {
+        for lang in ["", "de", "fr"] {
+            listed_page(&site, n, lang, &format!("Page {n} {lang}"));
+        }
+    }
+    let out = tempfile::tempdir().expect("tempdir");
+    let (memory, streamed) = both(&site.options(), WriteOptions::default(), out.path());
+    assert_same(&memory, &streamed);
+    let text = |files: &BTreeMap<PathBuf, Vec<u8>>, path: &str| {
+        let bytes = files
+            .get(Path::new(path))
+            .unwrap_or_else(|| panic!("{path} in {:?}", files.keys().collect::<Vec<_>>()));
+        String::from_utf8(bytes.clone()).expect("utf-8")
+    };
+    // Each language's listings show its own pages.
+    let de_tag = text(&streamed, "de/tags/asthma/index.html");
+    assert!(de_tag.contains("Page 3 de"), "{de_tag}");
+    assert!(!de_tag.contains("Page 3 fr"), "{de_tag}");
+
+    // A new title shows in every listing of the page, as in memory.
+    listed_page(&site, 3, "de", "Renamed three");
+    let out = tempfile::tempdir().expect("tempdir");
+    let (memory, streamed) = both(&site.options(), WriteOptions::default(), out.path());
+    assert_same(&memory, &streamed);
+    for path in [
+        "de/tags/asthma/index.html",
+        "de/tags/t0/index.html",
+        "de/authors/meier/index.html",
+        "de/authors/okafor/index.html",
+        "de/index.html",
+    ] {
+        let html = text(&streamed, path);
+        assert!(html.contains("Renamed three"), "{path}: {html}");
+        assert!(!html.contains("Page 3 de"), "{path}: {html}");
+    }
+    let pagers: String = ["de/articles/index.html", "de/articles/page/2/index.html"]
+        .iter()
+        .map(|p| text(&streamed, p))
+        .collect();
+    assert!(pagers.contains("Renamed three"), "{pagers}");
+}
