@@ -93,8 +93,11 @@ pub struct Doc<'a> {
     pub images: Vec<Image>,
     /// Start tags of raw HTML, offsets in the whole file.
     pub tags: Vec<StartTag>,
-    /// Plain text of each top-level paragraph and its offset.
-    pub paragraphs: Vec<(String, usize)>,
+    /// Plain text of the top-level paragraphs, each followed by a newline
+    /// (one buffer for the file, which readability reads at once).
+    pub prose: String,
+    /// Each top-level paragraph's text (a range in `prose`) and offset.
+    pub paragraphs: Vec<(std::ops::Range<usize>, usize)>,
     /// Each heading's level (1–6) and offset.
     pub headings: Vec<(u8, usize)>,
     /// Places where Markdown changes what was written.
@@ -140,6 +143,7 @@ pub fn parse<'a>(
         links: Vec::new(),
         images: Vec::new(),
         tags: Vec::new(),
+        prose: String::new(),
         paragraphs: Vec::new(),
         headings: Vec::new(),
         traps: Vec::new(),
@@ -149,7 +153,8 @@ pub fn parse<'a>(
         body_offset + range.start + body[range.clone()].find(url).unwrap_or(0)
     };
     let mut image: Option<Image> = None;
-    let mut paragraph: Option<(String, usize)> = None;
+    // The open paragraph's start in `doc.prose` and offset in the file.
+    let mut paragraph: Option<(usize, usize)> = None;
     let mut in_html_block = false;
     let mut depth = 0usize;
     for (event, range) in Parser::new_ext(body, options()).into_offset_iter() {
@@ -185,23 +190,25 @@ pub fn parse<'a>(
                 scan_html(&mut doc.tags, h, body_offset + range.start);
             }
             Event::Start(Tag::Paragraph) if depth == 0 => {
-                paragraph = Some((String::new(), body_offset + range.start));
+                if let Some((start, _)) = paragraph {
+                    doc.prose.truncate(start);
+                }
+                paragraph = Some((doc.prose.len(), body_offset + range.start));
             }
             Event::End(TagEnd::Paragraph) if depth == 1 => {
-                doc.paragraphs.extend(paragraph.take());
+                if let Some((start, offset)) = paragraph.take() {
+                    doc.paragraphs.push((start..doc.prose.len(), offset));
+                    doc.prose.push('\n');
+                }
             }
             Event::Text(t) | Event::Code(t) => {
                 if let Some(img) = image.as_mut() {
                     img.alt.push_str(t);
-                } else if let Some((p, _)) = paragraph.as_mut() {
-                    p.push_str(t);
+                } else if paragraph.is_some() {
+                    doc.prose.push_str(t);
                 }
             }
-            Event::SoftBreak | Event::HardBreak => {
-                if let Some((p, _)) = paragraph.as_mut() {
-                    p.push(' ');
-                }
-            }
+            Event::SoftBreak | Event::HardBreak if paragraph.is_some() => doc.prose.push(' '),
             _ => {}
         }
         match event {
@@ -209,6 +216,9 @@ pub fn parse<'a>(
             Event::End(_) => depth = depth.saturating_sub(1),
             _ => {}
         }
+    }
+    if let Some((start, _)) = paragraph {
+        doc.prose.truncate(start);
     }
     doc.traps = traps.finish();
     doc
@@ -488,6 +498,7 @@ impl<'a> Source<'a> {
             links: Vec::new(),
             images: Vec::new(),
             tags: Vec::new(),
+            prose: String::new(),
             paragraphs: Vec::new(),
             headings: Vec::new(),
             traps: Vec::new(),
@@ -566,8 +577,13 @@ mod tests {
         let names: Vec<_> = d.tags.iter().map(|t| t.name.as_str()).collect();
         assert_eq!(names, ["div", "img", "span"]);
         assert_eq!(&d.text[d.tags[1].offset..d.tags[1].offset + 4], "<img");
-        let paras: Vec<_> = d.paragraphs.iter().map(|(p, _)| p.as_str()).collect();
+        let paras: Vec<_> = d
+            .paragraphs
+            .iter()
+            .map(|(p, _)| &d.prose[p.clone()])
+            .collect();
         assert_eq!(paras, ["Para x and .", "Two lines in it."]);
+        assert_eq!(d.prose, "Para x and .\nTwo lines in it.\n");
     }
 
     #[test]

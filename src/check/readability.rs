@@ -33,6 +33,8 @@ use super::{CheckConfig, Doc};
 use crate::content::front_matter::Audience;
 use crate::diagnostics::Diagnostic;
 
+mod tokens;
+
 /// Below this many words a score says little.
 pub const MIN_WORDS: usize = 100;
 /// The highest Flesch–Kincaid grade accepted for English.
@@ -236,10 +238,17 @@ const CACHE_LIMIT: usize = 100_000;
 /// Syllable counts of lower-case words, per language.
 type Cache = HashMap<String, usize, std::hash::BuildHasherDefault<crate::incremental::OneShotHash>>;
 
+/// A language's words and tokens already counted.
+#[derive(Default)]
+struct Caches {
+    words: Cache,
+    tokens: tokens::TokenCache,
+}
+
 thread_local! {
     // Per thread and language: words repeat a lot (within an article and
     // across a site), and hyphenating one takes far longer than a lookup.
-    static CACHE: RefCell<[Cache; 4]> = RefCell::new(Default::default());
+    static CACHE: RefCell<[Caches; 4]> = RefCell::new(Default::default());
 }
 
 /// The language whose rules count `lang`'s syllables, and its cache slot.
@@ -255,7 +264,7 @@ fn cache_slot(lang: &str) -> (&'static str, usize) {
 /// Syllables of one word (at least 1).
 pub fn syllables(word: &str, lang: &str) -> usize {
     let (lang, slot) = cache_slot(lang);
-    CACHE.with(|c| cached_syllables(&mut c.borrow_mut()[slot], word, lang))
+    CACHE.with(|c| cached_syllables(&mut c.borrow_mut()[slot].words, word, lang))
 }
 
 /// [`syllables`] through `cache` (the one of `lang`).
@@ -284,58 +293,73 @@ fn lower_syllables(cache: &mut Cache, lower: &str, lang: &'static str) -> usize 
     n
 }
 
+/// What one whitespace-separated token counts: a word is its letters,
+/// hyphens and apostrophes (none when it has no letters); it ends a sentence
+/// when it ends in `.`, `!`, `?` or `…`, closing quotes and brackets aside.
+fn count_token(
+    cache: &mut Cache,
+    word: &mut String,
+    token: &str,
+    lang: &'static str,
+) -> tokens::Token {
+    word.clear();
+    let ascii = token.is_ascii();
+    let syllables = if ascii {
+        // Lower-cased on the way (for ASCII the same as `to_lowercase`).
+        let mut letters = false;
+        for b in token.bytes() {
+            if b.is_ascii_alphabetic() {
+                letters = true;
+                word.push(char::from(b.to_ascii_lowercase()));
+            } else if b == b'-' || b == b'\'' {
+                word.push(char::from(b));
+            }
+        }
+        letters.then(|| lower_syllables(cache, word, lang))
+    } else {
+        word.extend(
+            token
+                .chars()
+                .filter(|ch| ch.is_alphabetic() || *ch == '-' || *ch == '\''),
+        );
+        word.chars()
+            .any(char::is_alphabetic)
+            .then(|| cached_syllables(cache, word, lang))
+    };
+    let ends_sentence = if ascii {
+        // The same test on bytes: the other closers are not ASCII.
+        let end = token.trim_end_matches(['"', '\'', ')', ']']);
+        matches!(end.as_bytes().last(), Some(b'.' | b'!' | b'?'))
+    } else {
+        let end = token.trim_end_matches(['"', '\'', ')', '»', '«', '“', '”', '’', ']']);
+        end.ends_with(['.', '!', '?', '…'])
+    };
+    tokens::Token {
+        syllables: syllables.unwrap_or(0),
+        ends_sentence,
+    }
+}
+
 /// Sentences, words and syllables of `text`.
 pub fn counts(text: &str, lang: &str) -> Counts {
     let (lang, slot) = cache_slot(lang);
     CACHE.with(|cache| {
-        let cache = &mut cache.borrow_mut()[slot];
+        let Caches { words, tokens } = &mut cache.borrow_mut()[slot];
         let mut c = Counts::default();
         let mut open_sentence = false;
         let mut word = String::new();
-        for token in text.split_whitespace() {
-            word.clear();
-            let ascii = token.is_ascii();
-            // A word is the token's letters, hyphens and apostrophes.
-            let syllables = if ascii {
-                // Lower-cased on the way (for ASCII the same as `to_lowercase`).
-                let mut letters = false;
-                for b in token.bytes() {
-                    if b.is_ascii_alphabetic() {
-                        letters = true;
-                        word.push(char::from(b.to_ascii_lowercase()));
-                    } else if b == b'-' || b == b'\'' {
-                        word.push(char::from(b));
-                    }
-                }
-                letters.then(|| lower_syllables(cache, &word, lang))
-            } else {
-                word.extend(
-                    token
-                        .chars()
-                        .filter(|ch| ch.is_alphabetic() || *ch == '-' || *ch == '\''),
-                );
-                word.chars()
-                    .any(char::is_alphabetic)
-                    .then(|| cached_syllables(cache, &word, lang))
-            };
-            if let Some(n) = syllables {
+        let count = |token: &str| count_token(words, &mut word, token, lang);
+        tokens.each(text, count, |t| {
+            if t.syllables > 0 {
                 c.words += 1;
-                c.syllables += n;
+                c.syllables += t.syllables;
                 open_sentence = true;
             }
-            let ends_sentence = if ascii {
-                // The same test on bytes: the other closers are not ASCII.
-                let end = token.trim_end_matches(['"', '\'', ')', ']']);
-                matches!(end.as_bytes().last(), Some(b'.' | b'!' | b'?'))
-            } else {
-                let end = token.trim_end_matches(['"', '\'', ')', '»', '«', '“', '”', '’', ']']);
-                end.ends_with(['.', '!', '?', '…'])
-            };
-            if open_sentence && ends_sentence {
+            if open_sentence && t.ends_sentence {
                 c.sentences += 1;
                 open_sentence = false;
             }
-        }
+        });
         if open_sentence {
             c.sentences += 1;
         }
@@ -391,8 +415,8 @@ pub fn assess(
     audience: Audience,
     cfg: &CheckConfig,
 ) -> (ArticleScore, Option<Diagnostic>) {
-    let text: Vec<&str> = doc.paragraphs.iter().map(|(p, _)| p.as_str()).collect();
-    let c = counts(&text.join("\n"), doc.lang);
+    // The paragraphs, a newline after each: the same tokens as joining them.
+    let c = counts(&doc.prose, doc.lang);
     let score = score_with(doc.lang, &c, cfg);
     let mut scores: Vec<FormulaValue> = score
         .iter()
@@ -772,6 +796,108 @@ mod tests {
         ] {
             assert_eq!(counts(text, lang), counts_by_chars(text, lang), "{text:?}");
         }
+    }
+
+    /// Corpus-like text: every token length from 1 to 40 bytes, tokens
+    /// ending at every place in an eight-byte load, repeated (so most are
+    /// found in the table), in every language, with the edge cases.
+    #[test]
+    fn counts_equal_the_per_character_counts_on_corpus_like_text() {
+        let mut words: Vec<String> = [
+            "Take",
+            "your",
+            "medicine",
+            "every",
+            "morning.",
+            "Bloeddruk",
+            "(zie",
+            "tabel)!",
+            "Schilddrüsenunterfunktion",
+            "l'hôpital",
+            "aujourd’hui",
+            "don't",
+            "re-take",
+            "«Oui.»",
+            "“Là!”",
+            "Fin…",
+            "encore’",
+            "x3",
+            "---",
+            "'",
+            "-",
+            "10mg",
+            "42.",
+            "É",
+            "ÉTÉ.",
+            "Œuvre",
+            "naïve",
+            "patiënt",
+            "België.",
+            "’s",
+            "'s",
+            "[yes!]",
+            "\"stop.\"",
+            "wait...",
+            "ok?)",
+            "a\u{a0}b",
+            "C\u{2009}D.",
+            "e\u{85}f",
+            "IJzer",
+            "ĳzer",
+            "straße",
+            "STRASSE.",
+            "ﬁne",
+            "Ǆemal",
+            "mg/L.",
+            "1,5%",
+        ]
+        .iter()
+        .map(|w| w.to_string())
+        .collect();
+        for n in 1..=40 {
+            words.push("abcdefghij".repeat(4)[..n].to_owned());
+            words.push(format!("{}.", &"Klmnopqrst".repeat(4)[..n]));
+        }
+        let mut text = String::new();
+        let mut seed = 7u64;
+        for i in 0..3000 {
+            seed = seed
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            text.push_str(&words[(seed >> 33) as usize % words.len()]);
+            text.push_str(match i % 17 {
+                0 => "\n",
+                5 => "  ",
+                9 => "\u{a0}",
+                13 => "\t",
+                _ => " ",
+            });
+        }
+        for lang in ["en", "de", "fr", "nl", "it"] {
+            for t in [&text[..], text.trim_end(), &text[1..], ""] {
+                let want = counts_by_chars(t, lang);
+                assert_eq!(counts(t, lang), want, "{lang}");
+                assert_eq!(counts(t, lang), want, "{lang}, again");
+            }
+        }
+    }
+
+    /// Paragraphs are read from one buffer, a newline after each: the same
+    /// counts as joining their texts, empty paragraphs included.
+    #[test]
+    fn a_documents_paragraphs_count_as_their_joined_text() {
+        let md = "First one. Two\nlines *here*!\n\n# Not this\n\n![alt words](x.png)\n\n- nor this\n\nLast «one» …\n";
+        let doc = crate::check::test_doc(md);
+        let texts: Vec<&str> = doc
+            .paragraphs
+            .iter()
+            .map(|(r, _)| &doc.prose[r.clone()])
+            .collect();
+        assert_eq!(texts, ["First one. Two lines here!", "", "Last «one» …"]);
+        let joined = texts.join("\n");
+        assert_eq!(counts(&doc.prose, "en"), counts_by_chars(&joined, "en"));
+        let (score, _) = assess(&doc, Audience::Patients, &CheckConfig::default());
+        assert_eq!((score.sentences, score.words), (3, 7));
     }
 
     #[test]
