@@ -1182,7 +1182,7 @@ fn addresses(line: &str, ws: &[Word<'_>], own: &Own, out: &mut Vec<Finding>) {
 
 /// Every finding in one line (links and comments already blanked).
 pub fn scan_line(line: &str, own: &Own) -> Vec<Finding> {
-    scan_line_with(line, own, true)
+    scan_line_with(line, own, true, true)
 }
 
 /// A form of address that [`names`] could take for one before a name: one
@@ -1190,41 +1190,56 @@ pub fn scan_line(line: &str, own: &Own) -> Vec<Finding> {
 /// spaces and at most one dot, then a capital letter. `patient` is a form of
 /// address, so many lines of a clinical text hold one; few hold one before a
 /// capitalised word. Found from the capitals, which are rarer than the
-/// letters forms of address start with: sixteen bytes at a time, the ASCII
-/// capitals and the first bytes of other characters are marked in a bit
-/// mask (the compiler turns the test into vector instructions) and only the
-/// marked places are looked at.
+/// letters forms of address start with: eight bytes at a time, the ASCII
+/// capitals and the bytes of other characters are marked in one integer
+/// ([`capitals_and_wide`]) and only the marked places are looked at.
 fn honorific_before_name(line: &str) -> bool {
     let b = line.as_bytes();
-    let mark = |x: u8| x.is_ascii_uppercase() | (x >= 0xC0);
-    let whole = b.chunks_exact(16).map(|chunk| {
-        let mut m = 0u32;
-        for (k, &x) in chunk.iter().enumerate() {
-            m |= u32::from(mark(x)) << k;
-        }
-        m
-    });
-    let rest = b.chunks_exact(16).remainder();
-    let last = rest
-        .iter()
-        .enumerate()
-        .fold(0u32, |m, (k, &x)| m | (u32::from(mark(x)) << k));
-    for (n, mut marked) in whole.chain(std::iter::once(last)).enumerate() {
+    let mut chunks = b.chunks_exact(8);
+    let mut base = 0;
+    for chunk in chunks.by_ref() {
+        let mut word = [0u8; 8];
+        word.copy_from_slice(chunk);
+        let mut marked = capitals_and_wide(u64::from_le_bytes(word));
         while marked != 0 {
-            let i = n * 16 + marked.trailing_zeros() as usize;
+            let i = base + (marked.trailing_zeros() / 8) as usize;
             marked &= marked - 1;
-            // A marked byte starts a character.
-            let upper = b[i].is_ascii()
-                || line
-                    .get(i..)
-                    .and_then(|r| r.chars().next())
-                    .is_some_and(char::is_uppercase);
-            if upper && honorific_ends_before(line, i) {
+            if capital_before_honorific(line, i) {
                 return true;
             }
         }
+        base += 8;
     }
-    false
+    (base..b.len()).any(|i| {
+        (b[i].is_ascii_uppercase() || !b[i].is_ascii()) && capital_before_honorific(line, i)
+    })
+}
+
+/// For eight bytes read as one little-endian integer, the top bit of each
+/// byte that is an ASCII capital or not ASCII (every byte of another
+/// character): the capitals of eight bytes found in a few instructions.
+fn capitals_and_wide(x: u64) -> u64 {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    // The low seven bits of each byte: adding cannot carry into the next.
+    let low = x & !HIGH;
+    let from_a = low + ONES * (0x80 - u64::from(b'A'));
+    let past_z = low + ONES * (0x80 - u64::from(b'Z') - 1);
+    ((from_a & !past_z) | x) & HIGH
+}
+
+/// Whether byte `i` starts a capital letter that a form of address
+/// [`names`] accepts ends before (continuation bytes of a character are
+/// passed over).
+fn capital_before_honorific(line: &str, i: usize) -> bool {
+    let x = line.as_bytes()[i];
+    let upper = x.is_ascii_uppercase()
+        || (x >= 0xC0
+            && line
+                .get(i..)
+                .and_then(|r| r.chars().next())
+                .is_some_and(char::is_uppercase));
+    upper && honorific_ends_before(line, i)
 }
 
 /// [`honorific_ends_before`] read byte by byte, as long as the bytes it
@@ -1319,23 +1334,23 @@ fn honorific_ends_before(line: &str, at: usize) -> bool {
 
 /// The ASCII digits and the ASCII capitals in `line`, counted.
 fn digits_and_capitals(line: &str) -> (usize, usize) {
-    line.bytes().fold((0, 0), |(d, c), x| {
-        (
-            d + usize::from(x.is_ascii_digit()),
-            c + usize::from(x.is_ascii_uppercase()),
-        )
-    })
+    let b = line.as_bytes();
+    (
+        b.iter().filter(|x| x.is_ascii_digit()).count(),
+        b.iter().filter(|x| x.is_ascii_uppercase()).count(),
+    )
 }
 
 /// [`scan_line`]; without `skim`, every rule runs on every line (for tests:
 /// the skimming must find the same).
-fn scan_line_with(line: &str, own: &Own, skim: bool) -> Vec<Finding> {
+/// `may_hold_at` is false when the whole text the line is from holds no `@`.
+fn scan_line_with(line: &str, own: &Own, skim: bool, may_hold_at: bool) -> Vec<Finding> {
     let mut out = Vec::new();
     // Every rule but a name with a diagnosis needs a digit (an age, a date,
     // a number) or an `@`; most prose lines have neither, so they skip the
     // word-level rules.
     let digits = has_ascii_digit(line);
-    if line.contains('@') {
+    if (may_hold_at || !skim) && line.contains('@') {
         emails(line, own, &mut out);
     }
     if digits {
@@ -1387,6 +1402,8 @@ fn scan_line_with(line: &str, own: &Own, skim: bool) -> Vec<Finding> {
 pub fn scan(text: &str, body_offset: usize, own: &Own) -> Vec<(usize, Finding)> {
     let body = &text[body_offset..];
     let masked = mask(body);
+    // Most bodies hold no `@` once citation keys are masked.
+    let any_at = memchr::memchr(b'@', masked.as_bytes()).is_some();
     let mut out = Vec::new();
     let mut offset = 0;
     let mut prev_allows = false;
@@ -1396,7 +1413,8 @@ pub fn scan(text: &str, body_offset: usize, own: &Own) -> Vec<(usize, Finding)> 
         let line = masked.get(offset..offset + raw.len()).unwrap_or_default();
         let allows = any_allows && find_from(raw, 0, ALLOW_COMMENT).is_some();
         if !allows && !prev_allows {
-            for f in scan_line(line.trim_end_matches(['\n', '\r']), own) {
+            let line = line.trim_end_matches(['\n', '\r']);
+            for f in scan_line_with(line, own, true, any_at) {
                 out.push((body_offset + offset + f.start, f));
             }
         }
@@ -1723,7 +1741,7 @@ mod tests {
                 .into_iter()
                 .map(|f| (f.rule, f.start, f.text))
                 .collect();
-            let full: Vec<_> = scan_line_with(&line, &own(), false)
+            let full: Vec<_> = scan_line_with(&line, &own(), false, true)
                 .into_iter()
                 .map(|f| (f.rule, f.start, f.text))
                 .collect();
@@ -2116,7 +2134,11 @@ mod differential {
         for line in lines() {
             let line = mask(&line);
             let skimmed = scan_line(&line, &own);
-            assert_eq!(skimmed, scan_line_with(&line, &own, false), "{line:?}");
+            assert_eq!(
+                skimmed,
+                scan_line_with(&line, &own, false, true),
+                "{line:?}"
+            );
             found += skimmed.len();
         }
         // The generated lines do hold identifiers of every kind.
@@ -2163,6 +2185,26 @@ mod differential {
         let w = &head[start..];
         HONORIFICS.contains(&w.to_lowercase().as_str())
             && (w.starts_with(char::is_uppercase) || w.len() > 3)
+    }
+
+    #[test]
+    fn capitals_and_wide_bytes_are_marked_byte_by_byte() {
+        for x in 0..=255u8 {
+            for k in 0..8 {
+                let mut word = [b'a'; 8];
+                word[k] = x;
+                let want = if x.is_ascii_uppercase() || !x.is_ascii() {
+                    0x80u64 << (8 * k)
+                } else {
+                    0
+                };
+                let got = capitals_and_wide(u64::from_le_bytes(word));
+                assert_eq!(got, want, "{x:#x} at {k}");
+                word = [x; 8];
+                let all = capitals_and_wide(u64::from_le_bytes(word));
+                assert_eq!(all, if want != 0 { 0x8080_8080_8080_8080 } else { 0 });
+            }
+        }
     }
 
     #[test]

@@ -116,12 +116,24 @@ impl Iterator for WordSpans<'_> {
     }
 }
 
-/// Whether `line` holds an ASCII digit (16 bytes at a time, which the
-/// compiler turns into vector instructions).
+/// Whether `line` holds an ASCII digit: eight bytes at a time, read as one
+/// integer whose bytes are tested together.
 pub fn has_ascii_digit(line: &str) -> bool {
-    line.as_bytes()
-        .chunks(16)
-        .any(|chunk| chunk.iter().fold(false, |any, b| any | b.is_ascii_digit()))
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    let b = line.as_bytes();
+    let mut chunks = b.chunks_exact(8);
+    let whole = chunks.by_ref().any(|chunk| {
+        let mut word = [0u8; 8];
+        word.copy_from_slice(chunk);
+        let x = u64::from_le_bytes(word);
+        // The low seven bits of each byte: adding cannot carry into the next.
+        let low = x & !HIGH;
+        let from_0 = low + ONES * (0x80 - u64::from(b'0'));
+        let past_9 = low + ONES * (0x80 - u64::from(b'9') - 1);
+        from_0 & !past_9 & !x & HIGH != 0
+    });
+    whole || chunks.remainder().iter().any(u8::is_ascii_digit)
 }
 
 /// Whether `line` holds `n` ASCII digits in a row (`n` at least 1).
@@ -312,6 +324,21 @@ mod tests {
         let line = "Lindenstraße 23, Čapek";
         let words: Vec<&str> = word_spans(line).map(|(s, e)| &line[s..e]).collect();
         assert_eq!(words, ["Lindenstraße", "23", "Čapek"]);
+    }
+
+    #[test]
+    fn digits_found_in_every_byte_position() {
+        for x in 0..=255u8 {
+            for len in 1..=17 {
+                for k in 0..len {
+                    let mut bytes = vec![b'a'; len];
+                    bytes[k] = x;
+                    if let Ok(line) = std::str::from_utf8(&bytes) {
+                        assert_eq!(has_ascii_digit(line), x.is_ascii_digit(), "{line:?}");
+                    }
+                }
+            }
+        }
     }
 
     #[test]
