@@ -25,7 +25,7 @@ use std::path::Path;
 use rayon::prelude::*;
 
 use super::text_scan::{
-    ascii_ci_occurrences, find_from, has_ascii_digit, is_word_char, word_spans,
+    ascii_ci_occurrences, find_from, has_ascii_digit, has_digit_run, is_word_char, word_spans,
 };
 use crate::config::Config;
 use crate::content::Site;
@@ -154,7 +154,7 @@ fn mask(text: &str) -> String {
     // Citation keys (`[@smith2020]`, `@doi:10.1056/x showed`) name
     // bibliography entries, never patients; their digits would otherwise
     // wake the number rules on every cited line.
-    for (at, _) in text.match_indices('@') {
+    for at in memchr::memchr_iter(b'@', text.as_bytes()) {
         let opens = text[..at]
             .chars()
             .next_back()
@@ -656,6 +656,13 @@ const NOT_NAMES: &[&str] = &[
 /// A capitalised word: an upper-case letter, then lower-case letters (and
 /// at least one), with capitals only after `-` or an apostrophe.
 fn is_name_word(w: &str) -> bool {
+    // Most words start with an ASCII byte that is not a capital.
+    if w.as_bytes()
+        .first()
+        .is_some_and(|b| b.is_ascii() && !b.is_ascii_uppercase())
+    {
+        return false;
+    }
     let mut chars = w.chars();
     let Some(mut prev) = chars.next() else {
         return false;
@@ -675,7 +682,29 @@ fn is_name_word(w: &str) -> bool {
         }
         prev = c;
     }
-    more && lower && !NOT_NAMES.contains(&w)
+    more && lower && !is_not_name(w)
+}
+
+/// For each ASCII first byte, the byte lengths of the words in
+/// [`NOT_NAMES`] starting with it, as bits.
+const NOT_NAME_LENGTHS: [u32; 128] = {
+    let mut t = [0u32; 128];
+    let mut i = 0;
+    while i < NOT_NAMES.len() {
+        let w = NOT_NAMES[i].as_bytes();
+        t[w[0] as usize] |= 1 << w.len();
+        i += 1;
+    }
+    t
+};
+
+/// `w` is in [`NOT_NAMES`]: most capitalised words are ruled out by their
+/// first byte and length without comparing.
+fn is_not_name(w: &str) -> bool {
+    let b = w.as_bytes();
+    b.first().is_some_and(|&f| {
+        f.is_ascii() && b.len() < 32 && NOT_NAME_LENGTHS[f as usize] & (1 << b.len()) != 0
+    }) && NOT_NAMES.contains(&w)
 }
 
 const AGE_UNITS: &[&str] = &[
@@ -723,9 +752,21 @@ fn unit_follows(after: &str) -> bool {
     AGE_UNITS.contains(&w.as_str()) || w.starts_with("jährig") || w == "year-old"
 }
 
+/// The characters [`age_before`] reads at the end of the text before a
+/// name: the longest suffix and the digit before it, and some to spare.
+const AGE_BEFORE_CHARS: usize = 16;
+
 /// `54-jährige`, `54-year-old`, `54-jarige` right before the name.
 fn age_before(before: &str) -> bool {
-    let lower = before.trim_end().to_lowercase();
+    // Only the end is compared: lower-case that alone (lower-casing goes
+    // character by character and never drops one).
+    let before = before.trim_end();
+    let tail = before
+        .char_indices()
+        .rev()
+        .nth(AGE_BEFORE_CHARS - 1)
+        .map_or(before, |(i, _)| &before[i..]);
+    let lower = tail.to_lowercase();
     [
         "-jährige",
         "-jähriger",
@@ -763,6 +804,17 @@ const DIAGNOSIS: &[&str] = &[
     "gediagnosticeerd",
 ];
 
+/// Whether any of `needles` occurs in `hay`: one pass over `hay`, comparing
+/// where a needle's first byte is.
+fn contains_any(hay: &str, needles: &[&str]) -> bool {
+    let b = hay.as_bytes();
+    (0..b.len()).any(|i| {
+        needles
+            .iter()
+            .any(|n| n.as_bytes().first() == Some(&b[i]) && b[i..].starts_with(n.as_bytes()))
+    })
+}
+
 /// The bytes a form of address starts with: `d`, `f`, `h`, `m`, `p` in
 /// either case.
 const HONORIFIC_FIRST: [bool; 256] = {
@@ -792,6 +844,45 @@ const HONORIFIC_LENGTHS: [u32; 128] = {
     t
 };
 
+/// Up to 15 ASCII bytes, lower-cased, and their number, as one integer: two
+/// words are equal ignoring ASCII case when their keys are.
+const fn ascii_key(w: &[u8]) -> u128 {
+    let mut key = w.len() as u128;
+    let mut i = 0;
+    while i < w.len() && i < 15 {
+        key |= (w[i].to_ascii_lowercase() as u128) << (8 * (i + 1));
+        i += 1;
+    }
+    key
+}
+
+/// The keys ([`ascii_key`]) of the forms of address that are ASCII (0 for
+/// the others, which no ASCII word equals).
+const HONORIFIC_KEYS: [u128; HONORIFICS.len()] = {
+    let mut t = [0u128; HONORIFICS.len()];
+    let mut i = 0;
+    while i < HONORIFICS.len() {
+        let h = HONORIFICS[i].as_bytes();
+        if h.is_ascii() {
+            t[i] = ascii_key(h);
+        }
+        i += 1;
+    }
+    t
+};
+
+/// [`is_honorific`] for an ASCII word: by first byte and length, then by key.
+fn is_ascii_honorific(w: &[u8]) -> bool {
+    let Some(&first) = w.first() else {
+        return false;
+    };
+    let first = first.to_ascii_lowercase();
+    first.is_ascii()
+        && w.len() <= HONORIFIC_MAX
+        && HONORIFIC_LENGTHS[first as usize] & (1 << w.len()) != 0
+        && HONORIFIC_KEYS.contains(&ascii_key(w))
+}
+
 /// A form of address: `Frau`, `Mr`, `patiënte` (any case).
 fn is_honorific(w: &str) -> bool {
     if !w
@@ -802,25 +893,23 @@ fn is_honorific(w: &str) -> bool {
     {
         return false;
     }
+    if w.is_ascii() {
+        return is_ascii_honorific(w.as_bytes());
+    }
     // Forms of address are in lower case and start with an ASCII letter.
     let first = w.as_bytes()[0].to_ascii_lowercase();
-    let mut candidates = HONORIFICS.iter().filter(|h| h.as_bytes()[0] == first);
-    if w.is_ascii() {
-        HONORIFIC_LENGTHS[first as usize] & (1 << w.len()) != 0
-            && candidates
-                .filter(|h| h.len() == w.len())
-                .any(|h| h.eq_ignore_ascii_case(w))
-    } else {
-        // The lower-case form, compared without building it, after the
-        // ASCII bytes before the first other character (which lower-case
-        // byte for byte).
-        let ascii = w.bytes().take_while(u8::is_ascii).count();
-        candidates.any(|h| {
+    // The lower-case form, compared without building it, after the ASCII
+    // bytes before the first other character (which lower-case byte for
+    // byte).
+    let ascii = w.bytes().take_while(u8::is_ascii).count();
+    HONORIFICS
+        .iter()
+        .filter(|h| h.as_bytes()[0] == first)
+        .any(|h| {
             h.len() >= ascii
                 && h.as_bytes()[..ascii].eq_ignore_ascii_case(&w.as_bytes()[..ascii])
                 && h.chars().eq(w.chars().flat_map(char::to_lowercase))
         })
-    }
 }
 
 /// Names next to an age (needs a digit in the line) or, after a form of
@@ -876,7 +965,7 @@ fn names(line: &str, ws: &[Word<'_>], out: &mut Vec<Finding>) {
         let with_diagnosis = honorific && {
             let window = &rest[..boundary(rest, 80)];
             let lower = window.to_lowercase();
-            DIAGNOSIS.iter().any(|d| lower.contains(d))
+            contains_any(&lower, DIAGNOSIS)
         };
         if with_age || with_diagnosis {
             out.push(Finding {
@@ -980,11 +1069,18 @@ fn may_end_in_street_suffix(w: &str, dot: bool) -> bool {
 }
 
 fn addresses(line: &str, ws: &[Word<'_>], own: &Own, out: &mut Vec<Finding>) {
+    let b = line.as_bytes();
+    // A house number starts with a space and a digit (see [`house_number`]).
+    let number_at =
+        |i: usize| b.get(i) == Some(&b' ') && b.get(i + 1).is_some_and(u8::is_ascii_digit);
     let mut found: Vec<(usize, usize)> = Vec::new();
     for (k, &(s, e, w)) in ws.iter().enumerate() {
         // Lindenstraße 23, Berliner Straße 5, Kalverstraat 92 (a dot may end `Str.`).
         let e_dot = if line[e..].starts_with('.') { e + 1 } else { e };
-        let lower = may_end_in_street_suffix(w, e_dot > e).then(|| w.to_lowercase());
+        // Only a word a house number follows (right after it or after its
+        // dot) can be a street: most words are passed over here.
+        let numbered = number_at(e) || (e_dot > e && number_at(e_dot));
+        let lower = (numbered && may_end_in_street_suffix(w, e_dot > e)).then(|| w.to_lowercase());
         let suffix = lower.as_ref().and_then(|lower| {
             let word_dot = if e_dot > e {
                 format!("{lower}.")
@@ -1012,6 +1108,9 @@ fn addresses(line: &str, ws: &[Word<'_>], own: &Own, out: &mut Vec<Finding>) {
             }
         }
         // 221B Baker Street; 12 rue de la Paix.
+        if !w.as_bytes().first().is_some_and(u8::is_ascii_digit) {
+            continue;
+        }
         let leading = w.chars().take_while(char::is_ascii_digit).count();
         if (1..=4).contains(&leading)
             && w[leading..].chars().all(|c| c.is_ascii_alphabetic())
@@ -1083,7 +1182,7 @@ fn addresses(line: &str, ws: &[Word<'_>], own: &Own, out: &mut Vec<Finding>) {
 
 /// Every finding in one line (links and comments already blanked).
 pub fn scan_line(line: &str, own: &Own) -> Vec<Finding> {
-    scan_line_with(line, own, true)
+    scan_line_with(line, own, true, true)
 }
 
 /// A form of address that [`names`] could take for one before a name: one
@@ -1091,47 +1190,131 @@ pub fn scan_line(line: &str, own: &Own) -> Vec<Finding> {
 /// spaces and at most one dot, then a capital letter. `patient` is a form of
 /// address, so many lines of a clinical text hold one; few hold one before a
 /// capitalised word. Found from the capitals, which are rarer than the
-/// letters forms of address start with. Sixteen bytes at a time without an
-/// ASCII capital or a byte of another character hold no capital and are
-/// stepped over whole (the compiler turns the test into vector
-/// instructions); the others are read a character at a time.
+/// letters forms of address start with: eight bytes at a time, the ASCII
+/// capitals and the bytes of other characters are marked in one integer
+/// ([`capitals_and_wide`]) and only the marked places are looked at.
 fn honorific_before_name(line: &str) -> bool {
     let b = line.as_bytes();
-    let mut i = 0;
-    while i < b.len() {
-        let stop = (i + 16).min(b.len());
-        let may_hold_capital = |chunk: &[u8]| {
-            chunk
-                .iter()
-                .fold(false, |any, x| any | x.is_ascii_uppercase() | !x.is_ascii())
-        };
-        if stop - i == 16 && !may_hold_capital(&b[i..stop]) {
-            // All ASCII: `stop` is a character boundary.
-            i = stop;
-            continue;
-        }
-        while i < stop {
-            let x = b[i];
-            let (upper, len) = if x.is_ascii() {
-                (x.is_ascii_uppercase(), 1)
-            } else {
-                line[i..]
-                    .chars()
-                    .next()
-                    .map_or((false, 1), |c| (c.is_uppercase(), c.len_utf8()))
-            };
-            if upper && honorific_ends_before(line, i) {
+    let mut chunks = b.chunks_exact(8);
+    let mut base = 0;
+    for chunk in chunks.by_ref() {
+        let mut word = [0u8; 8];
+        word.copy_from_slice(chunk);
+        let mut marked = capitals_and_wide(u64::from_le_bytes(word));
+        while marked != 0 {
+            let i = base + (marked.trailing_zeros() / 8) as usize;
+            marked &= marked - 1;
+            if capital_before_honorific(line, i) {
                 return true;
             }
-            i += len;
+        }
+        base += 8;
+    }
+    (base..b.len()).any(|i| {
+        (b[i].is_ascii_uppercase() || !b[i].is_ascii()) && capital_before_honorific(line, i)
+    })
+}
+
+/// For eight bytes read as one little-endian integer, the top bit of each
+/// byte that is an ASCII capital or not ASCII (every byte of another
+/// character): the capitals of eight bytes found in a few instructions.
+fn capitals_and_wide(x: u64) -> u64 {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    // The low seven bits of each byte: adding cannot carry into the next.
+    let low = x & !HIGH;
+    let from_a = low + ONES * (0x80 - u64::from(b'A'));
+    let past_z = low + ONES * (0x80 - u64::from(b'Z') - 1);
+    ((from_a & !past_z) | x) & HIGH
+}
+
+/// Whether byte `i` starts a capital letter that a form of address
+/// [`names`] accepts ends before (continuation bytes of a character are
+/// passed over).
+fn capital_before_honorific(line: &str, i: usize) -> bool {
+    let x = line.as_bytes()[i];
+    let upper = x.is_ascii_uppercase()
+        || (x >= 0xC0
+            && line
+                .get(i..)
+                .and_then(|r| r.chars().next())
+                .is_some_and(char::is_uppercase));
+    upper && honorific_ends_before(line, i)
+}
+
+/// [`honorific_ends_before`] read byte by byte, as long as the bytes it
+/// looks at are ASCII (most are); `None` when a character that is not ASCII
+/// is in the way (then the characters are read whole).
+fn honorific_ends_before_ascii(b: &[u8], at: usize) -> Option<bool> {
+    let mut j = at;
+    let before = *b.get(j.checked_sub(1)?)?;
+    if !before.is_ascii() {
+        return None;
+    }
+    if is_word_byte(before) {
+        return Some(false);
+    }
+    // `char::is_whitespace` on ASCII, which `trim_end` strips.
+    let space = |x: u8| matches!(x, b' ' | b'\t' | b'\n' | b'\x0B' | b'\x0C' | b'\r');
+    while j > 0 && space(b[j - 1]) {
+        j -= 1;
+    }
+    if j > 0 && b[j - 1] == b'.' {
+        j -= 1;
+        while j > 0 && space(b[j - 1]) {
+            j -= 1;
         }
     }
-    false
+    // The word before: its last byte and at most HONORIFIC_MAX bytes matter.
+    let end = j;
+    let last = *b.get(end.checked_sub(1)?)?;
+    if last.is_ascii() && !HONORIFIC_LAST[last as usize] {
+        return Some(false);
+    }
+    while j > 0 && end - j <= HONORIFIC_MAX {
+        let x = b[j - 1];
+        if !x.is_ascii() {
+            return None;
+        }
+        if !is_word_byte(x) {
+            break;
+        }
+        j -= 1;
+    }
+    if end - j > HONORIFIC_MAX {
+        return Some(false);
+    }
+    let w = &b[j..end];
+    Some(is_ascii_honorific(w) && (w[0].is_ascii_uppercase() || w.len() > 3))
+}
+
+/// The ASCII bytes a form of address can end with, in either case (each
+/// ends with an ASCII letter).
+const HONORIFIC_LAST: [bool; 128] = {
+    let mut t = [false; 128];
+    let mut i = 0;
+    while i < HONORIFICS.len() {
+        let h = HONORIFICS[i].as_bytes();
+        let last = h[h.len() - 1];
+        assert!(last.is_ascii_lowercase());
+        t[last as usize] = true;
+        t[last.to_ascii_uppercase() as usize] = true;
+        i += 1;
+    }
+    t
+};
+
+/// An ASCII byte that belongs to a word (see [`is_word_char`]).
+fn is_word_byte(x: u8) -> bool {
+    x.is_ascii_alphanumeric() || x == b'-' || x == b'\''
 }
 
 /// Whether a form of address [`names`] accepts ends before the capital at
 /// `at`, with only spaces and at most one dot between.
 fn honorific_ends_before(line: &str, at: usize) -> bool {
+    if let Some(found) = honorific_ends_before_ascii(line.as_bytes(), at) {
+        return found;
+    }
     let head = &line[..at];
     // The capital starts a word: a form of address is a whole word.
     if head.chars().next_back().is_none_or(is_word_char) {
@@ -1149,28 +1332,52 @@ fn honorific_ends_before(line: &str, at: usize) -> bool {
     is_honorific(w) && (w.starts_with(char::is_uppercase) || w.len() > 3)
 }
 
+/// The ASCII digits and the ASCII capitals in `line`, counted.
+fn digits_and_capitals(line: &str) -> (usize, usize) {
+    let b = line.as_bytes();
+    (
+        b.iter().filter(|x| x.is_ascii_digit()).count(),
+        b.iter().filter(|x| x.is_ascii_uppercase()).count(),
+    )
+}
+
 /// [`scan_line`]; without `skim`, every rule runs on every line (for tests:
 /// the skimming must find the same).
-fn scan_line_with(line: &str, own: &Own, skim: bool) -> Vec<Finding> {
+/// `may_hold_at` is false when the whole text the line is from holds no `@`.
+fn scan_line_with(line: &str, own: &Own, skim: bool, may_hold_at: bool) -> Vec<Finding> {
     let mut out = Vec::new();
     // Every rule but a name with a diagnosis needs a digit (an age, a date,
     // a number) or an `@`; most prose lines have neither, so they skip the
     // word-level rules.
     let digits = has_ascii_digit(line);
-    if line.contains('@') {
+    if (may_hold_at || !skim) && line.contains('@') {
         emails(line, own, &mut out);
     }
     if digits {
-        phones(line, own, &mut out);
-        kvnrs(line, &mut out);
-        ibans(line, &mut out);
+        // A phone number has 7 digits or more, a KVNR 9, an IBAN 15 capitals
+        // and digits or more: most lines with a digit have too few.
+        let (count, capitals) = if skim {
+            digits_and_capitals(line)
+        } else {
+            (usize::MAX, usize::MAX)
+        };
+        if count >= 7 {
+            phones(line, own, &mut out);
+        }
+        if count >= 9 {
+            kvnrs(line, &mut out);
+        }
+        if count.saturating_add(capitals) >= 15 {
+            ibans(line, &mut out);
+        }
     }
     // Without a digit only a name after a form of address can be found.
     if skim && !digits && !honorific_before_name(line) {
         return out;
     }
     let ws = words(line);
-    if digits {
+    // Every full date has a year of four digits in a row.
+    if digits && (!skim || has_digit_run(line, 4)) {
         birth_dates(line, &ws, &mut out);
     }
     names(line, &ws, &mut out);
@@ -1195,6 +1402,8 @@ fn scan_line_with(line: &str, own: &Own, skim: bool) -> Vec<Finding> {
 pub fn scan(text: &str, body_offset: usize, own: &Own) -> Vec<(usize, Finding)> {
     let body = &text[body_offset..];
     let masked = mask(body);
+    // Most bodies hold no `@` once citation keys are masked.
+    let any_at = memchr::memchr(b'@', masked.as_bytes()).is_some();
     let mut out = Vec::new();
     let mut offset = 0;
     let mut prev_allows = false;
@@ -1204,7 +1413,8 @@ pub fn scan(text: &str, body_offset: usize, own: &Own) -> Vec<(usize, Finding)> 
         let line = masked.get(offset..offset + raw.len()).unwrap_or_default();
         let allows = any_allows && find_from(raw, 0, ALLOW_COMMENT).is_some();
         if !allows && !prev_allows {
-            for f in scan_line(line.trim_end_matches(['\n', '\r']), own) {
+            let line = line.trim_end_matches(['\n', '\r']);
+            for f in scan_line_with(line, own, true, any_at) {
                 out.push((body_offset + offset + f.start, f));
             }
         }
@@ -1531,7 +1741,7 @@ mod tests {
                 .into_iter()
                 .map(|f| (f.rule, f.start, f.text))
                 .collect();
-            let full: Vec<_> = scan_line_with(&line, &own(), false)
+            let full: Vec<_> = scan_line_with(&line, &own(), false, true)
                 .into_iter()
                 .map(|f| (f.rule, f.start, f.text))
                 .collect();
@@ -1749,6 +1959,283 @@ mod tests {
             let fast =
                 short_words_starting_with(line, &HONORIFIC_FIRST, HONORIFIC_MAX).any(is_honorific);
             assert_eq!(fast, by_split, "{line:?}");
+        }
+    }
+}
+
+/// Generated lines: the skimmed scan and its byte-level shortcuts against
+/// the full scan and the character-level forms they replaced.
+#[cfg(test)]
+mod differential {
+    use super::*;
+
+    /// Pieces lines are made of: identifiers, look-alikes, forms of address,
+    /// capitals, digits at ends, multi-byte characters, `@` at ends.
+    const PIECES: &[&str] = &[
+        "Frau",
+        "frau",
+        "FRAU",
+        "Herr",
+        "Mr",
+        "mr",
+        "Mr.",
+        "M.",
+        "m",
+        "Mme",
+        "patient",
+        "Patiënte",
+        "PATIËNT",
+        "Mevrouw",
+        "dhr",
+        "Anna",
+        "Schmidt",
+        "de",
+        "Vries",
+        "Čapek",
+        "Élise",
+        "Müller",
+        "Die",
+        "Studie",
+        "54",
+        "(54)",
+        ", 54",
+        ",",
+        "54-jährige",
+        "47 ans",
+        "61-year-old",
+        "Jahre",
+        "0171 2345678",
+        "+44 20 7946 0958",
+        "06-12345678",
+        "030 1234567",
+        "0800 111 0 111",
+        "A123456780",
+        "B987654321",
+        "DE89 3704 0044 0532 0130 00",
+        "DE12 3456 7890 1234 5678 90",
+        "GB82 WEST 1234 5698 7654 32",
+        "geboren",
+        "geb.",
+        "born",
+        "née",
+        "NÉ",
+        "12.03.1971",
+        "1971-03-12",
+        "3 March 1971",
+        "März",
+        "1er",
+        "mars",
+        "Lindenstraße",
+        "23",
+        "Straße",
+        "Str.",
+        "5",
+        "221B",
+        "Baker",
+        "Street",
+        "12",
+        "rue",
+        "la",
+        "Paix",
+        "Kalverstraat",
+        "92",
+        "10115",
+        "Berlin",
+        "anna@gmx.de",
+        "@",
+        "x@",
+        "praxis@praxis-meier.example",
+        "leidet an Diabetes",
+        "suffers from gout",
+        "diagnosed",
+        ".",
+        "..",
+        " ",
+        "  ",
+        "\u{a0}",
+        "\t",
+        "-",
+        "’",
+        "'",
+        "—",
+        "ü",
+        "ß",
+        "日本語",
+        "🙂",
+        "ẞ",
+        "İ",
+        "K",
+        "Σ",
+        "1",
+        "9",
+        "0",
+        "+",
+        "(",
+        ")",
+        "/",
+        ";",
+        ":",
+        "[",
+        "]",
+        "mmHg",
+        "mg",
+    ];
+
+    /// A small deterministic generator (no dependency, same lines every run).
+    struct Lcg(u64);
+    impl Lcg {
+        fn next(&mut self, n: usize) -> usize {
+            self.0 = self
+                .0
+                .wrapping_mul(6_364_136_223_846_793_005)
+                .wrapping_add(1_442_695_040_888_963_407);
+            ((self.0 >> 33) as usize) % n
+        }
+    }
+
+    fn lines() -> Vec<String> {
+        let mut g = Lcg(0x5eed);
+        let mut out = vec![
+            String::new(),
+            " ".into(),
+            "@".into(),
+            "1".into(),
+            "x 1".into(),
+        ];
+        for _ in 0..6000 {
+            let n = 1 + g.next(12);
+            let mut line = String::new();
+            for _ in 0..n {
+                line.push_str(PIECES[g.next(PIECES.len())]);
+                let sep = [" ", " ", " ", "", ", ", ". ", "  "][g.next(7)];
+                line.push_str(sep);
+            }
+            if g.next(3) == 0 {
+                line = line.trim_end().to_owned();
+            }
+            out.push(line);
+        }
+        out
+    }
+
+    fn own() -> Own {
+        let cfg = Config::parse(
+            Path::new("."),
+            "title = \"T\"\nbase_url = \"https://praxis-meier.example\"\n[legal]\nphone = \"030 1234567\"\nemail = \"praxis@praxis-meier.example\"\naddress = \"Musterstraße 12, 10115 Berlin\"\n",
+        )
+        .expect("config");
+        Own::from_config(&cfg)
+    }
+
+    #[test]
+    fn skimmed_scan_finds_what_the_full_scan_finds() {
+        let own = own();
+        let mut found = 0;
+        for line in lines() {
+            let line = mask(&line);
+            let skimmed = scan_line(&line, &own);
+            assert_eq!(
+                skimmed,
+                scan_line_with(&line, &own, false, true),
+                "{line:?}"
+            );
+            found += skimmed.len();
+        }
+        // The generated lines do hold identifiers of every kind.
+        assert!(found > 1000, "{found}");
+    }
+
+    /// `age_before` as it was: the whole text before lower-cased.
+    fn age_before_whole(before: &str) -> bool {
+        let lower = before.trim_end().to_lowercase();
+        [
+            "-jährige",
+            "-jähriger",
+            "-jährigen",
+            "-year-old",
+            "-jarige",
+            " jarige",
+            "-jährig",
+            " ans",
+        ]
+        .iter()
+        .any(|suffix| {
+            lower.ends_with(suffix)
+                && lower[..lower.len() - suffix.len()]
+                    .chars()
+                    .next_back()
+                    .is_some_and(|c| c.is_ascii_digit())
+        })
+    }
+
+    /// `honorific_ends_before` as it was, reading characters only.
+    fn honorific_ends_before_chars(line: &str, at: usize) -> bool {
+        let head = &line[..at];
+        if head.chars().next_back().is_none_or(is_word_char) {
+            return false;
+        }
+        let head = head.trim_end();
+        let head = head.strip_suffix('.').unwrap_or(head).trim_end();
+        let start = head
+            .char_indices()
+            .rev()
+            .take_while(|&(_, c)| is_word_char(c))
+            .last()
+            .map_or(head.len(), |(i, _)| i);
+        let w = &head[start..];
+        HONORIFICS.contains(&w.to_lowercase().as_str())
+            && (w.starts_with(char::is_uppercase) || w.len() > 3)
+    }
+
+    #[test]
+    fn capitals_and_wide_bytes_are_marked_byte_by_byte() {
+        for x in 0..=255u8 {
+            for k in 0..8 {
+                let mut word = [b'a'; 8];
+                word[k] = x;
+                let want = if x.is_ascii_uppercase() || !x.is_ascii() {
+                    0x80u64 << (8 * k)
+                } else {
+                    0
+                };
+                let got = capitals_and_wide(u64::from_le_bytes(word));
+                assert_eq!(got, want, "{x:#x} at {k}");
+                word = [x; 8];
+                let all = capitals_and_wide(u64::from_le_bytes(word));
+                assert_eq!(all, if want != 0 { 0x8080_8080_8080_8080 } else { 0 });
+            }
+        }
+    }
+
+    #[test]
+    fn shortcuts_match_the_character_level_forms() {
+        for line in lines() {
+            for (i, _) in line.char_indices() {
+                assert_eq!(
+                    honorific_ends_before(&line, i),
+                    honorific_ends_before_chars(&line, i),
+                    "{line:?} at {i}"
+                );
+                assert_eq!(
+                    age_before(&line[..i]),
+                    age_before_whole(&line[..i]),
+                    "{line:?}"
+                );
+            }
+            for w in line.split(' ') {
+                assert_eq!(
+                    is_honorific(w),
+                    HONORIFICS.contains(&w.to_lowercase().as_str()),
+                    "{w:?}"
+                );
+                assert_eq!(is_not_name(w), NOT_NAMES.contains(&w), "{w:?}");
+            }
+            let lower = line.to_lowercase();
+            assert_eq!(
+                contains_any(&lower, DIAGNOSIS),
+                DIAGNOSIS.iter().any(|d| lower.contains(d)),
+                "{line:?}"
+            );
         }
     }
 }

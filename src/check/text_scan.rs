@@ -13,7 +13,7 @@ pub fn is_word_char(c: char) -> bool {
 }
 
 /// Whether the ASCII byte `b` belongs to a word (see [`is_word_char`]).
-fn is_ascii_word_byte(b: u8) -> bool {
+const fn is_ascii_word_byte(b: u8) -> bool {
     b.is_ascii_alphanumeric() || b == b'-' || b == b'\''
 }
 
@@ -31,26 +31,55 @@ pub struct WordSpans<'a> {
     at: usize,
 }
 
-impl WordSpans<'_> {
-    /// Whether a word character starts at byte `i` (a char boundary), and
-    /// the byte after that character. Inlined for ASCII, which is read per
-    /// byte of every line; other characters are decoded out of line.
-    #[inline(always)]
-    fn word_char_at(&self, i: usize) -> (bool, usize) {
-        let b = self.line.as_bytes()[i];
-        if b.is_ascii() {
-            return (is_ascii_word_byte(b), i + 1);
-        }
-        self.wide_word_char_at(i)
-    }
+/// How an ASCII byte reads in a word: [`WORD`] or [`NOT_WORD`]; bytes of
+/// other characters are [`WIDE`] and decoded.
+const WORD: u8 = 1;
+const NOT_WORD: u8 = 0;
+const WIDE: u8 = 2;
 
-    /// [`Self::word_char_at`] for a character that is not ASCII.
+/// [`WORD`], [`NOT_WORD`] or [`WIDE`] for every byte: runs of ASCII bytes
+/// are read with one table look-up each.
+const BYTE_CLASS: [u8; 256] = {
+    let mut t = [NOT_WORD; 256];
+    let mut i = 0;
+    while i < 256 {
+        let b = i as u8;
+        t[i] = if !b.is_ascii() {
+            WIDE
+        } else if is_ascii_word_byte(b) {
+            WORD
+        } else {
+            NOT_WORD
+        };
+        i += 1;
+    }
+    t
+};
+
+impl WordSpans<'_> {
+    /// Whether the character at byte `i` (a char boundary, not ASCII) is a
+    /// word character, and the byte after it.
     #[cold]
     fn wide_word_char_at(&self, i: usize) -> (bool, usize) {
-        match self.line[i..].chars().next() {
+        match self.line.get(i..).and_then(|r| r.chars().next()) {
             Some(c) => (is_word_char(c), i + c.len_utf8()),
             None => (false, self.line.len()),
         }
+    }
+
+    /// Moves past the bytes of class `class` (ASCII only) from the current
+    /// place, and gives the class of the byte it stops at (`None` at the end).
+    #[inline(always)]
+    fn skip(&mut self, class: u8) -> Option<u8> {
+        let b = self.line.as_bytes();
+        while let Some(&x) = b.get(self.at) {
+            let c = BYTE_CLASS[x as usize];
+            if c != class {
+                return Some(c);
+            }
+            self.at += 1;
+        }
+        None
     }
 }
 
@@ -58,36 +87,69 @@ impl Iterator for WordSpans<'_> {
     type Item = (usize, usize);
 
     fn next(&mut self) -> Option<(usize, usize)> {
-        let len = self.line.len();
+        // After an ASCII byte or a whole character: always a char boundary.
         let start = loop {
-            if self.at >= len {
-                return None;
+            match self.skip(NOT_WORD)? {
+                WORD => break self.at,
+                _ => {
+                    let (word, next) = self.wide_word_char_at(self.at);
+                    if word {
+                        break self.at;
+                    }
+                    self.at = next;
+                }
             }
-            let (word, next) = self.word_char_at(self.at);
-            if word {
-                break self.at;
-            }
-            self.at = next;
         };
         loop {
-            if self.at >= len {
-                return Some((start, len));
+            match self.skip(WORD) {
+                None => return Some((start, self.line.len())),
+                Some(NOT_WORD) => return Some((start, self.at)),
+                Some(_) => {
+                    let (word, next) = self.wide_word_char_at(self.at);
+                    if !word {
+                        return Some((start, self.at));
+                    }
+                    self.at = next;
+                }
             }
-            let (word, next) = self.word_char_at(self.at);
-            if !word {
-                return Some((start, self.at));
-            }
-            self.at = next;
         }
     }
 }
 
-/// Whether `line` holds an ASCII digit (16 bytes at a time, which the
-/// compiler turns into vector instructions).
+/// Whether `line` holds an ASCII digit: eight bytes at a time, read as one
+/// integer whose bytes are tested together.
 pub fn has_ascii_digit(line: &str) -> bool {
-    line.as_bytes()
-        .chunks(16)
-        .any(|chunk| chunk.iter().fold(false, |any, b| any | b.is_ascii_digit()))
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    let b = line.as_bytes();
+    let mut chunks = b.chunks_exact(8);
+    let whole = chunks.by_ref().any(|chunk| {
+        let mut word = [0u8; 8];
+        word.copy_from_slice(chunk);
+        let x = u64::from_le_bytes(word);
+        // The low seven bits of each byte: adding cannot carry into the next.
+        let low = x & !HIGH;
+        let from_0 = low + ONES * (0x80 - u64::from(b'0'));
+        let past_9 = low + ONES * (0x80 - u64::from(b'9') - 1);
+        from_0 & !past_9 & !x & HIGH != 0
+    });
+    whole || chunks.remainder().iter().any(u8::is_ascii_digit)
+}
+
+/// Whether `line` holds `n` ASCII digits in a row (`n` at least 1).
+pub fn has_digit_run(line: &str, n: usize) -> bool {
+    let mut run = 0;
+    for b in line.bytes() {
+        if b.is_ascii_digit() {
+            run += 1;
+            if run >= n {
+                return true;
+            }
+        } else {
+            run = 0;
+        }
+    }
+    false
 }
 
 /// The first place at or after `from` where `needle` starts (the same as
@@ -101,7 +163,7 @@ pub fn find_from(text: &str, from: usize, needle: &str) -> Option<usize> {
     let mut i = from;
     loop {
         // After an ASCII byte is always a character boundary.
-        let at = i + text.get(i..)?.find(char::from(first))?;
+        let at = i + memchr::memchr(first, text.get(i..)?.as_bytes())?;
         if text.as_bytes()[at..].starts_with(needle.as_bytes()) {
             return Some(at);
         }
@@ -184,7 +246,7 @@ pub fn ascii_ci_occurrences(text: &str, needles: &[&str]) -> Vec<usize> {
             .filter(|m| shared(m))
             .filter_map(|m| Some((anchor_of(m)?, m.as_bytes())))
             .collect();
-        for (a, _) in text.match_indices(char::from(anchor)) {
+        for a in memchr::memchr_iter(anchor, b) {
             for &(j, m) in &group {
                 if let Some(s) = a.checked_sub(j)
                     && b.len() - s >= m.len()
@@ -262,6 +324,21 @@ mod tests {
         let line = "Lindenstraße 23, Čapek";
         let words: Vec<&str> = word_spans(line).map(|(s, e)| &line[s..e]).collect();
         assert_eq!(words, ["Lindenstraße", "23", "Čapek"]);
+    }
+
+    #[test]
+    fn digits_found_in_every_byte_position() {
+        for x in 0..=255u8 {
+            for len in 1..=17 {
+                for k in 0..len {
+                    let mut bytes = vec![b'a'; len];
+                    bytes[k] = x;
+                    if let Ok(line) = std::str::from_utf8(&bytes) {
+                        assert_eq!(has_ascii_digit(line), x.is_ascii_digit(), "{line:?}");
+                    }
+                }
+            }
+        }
     }
 
     #[test]
