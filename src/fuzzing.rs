@@ -270,8 +270,8 @@ fn cite_everything(bib: &crate::citations::Bibliography, style: &str) {
     let Some((_, style)) = styles.iter().find(|(name, _)| *name == style) else {
         panic!("no built-in style {style}");
     };
-    static LOCALES: OnceLock<Vec<hayagriva::citationberg::Locale>> = OnceLock::new();
-    let locales = LOCALES.get_or_init(|| citations::style::locales(&["en".to_owned()]));
+    static LOCALES: OnceLock<citations::style::Locales> = OnceLock::new();
+    let locales = LOCALES.get_or_init(|| citations::style::Locales::new(&["en".to_owned()]));
     let citer = Citer {
         site: bib,
         page: None,

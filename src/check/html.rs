@@ -32,23 +32,89 @@ pub fn start_tags(html: &str) -> Vec<StartTag> {
 
 /// [`start_tags`], keeping only tags whose name passes `keep` (given in
 /// lower case); the others are stepped over without reading their
-/// attributes, which matters on a site's worth of built pages.
+/// attributes.
 pub fn start_tags_where(html: &str, keep: impl Fn(&str) -> bool) -> Vec<StartTag> {
+    let last = last_that_matters(html, |at| {
+        let (name, _) = tag_name(html, at);
+        keep(&name) || name == "script" || name == "style"
+    });
+    scan_to(html, last, keep)
+}
+
+/// [`start_tags_where`] keeping the tags named in `names` (in lower case),
+/// for a site's worth of built pages. Past the last `<` that could start
+/// one of them, a script, a style or a comment ([`last_that_matters`]),
+/// nothing more can be kept, so the scan stops there: in a built page that
+/// is the end of `<head>`. The rest is looked at only where a `<` is, and
+/// at most two letters after it.
+pub fn start_tags_named(html: &str, names: &[&str]) -> Vec<StartTag> {
+    let prefixes = Prefixes::of(names.iter().chain(&["script", "style"]));
+    let last = last_that_matters(html, |at| {
+        prefixes.may_start(html.as_bytes(), at) && {
+            let (name, _) = tag_name(html, at);
+            names.contains(&&*name) || name == "script" || name == "style"
+        }
+    });
+    scan_to(html, last, |name| names.contains(&name))
+}
+
+/// The first two letters of a set of tag names, as a table: whether a
+/// name of the set can start at a `<` is two lookups.
+struct Prefixes([u32; 26]);
+
+impl Prefixes {
+    /// The class of a name's first or second byte: a letter's place in the
+    /// alphabet (any case), else 26.
+    fn class(b: Option<&u8>) -> usize {
+        match b {
+            Some(c) if c.is_ascii_alphabetic() => usize::from(c.to_ascii_lowercase() - b'a'),
+            _ => 26,
+        }
+    }
+
+    fn of<'a>(names: impl Iterator<Item = &'a &'a str>) -> Prefixes {
+        let mut table = [0u32; 26];
+        for name in names {
+            let b = name.as_bytes();
+            if let Some(row) = table.get_mut(Prefixes::class(b.first())) {
+                *row |= 1 << Prefixes::class(b.get(1));
+            }
+        }
+        Prefixes(table)
+    }
+
+    /// Whether the tag whose `<` is at `at` in `bytes` may have a name of
+    /// the set: false for certain when its first two letters are no
+    /// name's, whatever their case.
+    fn may_start(&self, bytes: &[u8], at: usize) -> bool {
+        self.0
+            .get(Prefixes::class(bytes.get(at + 1)))
+            .is_some_and(|row| row & 1 << Prefixes::class(bytes.get(at + 2)) != 0)
+    }
+}
+
+/// The scan behind [`start_tags_where`], up to the `<` at `last`
+/// (`None`: nothing to scan).
+fn scan_to(html: &str, last: Option<usize>, keep: impl Fn(&str) -> bool) -> Vec<StartTag> {
+    let Some(last) = last else {
+        return Vec::new();
+    };
     let bytes = html.as_bytes();
     let mut out = Vec::new();
     let mut i = 0;
-    // Tags are dense in built pages: memchr's plain byte search costs less
-    // per call than `str::find`.
-    while let Some(rel) = bytes.get(i..).and_then(|b| memchr::memchr(b'<', b)) {
+    while i <= last {
+        // Tags are dense in built pages: memchr's plain byte search costs
+        // less per call than `str::find`.
+        let Some(rel) = bytes.get(i..).and_then(|b| memchr::memchr(b'<', b)) else {
+            break;
+        };
         let start = i + rel;
         // Most `<` in built pages open end tags: only a letter or `!` can
         // start anything read here.
         let next = bytes.get(start + 1).copied().unwrap_or(0);
         if !next.is_ascii_alphabetic() {
-            if next == b'!'
-                && let Some(comment) = html[start..].strip_prefix("<!--")
-            {
-                i = match comment.find("-->") {
+            if is_comment(bytes, start) {
+                i = match memchr::memmem::find(&bytes[start + 4..], b"-->") {
                     Some(e) => start + 4 + e + 3,
                     None => html.len(),
                 };
@@ -57,16 +123,7 @@ pub fn start_tags_where(html: &str, keep: impl Fn(&str) -> bool) -> Vec<StartTag
             }
             continue;
         }
-        let name_end = bytes[start + 1..]
-            .iter()
-            .position(|b| !(b.is_ascii_alphanumeric() || *b == b'-'))
-            .map_or(bytes.len(), |n| start + 1 + n);
-        // The name is ASCII, so these are char boundaries.
-        let raw_name = &html[start + 1..name_end];
-        let mut name = std::borrow::Cow::Borrowed(raw_name);
-        if raw_name.bytes().any(|b| b.is_ascii_uppercase()) {
-            name = raw_name.to_ascii_lowercase().into();
-        }
+        let (name, name_end) = tag_name(html, start);
         if keep(&name) {
             let (attrs, end) = attributes(html, name_end);
             out.push(StartTag {
@@ -85,11 +142,73 @@ pub fn start_tags_where(html: &str, keep: impl Fn(&str) -> bool) -> Vec<StartTag
     out
 }
 
+/// Whether a comment (`<!--`) starts at `at`.
+fn is_comment(bytes: &[u8], at: usize) -> bool {
+    bytes.get(at..).is_some_and(|b| b.starts_with(b"<!--"))
+}
+
+/// The lower-cased name of the tag whose `<` (followed by a letter) is at
+/// `start`, and where the name ends.
+fn tag_name(html: &str, start: usize) -> (std::borrow::Cow<'_, str>, usize) {
+    let bytes = html.as_bytes();
+    // One pass for both the end and whether any letter is upper case: this
+    // runs for every start tag of every built page.
+    let mut end = start + 1;
+    let mut upper = false;
+    while let Some(&b) = bytes.get(end) {
+        if !NAME_BYTES[usize::from(b)] {
+            break;
+        }
+        upper |= b.is_ascii_uppercase();
+        end += 1;
+    }
+    // The name is ASCII, so these are char boundaries.
+    let raw_name = &html[start + 1..end];
+    if upper {
+        (raw_name.to_ascii_lowercase().into(), end)
+    } else {
+        (raw_name.into(), end)
+    }
+}
+
+/// The bytes of a tag name: ASCII letters, digits and `-`.
+static NAME_BYTES: [bool; 256] = {
+    let mut t = [false; 256];
+    let mut b = 0;
+    while b < 256 {
+        let c = b as u8;
+        t[b] = c.is_ascii_alphanumeric() || c == b'-';
+        b += 1;
+    }
+    t
+};
+
+/// The last `<` in `html` at which the scan could keep a tag or step over
+/// more than one tag (a script, a style, a comment), found from the end:
+/// `tag_matters` says it of a `<` followed by a letter. Wherever the scan
+/// stands after it, every later `<` opens a tag that is not kept, an end
+/// tag or nothing, so the scan can stop there.
+fn last_that_matters(html: &str, tag_matters: impl Fn(usize) -> bool) -> Option<usize> {
+    let bytes = html.as_bytes();
+    let mut end = bytes.len();
+    while let Some(at) = memchr::memrchr(b'<', &bytes[..end]) {
+        let matters = match bytes.get(at + 1) {
+            Some(c) if c.is_ascii_alphabetic() => tag_matters(at),
+            _ => is_comment(bytes, at),
+        };
+        if matters {
+            return Some(at);
+        }
+        end = at;
+    }
+    None
+}
+
 /// Where `</name` (any case) starts at or after `from`, else the end.
 fn closing_tag(html: &str, from: usize, name: &str) -> usize {
     let b = html.as_bytes();
     let mut i = from;
-    while let Some(at) = super::text_scan::find_from(html, i, "</") {
+    while let Some(at) = memchr::memmem::find(&b[i..], b"</").map(|r| i + r) {
         let end = at + 2 + name.len();
         if end <= b.len() && b[at + 2..end].eq_ignore_ascii_case(name.as_bytes()) {
             return at;
@@ -104,11 +223,13 @@ fn closing_tag(html: &str, from: usize, name: &str) -> usize {
 /// values only `=` and `>` matter. After an `=`, a value in quotes runs to
 /// the same quote and one without to the next space or `>`; other quotes
 /// are plain characters (as in `<p a"b>`), so the next `=` or `>` is all
-/// there is to find. Built pages hold hundreds of tags that load nothing.
+/// there is to find. Tags are short (a built page's average about 33
+/// bytes): a call to memchr costs more than it saves on so few bytes, and
+/// a loop over single bytes as much, so [`find2`] looks at eight at a time.
 fn tag_end(html: &str, mut at: usize) -> usize {
     let b = html.as_bytes();
     loop {
-        let Some(rel) = b.get(at..).and_then(|r| memchr::memchr2(b'>', b'=', r)) else {
+        let Some(rel) = b.get(at..).and_then(|r| find2(r, b'>', b'=')) else {
             return b.len();
         };
         let p = at + rel;
@@ -120,7 +241,7 @@ fn tag_end(html: &str, mut at: usize) -> usize {
             at += 1;
         }
         match b.get(at) {
-            Some(&q) if q == b'"' || q == b'\'' => match memchr::memchr(q, &b[at + 1..]) {
+            Some(&q) if q == b'"' || q == b'\'' => match find2(&b[at + 1..], q, q) {
                 Some(e) => at += 1 + e + 1,
                 None => return b.len(),
             },
@@ -131,6 +252,37 @@ fn tag_end(html: &str, mut at: usize) -> usize {
             }
         }
     }
+}
+
+/// Every byte of a word set to `x`.
+const fn splat(x: u8) -> u64 {
+    0x0101_0101_0101_0101 * x as u64
+}
+
+/// The high bit of each zero byte of `w` set; above the lowest zero byte
+/// others may be set too, so only the lowest set bit is exact.
+const fn zero_bytes(w: u64) -> u64 {
+    w.wrapping_sub(splat(1)) & !w & splat(0x80)
+}
+
+/// Where `hay` first holds `x` or `y`: eight bytes at a time, in a word.
+fn find2(hay: &[u8], x: u8, y: u8) -> Option<usize> {
+    let (wx, wy) = (splat(x), splat(y));
+    let mut chunks = hay.chunks_exact(8);
+    let mut base = 0;
+    for chunk in &mut chunks {
+        let w = chunk.try_into().map_or(0, u64::from_le_bytes);
+        let hits = zero_bytes(w ^ wx) | zero_bytes(w ^ wy);
+        if hits != 0 {
+            return Some(base + (hits.trailing_zeros() / 8) as usize);
+        }
+        base += 8;
+    }
+    chunks
+        .remainder()
+        .iter()
+        .position(|&c| c == x || c == y)
+        .map(|i| base + i)
 }
 
 /// Parses attributes from `at` to the closing `>`; returns them and the offset after it.
@@ -209,6 +361,228 @@ fn decode_entities(s: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The scanner as it was before it learnt to report `=` and to step
+    /// over tags with plain byte loops: the reference for the tests below.
+    mod reference {
+        use super::super::{StartTag, attributes};
+
+        pub fn start_tags_where(html: &str, keep: impl Fn(&str) -> bool) -> Vec<StartTag> {
+            let bytes = html.as_bytes();
+            let mut out = Vec::new();
+            let mut i = 0;
+            while let Some(rel) = bytes.get(i..).and_then(|b| memchr::memchr(b'<', b)) {
+                let start = i + rel;
+                let next = bytes.get(start + 1).copied().unwrap_or(0);
+                if !next.is_ascii_alphabetic() {
+                    if next == b'!'
+                        && let Some(comment) = html[start..].strip_prefix("<!--")
+                    {
+                        i = match comment.find("-->") {
+                            Some(e) => start + 4 + e + 3,
+                            None => html.len(),
+                        };
+                    } else {
+                        i = start + 1;
+                    }
+                    continue;
+                }
+                let name_end = bytes[start + 1..]
+                    .iter()
+                    .position(|b| !(b.is_ascii_alphanumeric() || *b == b'-'))
+                    .map_or(bytes.len(), |n| start + 1 + n);
+                let name = html[start + 1..name_end].to_ascii_lowercase();
+                if keep(&name) {
+                    let (attrs, end) = attributes(html, name_end);
+                    out.push(StartTag {
+                        name: name.clone(),
+                        attrs,
+                        offset: start,
+                    });
+                    i = end;
+                } else {
+                    i = tag_end(html, name_end);
+                }
+                if name == "script" || name == "style" {
+                    i = closing_tag(html, i, &name);
+                }
+            }
+            out
+        }
+
+        fn closing_tag(html: &str, from: usize, name: &str) -> usize {
+            let b = html.as_bytes();
+            let mut i = from;
+            while let Some(at) = html[i..].find("</").map(|r| i + r) {
+                let end = at + 2 + name.len();
+                if end <= b.len() && b[at + 2..end].eq_ignore_ascii_case(name.as_bytes()) {
+                    return at;
+                }
+                i = at + 2;
+            }
+            html.len()
+        }
+
+        pub fn tag_end(html: &str, mut at: usize) -> usize {
+            let b = html.as_bytes();
+            loop {
+                let Some(rel) = b.get(at..).and_then(|r| memchr::memchr2(b'>', b'=', r)) else {
+                    return b.len();
+                };
+                let p = at + rel;
+                if b[p] == b'>' {
+                    return p + 1;
+                }
+                at = p + 1;
+                while at < b.len() && b[at].is_ascii_whitespace() {
+                    at += 1;
+                }
+                match b.get(at) {
+                    Some(&q) if q == b'"' || q == b'\'' => match memchr::memchr(q, &b[at + 1..]) {
+                        Some(e) => at += 1 + e + 1,
+                        None => return b.len(),
+                    },
+                    _ => {
+                        while at < b.len() && !b[at].is_ascii_whitespace() && b[at] != b'>' {
+                            at += 1;
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /// The scanner against the reference: the same tags, whatever it keeps.
+    fn assert_same_as_reference(html: &str) {
+        let sets: [&[&str]; 5] = [
+            &["img"],
+            &["script"],
+            &["a", "img"],
+            &["link", "iframe", "i", "style"],
+            &[],
+        ];
+        for names in sets {
+            let want = reference::start_tags_where(html, |n| names.contains(&n));
+            assert_eq!(start_tags_named(html, names), want, "{html:?} {names:?}");
+            assert_eq!(
+                start_tags_where(html, |n| names.contains(&n)),
+                want,
+                "{html:?} {names:?}"
+            );
+        }
+        assert_eq!(
+            start_tags(html),
+            reference::start_tags_where(html, |_| true),
+            "{html:?}"
+        );
+    }
+
+    #[test]
+    fn scanner_matches_the_reference_on_every_short_string() {
+        let alphabet = [
+            "<", ">", "=", "\"", "'", " ", "a", "/", "é", "!--", "-->", "img", "SCRIPT", "Li",
+        ];
+        for s in strings(&alphabet, 5) {
+            assert_same_as_reference(&s);
+        }
+    }
+
+    #[test]
+    fn scanner_matches_the_reference_on_longer_random_strings() {
+        // Longer than a word, so that the eight-byte steps meet every case.
+        let alphabet = [
+            "<",
+            ">",
+            "=",
+            "\"",
+            "'",
+            " ",
+            "a",
+            "/",
+            "é",
+            "!--",
+            "-->",
+            "img",
+            "SCRIPT",
+            "<p ",
+            "class=\"hl-k\"",
+            " src=",
+            "id=",
+            "name=\"",
+            "</script>",
+            "\n",
+            "bcdefghijk",
+        ];
+        let mut state = 0x9e37_79b9_7f4a_7c15_u64;
+        let mut next = move || {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            state
+        };
+        for _ in 0..20_000 {
+            let len = next() % 40;
+            let html: String = (0..len)
+                .map(|_| alphabet[(next() % alphabet.len() as u64) as usize])
+                .collect();
+            assert_same_as_reference(&html);
+        }
+    }
+
+    #[test]
+    fn scanner_matches_the_reference_on_edge_cases() {
+        for html in [
+            "",
+            "<",
+            "<img",
+            "<img src=",
+            "<img src=\"a",
+            "<img src='a>b' alt=x>",
+            "<p title=\"<img src=a>\">x</p><img src=b>",
+            "<!-- <img src=a id=x> --><img src=b>",
+            "<!-- unclosed <img src=a>",
+            "<script>if (a<b && c=d) { '<img src=y id=z>' }</SCRIPT ><img src=c>",
+            "<style>p{}</style><img src=d>",
+            "<script>never closed <img src=e>",
+            "<![CDATA[ <img src=f> ]]><img src=g>",
+            "<IMG SRC=h ID=up><Img Src=\"i\">",
+            "<p a=b=\"c>d\" id=q>",
+            "<p a\"b>c\">",
+            "<p class=\"ü\" title='Blutdrucküberwachung'>ß<img alt=\"é=è\" src=j>",
+            "<a href=\"/x?id=1&amp;b=2\">x</a><img src = 'k' >",
+            "<p\nid\n=\n\"l\"\n><img/src=m>",
+            "</img src=n><img src=o",
+            "<h2 id=\"side-effects\">x</h2><a name=\"top\"></a><i id=raw>",
+        ] {
+            assert_same_as_reference(html);
+        }
+    }
+
+    #[test]
+    fn scanner_matches_the_reference_on_built_pages() {
+        // What a built page holds most: head links, scripts, highlighted
+        // code, escaped text.
+        let page = "<!DOCTYPE html>\n<html lang=\"de\"><head><meta charset=\"utf-8\"><link rel=\"stylesheet\" href=\"/style.css\"><script src=\"/clinic.js\" defer></script><script type=\"application/ld+json\">{\"name\":\"a=b\"}</script></head><body><pre><code><span class=\"hl-k\">let</span> x <span class=\"hl-o\">=</span> 1;</code></pre><p>a &lt;b&gt; c=d</p><img src=\"https://cdn.example/x.png\" srcset=\"a.png 1x, https://c.example/b.png 2x\" alt=\"\"></body></html>";
+        assert_same_as_reference(page);
+    }
+
+    #[test]
+    fn find2_finds_the_first_of_two_bytes() {
+        let hay: Vec<u8> = (0..40u8).map(|i| b'a' + i % 26).collect();
+        for len in 0..hay.len() {
+            for (x, y) in [(b'c', b'c'), (b'z', b'd'), (b'q', b'>'), (b'>', b'=')] {
+                let h = &hay[..len];
+                let want = h.iter().position(|&c| c == x || c == y);
+                assert_eq!(find2(h, x, y), want, "{len} {x} {y}");
+            }
+        }
+        // Bytes next to a hit, and high bytes, are no hits.
+        assert_eq!(find2("ü=é\"".as_bytes(), b'"', b'"'), Some(5));
+        assert_eq!(
+            find2(&[0x3d ^ 1, 0x3d + 1, 0xbd, 0x3d], b'=', b'='),
+            Some(3)
+        );
+    }
 
     #[test]
     fn skipped_tags_end_where_read_tags_end() {

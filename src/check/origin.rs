@@ -8,7 +8,7 @@ use rayon::prelude::*;
 
 #[cfg(test)]
 use super::html::start_tags;
-use super::html::{StartTag, start_tags_where};
+use super::html::{StartTag, start_tags_named};
 use super::{Doc, is_remote};
 use crate::content::Site;
 use crate::diagnostics::{Diagnostic, Diagnostics};
@@ -19,21 +19,14 @@ const MESSAGE: &str =
 const HINT: &str = "download it into static/ or the page bundle and link it with a local path";
 
 /// Tags that can load something without a click (see [`loaded_urls`]).
+const MAY_LOAD: [&str; 11] = [
+    "script", "iframe", "frame", "embed", "track", "img", "source", "video", "audio", "object",
+    "link",
+];
+
+#[cfg(test)]
 fn may_load(name: &str) -> bool {
-    matches!(
-        name,
-        "script"
-            | "iframe"
-            | "frame"
-            | "embed"
-            | "track"
-            | "img"
-            | "source"
-            | "video"
-            | "audio"
-            | "object"
-            | "link"
-    )
+    MAY_LOAD.contains(&name)
 }
 
 /// The URLs a tag loads without a click.
@@ -118,7 +111,7 @@ pub struct ScannedPage {
 pub fn remote_loads(html: &str, site: &Site) -> Vec<(String, String)> {
     let mut seen_here = HashSet::new();
     let mut urls = Vec::new();
-    for t in start_tags_where(html, may_load) {
+    for t in start_tags_named(html, &MAY_LOAD) {
         for url in loaded_urls(&t) {
             if is_remote(url, site) && seen_here.insert(url.to_owned()) {
                 urls.push((url.to_owned(), t.name.clone()));

@@ -50,7 +50,7 @@ pub struct Persisted {
 }
 
 /// A hash of everything an entry is formatted from.
-fn entry_key(e: &Entry) -> u64 {
+pub(super) fn entry_key(e: &Entry) -> u64 {
     let mut h = xxhash_rust::xxh3::Xxh3Default::new();
     e.hash(&mut h);
     h.finish()
@@ -102,8 +102,8 @@ impl Persisted {
     ) {
         for (i, slot) in slots.iter().enumerate() {
             if let Some(f) = bib
-                .entry_for(i, self.english)
-                .and_then(|e| self.entries.get(&entry_key(e)))
+                .entry_key(i, self.english)
+                .and_then(|k| self.entries.get(&k))
             {
                 let _ = slot.set(f.clone());
             }
@@ -125,7 +125,7 @@ impl Persisted {
             .enumerate()
             .filter_map(|(i, slot)| {
                 let f = slot.get()?;
-                Some((entry_key(bib.entry_for(i, self.english)?), f.clone()))
+                Some((bib.entry_key(i, self.english)?, f.clone()))
             })
             .collect();
         let Ok(known) = markers.read() else {

@@ -21,9 +21,7 @@ use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
 use hayagriva::citationberg::taxonomy::Locator;
-use hayagriva::citationberg::{
-    CitationFormat, IndependentStyle, Locale, LocaleCode, StyleCategory,
-};
+use hayagriva::citationberg::{CitationFormat, IndependentStyle, LocaleCode, StyleCategory};
 use hayagriva::{
     BibliographyDriver, BibliographyRequest, BufWriteFormat, CitationItem, CitationRequest,
     CitePurpose, Entry, LocatorPayload, SpecificLocator,
@@ -51,6 +49,10 @@ pub struct Bibliography {
     by_key: HashMap<String, usize>,
     by_doi: HashMap<String, usize>,
     by_pmid: HashMap<String, usize>,
+    /// The cache key ([`cache::entry_key`]) of each entry and of its English
+    /// form, if it has one: made once, though every language's cache looks
+    /// them up twice a build (hashing an entry is not cheap).
+    entry_keys: std::sync::OnceLock<Vec<(u64, Option<u64>)>>,
 }
 
 impl Bibliography {
@@ -177,6 +179,28 @@ impl Bibliography {
             .or_else(|| self.entries.get(i))
     }
 
+    /// [`cache::entry_key`] of [`Bibliography::entry_for`]`(i, english)`.
+    fn entry_key(&self, i: usize, english: bool) -> Option<u64> {
+        let keys = self.entry_keys.get_or_init(|| {
+            self.entries
+                .iter()
+                .enumerate()
+                .map(|(i, e)| {
+                    (
+                        cache::entry_key(e),
+                        self.english.get(&i).map(cache::entry_key),
+                    )
+                })
+                .collect()
+        });
+        let &(plain, english_key) = keys.get(i)?;
+        Some(if english {
+            english_key.unwrap_or(plain)
+        } else {
+            plain
+        })
+    }
+
     /// Where the entry a citation key means is.
     fn position(&self, key: &str) -> Option<usize> {
         self.by_key.get(key).copied().or_else(|| {
@@ -255,7 +279,8 @@ pub struct Citer<'a> {
     pub site: &'a Bibliography,
     pub page: Option<&'a Bibliography>,
     pub style: &'a IndependentStyle,
-    pub locales: &'a [Locale],
+    /// Parsed only once the engine runs.
+    pub locales: &'a style::Locales,
     pub locale: LocaleCode,
     /// Set for styles that number by first citation: formatted entries are
     /// shared between pages instead of formatted again on each.
@@ -367,7 +392,16 @@ fn plain_of(children: &hayagriva::ElemChildren) -> String {
 
 /// An id-safe form of a key.
 pub fn anchor(key: &str) -> String {
-    let mut s = String::from("ref-");
+    let mut s = String::with_capacity(4 + key.len());
+    s.push_str("ref-");
+    // Keys are nearly always plain already: one copy, not a push per char.
+    if key
+        .bytes()
+        .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+    {
+        s.push_str(key);
+        return s;
+    }
     s.extend(key.chars().map(|c| {
         if c.is_ascii_alphanumeric() || c == '-' || c == '_' {
             c
@@ -413,13 +447,13 @@ impl Citer<'_> {
                 vec![CitationItem::with_entry(e)],
                 style,
                 Some(self.locale.clone()),
-                self.locales,
+                self.locales.get(),
                 None,
             ));
             driver.finish(BibliographyRequest::new(
                 style,
                 Some(self.locale.clone()),
-                self.locales,
+                self.locales.get(),
             ))
         });
         let item = rendered
@@ -668,14 +702,14 @@ impl<'a> Citer<'a> {
                     items.clone(),
                     cite_style,
                     Some(self.locale.clone()),
-                    self.locales,
+                    self.locales.get(),
                     None,
                 ));
             }
             driver.finish(BibliographyRequest::new(
                 finish_style,
                 Some(self.locale.clone()),
-                self.locales,
+                self.locales.get(),
             ))
         });
         let markers: Vec<Option<String>> = requests
@@ -802,6 +836,13 @@ fn identifier_links(e: &Entry, rendered: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn anchors_are_id_safe_keys() {
+        assert_eq!(anchor("smith2020_a-b"), "ref-smith2020_a-b");
+        assert_eq!(anchor("doi:10.1/x y"), "ref-doi-10-1-x-y");
+        assert_eq!(anchor("müller"), "ref-m-ller");
+    }
 
     #[test]
     fn guideline_numbers_are_recognised() {

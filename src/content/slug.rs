@@ -46,7 +46,11 @@ fn dash_join(chars: impl Iterator<Item = char>, keep: impl Fn(char) -> bool) -> 
                 out.push('-');
             }
             pending_dash = false;
-            out.extend(c.to_lowercase());
+            if c.is_ascii() {
+                out.push(c.to_ascii_lowercase());
+            } else {
+                out.extend(c.to_lowercase());
+            }
         } else if c.is_whitespace() || c == '-' || c == '/' || c == '.' {
             pending_dash = true;
         }

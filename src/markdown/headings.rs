@@ -43,8 +43,14 @@ pub fn nest(flat: Vec<(u8, String, String)>) -> Vec<TocEntry> {
 
 /// The opening tag and, after the heading's content, the anchor and closing tag.
 pub fn wrap(level: u8, id: &str, classes: &[String]) -> (String, String) {
-    let mut open = format!("<h{level} id=\"");
-    super::highlight::escape_html(id, &mut open);
+    let mut escaped = String::with_capacity(id.len());
+    super::highlight::escape_html(id, &mut escaped);
+    let level = level.to_string();
+    let mut open = String::with_capacity(12 + escaped.len());
+    open.push_str("<h");
+    open.push_str(&level);
+    open.push_str(" id=\"");
+    open.push_str(&escaped);
     open.push('"');
     if !classes.is_empty() {
         open.push_str(" class=\"");
@@ -52,17 +58,31 @@ pub fn wrap(level: u8, id: &str, classes: &[String]) -> (String, String) {
         open.push('"');
     }
     open.push('>');
-    let mut close = String::from(" <a class=\"anchor\" href=\"#");
-    super::highlight::escape_html(id, &mut close);
-    close.push_str(&format!(
-        "\" aria-hidden=\"true\" tabindex=\"-1\">#</a></h{level}>\n"
-    ));
+    let mut close = String::with_capacity(80 + escaped.len());
+    close.push_str(" <a class=\"anchor\" href=\"#");
+    close.push_str(&escaped);
+    close.push_str("\" aria-hidden=\"true\" tabindex=\"-1\">#</a></h");
+    close.push_str(&level);
+    close.push_str(">\n");
     (open, close)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn wrap_gives_the_heading_tags_and_anchor() {
+        assert_eq!(
+            wrap(2, "dosis-<1>", &[]),
+            (
+                "<h2 id=\"dosis-&lt;1&gt;\">".to_owned(),
+                " <a class=\"anchor\" href=\"#dosis-&lt;1&gt;\" aria-hidden=\"true\" tabindex=\"-1\">#</a></h2>\n".to_owned()
+            )
+        );
+        let (open, _) = wrap(3, "a", &["x".to_owned(), "y\"".to_owned()]);
+        assert_eq!(open, "<h3 id=\"a\" class=\"x y&quot;\">");
+    }
 
     fn flat(items: &[(u8, &str)]) -> Vec<(u8, String, String)> {
         items

@@ -43,17 +43,25 @@ pub fn knows(lang: &str) -> bool {
 }
 
 /// Escapes text for HTML element content and attribute values.
+/// The text between the five ASCII characters it replaces is copied in
+/// runs, not a character at a time.
 pub fn escape_html(s: &str, out: &mut String) {
-    for c in s.chars() {
-        match c {
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '&' => out.push_str("&amp;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            _ => out.push(c),
-        }
+    let mut copied = 0;
+    for (i, b) in s.bytes().enumerate() {
+        let entity = match b {
+            b'<' => "&lt;",
+            b'>' => "&gt;",
+            b'&' => "&amp;",
+            b'"' => "&quot;",
+            b'\'' => "&#39;",
+            _ => continue,
+        };
+        // `i` is at an ASCII byte, so on a character boundary.
+        out.push_str(&s[copied..i]);
+        out.push_str(entity);
+        copied = i + 1;
     }
+    out.push_str(&s[copied..]);
 }
 
 /// Renders a fenced code block as `<pre class="code"><code class="language-x">…`.
@@ -109,6 +117,28 @@ pub fn stylesheet(theme_name: &str) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn escape_html_replaces_the_five_characters_and_keeps_the_rest() {
+        for (text, want) in [
+            ("", ""),
+            ("plain", "plain"),
+            (
+                "<a href=\"x\">Tom & Jerry's</a>",
+                "&lt;a href=&quot;x&quot;&gt;Tom &amp; Jerry&#39;s&lt;/a&gt;",
+            ),
+            (
+                "Blutdrucküberwachung <5 mmHg>",
+                "Blutdrucküberwachung &lt;5 mmHg&gt;",
+            ),
+            ("&&", "&amp;&amp;"),
+            ("é'", "é&#39;"),
+        ] {
+            let mut out = String::from("kept:");
+            escape_html(text, &mut out);
+            assert_eq!(out, format!("kept:{want}"), "{text:?}");
+        }
+    }
 
     #[test]
     fn known_language_gets_classes() {

@@ -474,12 +474,36 @@ fn to_html(events: &[Event<'_>]) -> String {
     BUF.with(|buf| {
         let mut buf = buf.borrow_mut();
         buf.clear();
-        pulldown_cmark::html::push_html(&mut buf, events.iter().cloned());
+        pulldown_cmark::html::push_html(&mut buf, events.iter().map(borrowed));
         // An exact-size copy: a string grown by doubling keeps up to half
         // its size unused, for every page until it is written (43 MB on
         // 10,000 pages).
         buf.as_str().to_owned()
     })
+}
+
+/// `event` with its text borrowed: the writer only reads it, and a clone
+/// copies every owned string (a highlighted code block, a resolved link).
+fn borrowed<'e>(event: &'e Event<'_>) -> Event<'e> {
+    let b = |s: &'e CowStr<'_>| CowStr::Borrowed(s.as_ref());
+    match event {
+        Event::Text(t) => Event::Text(b(t)),
+        Event::Html(h) => Event::Html(b(h)),
+        Event::InlineHtml(h) => Event::InlineHtml(b(h)),
+        Event::Code(c) => Event::Code(b(c)),
+        Event::Start(Tag::Link {
+            link_type,
+            dest_url,
+            title,
+            id,
+        }) => Event::Start(Tag::Link {
+            link_type: *link_type,
+            dest_url: b(dest_url),
+            title: b(title),
+            id: b(id),
+        }),
+        other => other.clone(),
+    }
 }
 
 /// At most `max` characters of `text`, cut at a word boundary, with `…` when cut.

@@ -112,7 +112,7 @@ pub(crate) struct CiteInputs {
     bibliography: Arc<Bibliography>,
     warnings: Vec<Diagnostic>,
     style: Result<hayagriva::citationberg::IndependentStyle, Diagnostic>,
-    locales: Vec<hayagriva::citationberg::Locale>,
+    locales: citations::style::Locales,
 }
 
 impl CiteInputs {
@@ -127,7 +127,7 @@ impl CiteInputs {
             bibliography,
             warnings: ds.into_iter().collect(),
             style: citations::style::load(&site.config.citation_style, &site.config.root),
-            locales: citations::style::locales(&site.config.languages),
+            locales: citations::style::Locales::new(&site.config.languages),
         }
     }
 

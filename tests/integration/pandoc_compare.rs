@@ -67,7 +67,7 @@ fn pandoc_entries(file: &str) -> BTreeMap<String, String> {
 fn praxis_entries(style_name: &str, lang: &str, bib: &Bibliography) -> BTreeMap<String, String> {
     let style =
         style::load(&CitationStyle::Builtin(style_name.into()), Path::new(".")).expect("style");
-    let locales = style::locales(&[lang.to_owned()]);
+    let locales = style::Locales::new(&[lang.to_owned()]);
     let citer = Citer {
         site: bib,
         page: None,
@@ -191,7 +191,7 @@ fn shared_entries_give_the_same_page_as_formatting_it_whole() {
         assert!(praxis::citations::can_share_entries(&style), "{name}");
         let marker = praxis::citations::marker_style(&style);
         for lang in ["en", "de"] {
-            let locales = style::locales(&[lang.to_owned()]);
+            let locales = style::Locales::new(&[lang.to_owned()]);
             let slots: Vec<std::sync::OnceLock<_>> =
                 (0..bib.len()).map(|_| std::sync::OnceLock::new()).collect();
             let markers = praxis::citations::MarkerCache::default();
