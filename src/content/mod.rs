@@ -484,12 +484,11 @@ pub(crate) fn parse_markdown(
     let dir = parent_dir(rel).to_owned();
     let (stem, suffix_lang) = (stem.to_owned(), suffix_lang.map(str::to_owned));
     let split: Split<'_> = front_matter::split(&text, &file)?;
-    let mut key_offsets = HashMap::new();
-    for key in LOCATED_KEYS {
-        if let Some(off) = front_matter::key_offset(&split, key) {
-            key_offsets.insert(key, off);
-        }
-    }
+    let key_offsets: HashMap<&'static str, usize> = LOCATED_KEYS
+        .iter()
+        .zip(front_matter::key_offsets(&split, &LOCATED_KEYS))
+        .filter_map(|(&key, off)| Some((key, off?)))
+        .collect();
     let (page_fm, section_fm) = if kind == Kind::Section {
         (
             None,

@@ -851,27 +851,31 @@ impl<'m> Renderer<'m> {
         let mut tera = Tera::new();
         tera.autoescape_on(vec![".html", ".htm", ".xml", ".svg"]);
         filters::register(&mut tera);
-        let mut origins = HashMap::new();
-        let mut ds = Diagnostics::new();
-        // Check each template alone first, so every syntax error is reported.
-        for t in theme.templates.values() {
-            origins.insert(t.name.clone(), t.origin.clone());
-            let mut single = Tera::new();
-            if let Err(e) = single.add_raw_template(&t.name, &t.text)
-                && matches!(e.kind(), tera::ErrorKind::SyntaxError(_))
-            {
-                ds.push(template_error(&e, &origins, ""));
-            }
-        }
-        if ds.has_errors() {
-            return Err(ds);
-        }
+        let origins: HashMap<String, Origin> = theme
+            .templates
+            .values()
+            .map(|t| (t.name.clone(), t.origin.clone()))
+            .collect();
         let all = theme
             .templates
             .values()
             .map(|t| (t.name.as_str(), t.text.as_str()));
+        // The templates are compiled once; only when that fails is each one
+        // compiled alone, so that every syntax error is reported (not just
+        // the first), else the error of the whole set.
         if let Err(e) = tera.add_raw_templates(all) {
-            ds.push(template_error(&e, &origins, ""));
+            let mut ds = Diagnostics::new();
+            for t in theme.templates.values() {
+                let mut single = Tera::new();
+                if let Err(e) = single.add_raw_template(&t.name, &t.text)
+                    && matches!(e.kind(), tera::ErrorKind::SyntaxError(_))
+                {
+                    ds.push(template_error(&e, &origins, ""));
+                }
+            }
+            if !ds.has_errors() {
+                ds.push(template_error(&e, &origins, ""));
+            }
             return Err(ds);
         }
 
