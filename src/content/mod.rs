@@ -136,6 +136,8 @@ pub struct Site {
     pub today: Date,
     /// A hash of each page's and section's file text, by id, for the keys of
     /// the rebuild memo (so that a rebuild does not hash every text again).
+    /// A site loaded without a memo has no text hashes (nothing keys by
+    /// them), only its assembly number.
     pub text_keys: TextKeys,
 }
 
@@ -321,7 +323,7 @@ pub fn load_with(
     asm.assemble(files, &mut ds);
     asm.place_assets(other_files, &bundle_dirs);
     asm.check_outputs(&mut ds);
-    let site = asm.finish();
+    let site = asm.finish(memo.is_some());
     if ds.has_errors() {
         return Err(ds);
     }
@@ -541,7 +543,7 @@ pub(crate) fn assemble(
     let mut asm = Assembler::new(config, opts);
     asm.assemble(files, ds);
     asm.check_outputs(ds);
-    asm.finish()
+    asm.finish(true)
 }
 
 /// Builds sections and pages from loaded files; collects diagnostics on the way.
@@ -972,7 +974,9 @@ impl Assembler {
         }
     }
 
-    fn finish(self) -> Site {
+    /// The site; `hash_texts`: whether to fill [`Site::text_keys`] (only
+    /// the keys of a rebuild memo read them).
+    fn finish(self, hash_texts: bool) -> Site {
         let mut roots = BTreeMap::new();
         for s in &self.sections {
             if s.parent.is_none() {
@@ -986,13 +990,20 @@ impl Assembler {
                 .or_default()
                 .push(p.id);
         }
+        let (pages, sections) = if hash_texts {
+            (
+                self.pages.par_iter().map(|p| text_key(&p.text)).collect(),
+                self.sections
+                    .par_iter()
+                    .map(|s| text_key(&s.text))
+                    .collect(),
+            )
+        } else {
+            (Vec::new(), Vec::new())
+        };
         let text_keys = TextKeys {
-            pages: self.pages.par_iter().map(|p| text_key(&p.text)).collect(),
-            sections: self
-                .sections
-                .par_iter()
-                .map(|s| text_key(&s.text))
-                .collect(),
+            pages,
+            sections,
             assembly: next_assembly(),
             newest_first: std::sync::OnceLock::new(),
         };
