@@ -756,23 +756,6 @@ fn site_files(
             h.num(u64::from(id.0)).num(content.listing_key(site, id));
         }
     };
-    // Without a memo, a page's feed entry is still made once per build:
-    // its language's feed and each of its tags' feeds show the same entry.
-    let entries: std::sync::Mutex<HashMap<(content::PageId, u64), std::sync::Arc<str>>> =
-        Default::default();
-    let one_build_entry = |id: content::PageId, extra: u64, make: &dyn Fn() -> String| {
-        let lock = || {
-            entries
-                .lock()
-                .unwrap_or_else(std::sync::PoisonError::into_inner)
-        };
-        if let Some(entry) = lock().get(&(id, extra)) {
-            return entry.clone();
-        }
-        let entry: std::sync::Arc<str> = std::sync::Arc::from(make());
-        lock().insert((id, extra), entry.clone());
-        entry
-    };
     let langs = lang_pages(site);
     let specs = feed_specs(site, taxonomy, &langs);
     let texts: Vec<Content> = match early_feeds {
@@ -791,9 +774,7 @@ fn site_files(
                         .str(&spec.html_url);
                     listed(h, &mut spec.pages.iter().take(cfg.feeds.limit));
                 };
-                whole(&key, &|| {
-                    feeds::atom_with(site, &md.pages, spec, parts.or(Some(&one_build_entry)))
-                })
+                whole(&key, &|| feeds::atom_with(site, &md.pages, spec, parts))
             })
             .collect(),
     };
