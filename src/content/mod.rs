@@ -585,14 +585,21 @@ impl Assembler {
         fm_lang: Option<&str>,
         ds: &mut Diagnostics,
     ) -> Option<String> {
-        let file = Self::file(&f.rel);
-        let listed = self.config.languages.join(", ");
+        // Made only for a diagnostic.
+        let file = || Self::file(&f.rel);
+        let listed = || self.config.languages.join(", ");
         if let Some(l) = &f.suffix_lang {
             if !self.config.is_language(l) {
                 ds.push(
-                    Diagnostic::error("language", format!("the file name says language `{l}`, which the site does not list"))
-                        .in_file(&file)
-                        .with_hint(format!("add \"{l}\" to `languages` in praxis.toml (now: {listed}), or rename the file")),
+                    Diagnostic::error(
+                        "language",
+                        format!("the file name says language `{l}`, which the site does not list"),
+                    )
+                    .in_file(file())
+                    .with_hint(format!(
+                        "add \"{l}\" to `languages` in praxis.toml (now: {}), or rename the file",
+                        listed()
+                    )),
                 );
                 return None;
             }
@@ -603,7 +610,7 @@ impl Assembler {
                     "language",
                     format!("`lang = \"{fl}\"` contradicts the file name's language `{l}`"),
                 )
-                .in_file(&file);
+                .in_file(file());
                 ds.push(
                     locate(d, f, "lang")
                         .with_hint("remove `lang`: the file suffix already says the language"),
@@ -619,9 +626,10 @@ impl Assembler {
                     "language",
                     format!("language `{l}` is not one of the site's languages"),
                 )
-                .in_file(&file)
+                .in_file(file())
                 .with_hint(format!(
-                    "use one of {listed}, or add \"{l}\" to `languages` in praxis.toml"
+                    "use one of {}, or add \"{l}\" to `languages` in praxis.toml",
+                    listed()
                 ));
                 ds.push(locate(d, f, "lang"));
                 None
@@ -642,8 +650,8 @@ impl Assembler {
                 f.rel.clone(),
             )
         });
-        for f in section_files {
-            let Some(fm) = f.section_fm.clone() else {
+        for mut f in section_files {
+            let Some(fm) = f.section_fm.take() else {
                 continue;
             };
             if fm.draft && !self.opts.drafts {
@@ -766,8 +774,8 @@ impl Assembler {
         id
     }
 
-    fn add_page(&mut self, f: Loaded, ds: &mut Diagnostics) {
-        let Some(fm) = f.page_fm.clone() else { return };
+    fn add_page(&mut self, mut f: Loaded, ds: &mut Diagnostics) {
+        let Some(fm) = f.page_fm.take() else { return };
         let file = Self::file(&f.rel);
         let (section_dir, base_name) = if f.kind == Kind::BundlePage {
             let name = f.dir.rsplit('/').next().unwrap_or(&f.dir).to_owned();
