@@ -73,7 +73,7 @@ impl ThemeFiles {
     pub fn load(config: &Config) -> Result<ThemeFiles, Diagnostics> {
         let mut out = ThemeFiles::default();
         let mut ds = Diagnostics::new();
-        out.add_builtin(&mut ds);
+        out.add_builtin(&config.languages, &mut ds);
         let mut layers = Vec::new();
         if let Some(name) = &config.theme_name {
             // A site may keep its own copy of `clinic` under themes/: it layers over the built-in one.
@@ -89,7 +89,16 @@ impl ThemeFiles {
         Ok(out)
     }
 
-    fn add_builtin(&mut self, ds: &mut Diagnostics) {
+    /// The built-in theme; of its UI strings only those that `languages`
+    /// read (English, each language and its primary subtag, see
+    /// [`ThemeFiles::strings_for`]): each file is parsed on every build.
+    fn add_builtin(&mut self, languages: &[String], ds: &mut Diagnostics) {
+        let wanted = |lang: &str| {
+            lang == "en"
+                || languages
+                    .iter()
+                    .any(|l| l == lang || l.split('-').next() == Some(lang))
+        };
         for file in all_files(&CLINIC) {
             let path = file.path();
             let Some(p) = path.to_str() else { continue };
@@ -109,6 +118,7 @@ impl ThemeFiles {
             } else if let Some(lang) = p
                 .strip_prefix("i18n/")
                 .and_then(|f| f.strip_suffix(".toml"))
+                .filter(|lang| wanted(lang))
             {
                 let text = String::from_utf8_lossy(file.contents());
                 self.add_strings(lang, &text, Origin::Builtin(p), ds);
@@ -252,7 +262,7 @@ mod tests {
     fn builtin_theme_has_the_core_templates_and_strings() {
         let mut t = ThemeFiles::default();
         let mut ds = Diagnostics::new();
-        t.add_builtin(&mut ds);
+        t.add_builtin(&["de".to_owned()], &mut ds);
         assert!(ds.is_empty(), "{ds:?}");
         for name in [
             "base.html",
@@ -268,5 +278,20 @@ mod tests {
         let en = t.strings_for("en");
         assert_eq!(de.len(), en.len());
         assert_ne!(de.get("last_reviewed"), en.get("last_reviewed"));
+    }
+
+    #[test]
+    fn builtin_strings_are_read_for_the_sites_languages_only() {
+        let mut t = ThemeFiles::default();
+        let mut ds = Diagnostics::new();
+        t.add_builtin(&["de-AT".to_owned()], &mut ds);
+        assert!(ds.is_empty(), "{ds:?}");
+        let read: Vec<&str> = t.i18n.keys().map(String::as_str).collect();
+        assert_eq!(read, ["de", "en"]);
+        let de_at = t.strings_for("de-AT");
+        assert_ne!(
+            de_at.get("last_reviewed"),
+            t.strings_for("en").get("last_reviewed")
+        );
     }
 }

@@ -119,6 +119,35 @@ pub fn key_offset(split: &Split<'_>, key: &str) -> Option<usize> {
     None
 }
 
+/// [`key_offset`] of each of `keys` (each made of letters, digits, `_` and
+/// `-`) that the front matter sets, in one pass over its lines.
+pub fn key_offsets<const N: usize>(
+    split: &Split<'_>,
+    keys: &[&'static str; N],
+) -> [Option<usize>; N] {
+    let mut found = [None; N];
+    let mut offset = split.front_matter_offset;
+    for line in split.front_matter.split_inclusive('\n') {
+        let trimmed = line.trim_start();
+        // A key is set on this line when it is the line's whole leading
+        // word and `=` or `:` follows it.
+        let word_len = trimmed
+            .bytes()
+            .position(|b| !(b.is_ascii_alphanumeric() || b == b'_' || b == b'-'))
+            .unwrap_or(trimmed.len());
+        let rest = trimmed[word_len..].trim_start();
+        if word_len > 0
+            && (rest.starts_with('=') || rest.starts_with(':'))
+            && let Some(i) = keys.iter().position(|k| *k == &trimmed[..word_len])
+            && found[i].is_none()
+        {
+            found[i] = Some(offset + (line.len() - trimmed.len()));
+        }
+        offset += line.len();
+    }
+    found
+}
+
 /// Who an article is written for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, serde::Serialize, Default)]
 #[serde(rename_all = "lowercase")]
@@ -246,6 +275,32 @@ mod tests {
         let file = Path::new("a.md");
         let s = split(text, file)?;
         parse(&s, text, file)
+    }
+
+    #[test]
+    fn key_offsets_in_one_pass_match_key_offset() {
+        let texts = [
+            "+++\ntitle = \"A\"\n  lang=\"de\"\ntitles = 1\nslug.x = 2\ntitle = \"B\"\n+++\nBody\n",
+            "---\ntitle: A\nauthors:\n  - x\nnext_review : 2026-01-01\n---\n",
+            "+++\n[extra]\nslug = \"s\"\naliases\u{a0}= []\ntitleé = 1\npaginate_by-x = 1\n+++\n",
+            "No front matter\n",
+        ];
+        let keys = [
+            "title",
+            "authors",
+            "lang",
+            "next_review",
+            "slug",
+            "aliases",
+            "paginate_by",
+        ];
+        for text in texts {
+            let s = split(text, Path::new("a.md")).expect("closed");
+            let all = key_offsets(&s, &keys);
+            for (key, found) in keys.iter().zip(all) {
+                assert_eq!(found, key_offset(&s, key), "{key} in {text:?}");
+            }
+        }
     }
 
     #[test]

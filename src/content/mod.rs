@@ -136,6 +136,8 @@ pub struct Site {
     pub today: Date,
     /// A hash of each page's and section's file text, by id, for the keys of
     /// the rebuild memo (so that a rebuild does not hash every text again).
+    /// A site loaded without a memo has no text hashes (nothing keys by
+    /// them), only its assembly number.
     pub text_keys: TextKeys,
 }
 
@@ -321,7 +323,7 @@ pub fn load_with(
     asm.assemble(files, &mut ds);
     asm.place_assets(other_files, &bundle_dirs);
     asm.check_outputs(&mut ds);
-    let site = asm.finish();
+    let site = asm.finish(memo.is_some());
     if ds.has_errors() {
         return Err(ds);
     }
@@ -484,12 +486,11 @@ pub(crate) fn parse_markdown(
     let dir = parent_dir(rel).to_owned();
     let (stem, suffix_lang) = (stem.to_owned(), suffix_lang.map(str::to_owned));
     let split: Split<'_> = front_matter::split(&text, &file)?;
-    let mut key_offsets = HashMap::new();
-    for key in LOCATED_KEYS {
-        if let Some(off) = front_matter::key_offset(&split, key) {
-            key_offsets.insert(key, off);
-        }
-    }
+    let key_offsets: HashMap<&'static str, usize> = LOCATED_KEYS
+        .iter()
+        .zip(front_matter::key_offsets(&split, &LOCATED_KEYS))
+        .filter_map(|(&key, off)| Some((key, off?)))
+        .collect();
     let (page_fm, section_fm) = if kind == Kind::Section {
         (
             None,
@@ -542,7 +543,7 @@ pub(crate) fn assemble(
     let mut asm = Assembler::new(config, opts);
     asm.assemble(files, ds);
     asm.check_outputs(ds);
-    asm.finish()
+    asm.finish(true)
 }
 
 /// Builds sections and pages from loaded files; collects diagnostics on the way.
@@ -584,14 +585,21 @@ impl Assembler {
         fm_lang: Option<&str>,
         ds: &mut Diagnostics,
     ) -> Option<String> {
-        let file = Self::file(&f.rel);
-        let listed = self.config.languages.join(", ");
+        // Made only for a diagnostic.
+        let file = || Self::file(&f.rel);
+        let listed = || self.config.languages.join(", ");
         if let Some(l) = &f.suffix_lang {
             if !self.config.is_language(l) {
                 ds.push(
-                    Diagnostic::error("language", format!("the file name says language `{l}`, which the site does not list"))
-                        .in_file(&file)
-                        .with_hint(format!("add \"{l}\" to `languages` in praxis.toml (now: {listed}), or rename the file")),
+                    Diagnostic::error(
+                        "language",
+                        format!("the file name says language `{l}`, which the site does not list"),
+                    )
+                    .in_file(file())
+                    .with_hint(format!(
+                        "add \"{l}\" to `languages` in praxis.toml (now: {}), or rename the file",
+                        listed()
+                    )),
                 );
                 return None;
             }
@@ -602,7 +610,7 @@ impl Assembler {
                     "language",
                     format!("`lang = \"{fl}\"` contradicts the file name's language `{l}`"),
                 )
-                .in_file(&file);
+                .in_file(file());
                 ds.push(
                     locate(d, f, "lang")
                         .with_hint("remove `lang`: the file suffix already says the language"),
@@ -618,9 +626,10 @@ impl Assembler {
                     "language",
                     format!("language `{l}` is not one of the site's languages"),
                 )
-                .in_file(&file)
+                .in_file(file())
                 .with_hint(format!(
-                    "use one of {listed}, or add \"{l}\" to `languages` in praxis.toml"
+                    "use one of {}, or add \"{l}\" to `languages` in praxis.toml",
+                    listed()
                 ));
                 ds.push(locate(d, f, "lang"));
                 None
@@ -641,8 +650,8 @@ impl Assembler {
                 f.rel.clone(),
             )
         });
-        for f in section_files {
-            let Some(fm) = f.section_fm.clone() else {
+        for mut f in section_files {
+            let Some(fm) = f.section_fm.take() else {
                 continue;
             };
             if fm.draft && !self.opts.drafts {
@@ -765,8 +774,8 @@ impl Assembler {
         id
     }
 
-    fn add_page(&mut self, f: Loaded, ds: &mut Diagnostics) {
-        let Some(fm) = f.page_fm.clone() else { return };
+    fn add_page(&mut self, mut f: Loaded, ds: &mut Diagnostics) {
+        let Some(fm) = f.page_fm.take() else { return };
         let file = Self::file(&f.rel);
         let (section_dir, base_name) = if f.kind == Kind::BundlePage {
             let name = f.dir.rsplit('/').next().unwrap_or(&f.dir).to_owned();
@@ -973,7 +982,9 @@ impl Assembler {
         }
     }
 
-    fn finish(self) -> Site {
+    /// The site; `hash_texts`: whether to fill [`Site::text_keys`] (only
+    /// the keys of a rebuild memo read them).
+    fn finish(self, hash_texts: bool) -> Site {
         let mut roots = BTreeMap::new();
         for s in &self.sections {
             if s.parent.is_none() {
@@ -987,13 +998,20 @@ impl Assembler {
                 .or_default()
                 .push(p.id);
         }
+        let (pages, sections) = if hash_texts {
+            (
+                self.pages.par_iter().map(|p| text_key(&p.text)).collect(),
+                self.sections
+                    .par_iter()
+                    .map(|s| text_key(&s.text))
+                    .collect(),
+            )
+        } else {
+            (Vec::new(), Vec::new())
+        };
         let text_keys = TextKeys {
-            pages: self.pages.par_iter().map(|p| text_key(&p.text)).collect(),
-            sections: self
-                .sections
-                .par_iter()
-                .map(|s| text_key(&s.text))
-                .collect(),
+            pages,
+            sections,
             assembly: next_assembly(),
             newest_first: std::sync::OnceLock::new(),
         };

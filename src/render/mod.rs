@@ -368,7 +368,7 @@ impl<'a> MarkdownPass<'a> {
         guarded_markdown(&p.file, || {
             self.render_one(
                 &p.text,
-                site.text_keys.pages.get(i).copied().unwrap_or_default(),
+                site.text_keys.pages.get(i).copied(),
                 p.body_offset,
                 &p.file,
                 &p.lang,
@@ -390,7 +390,7 @@ impl<'a> MarkdownPass<'a> {
                     let text_key = site.text_keys.sections.get(s.id.0 as usize);
                     self.render_one(
                         &s.text,
-                        text_key.copied().unwrap_or_default(),
+                        text_key.copied(),
                         s.body_offset,
                         file,
                         &s.lang,
@@ -406,7 +406,7 @@ impl<'a> MarkdownPass<'a> {
     fn render_one(
         &self,
         text: &str,
-        text_key: u64,
+        text_key: Option<u64>,
         body_offset: usize,
         file: &std::path::Path,
         lang: &str,
@@ -429,7 +429,8 @@ impl<'a> MarkdownPass<'a> {
             return Arc::new(run(&|p: &str| resolve_link(site, p)));
         };
         let mut h = self.shared_key.clone().unwrap_or_default();
-        h.num(text_key)
+        // A site loaded without a memo has no text hashes.
+        h.num(text_key.unwrap_or_else(|| crate::content::text_key(text)))
             .num(body_offset as u64)
             .bytes(file.as_os_str().as_encoded_bytes())
             .str(lang);
@@ -851,27 +852,31 @@ impl<'m> Renderer<'m> {
         let mut tera = Tera::new();
         tera.autoescape_on(vec![".html", ".htm", ".xml", ".svg"]);
         filters::register(&mut tera);
-        let mut origins = HashMap::new();
-        let mut ds = Diagnostics::new();
-        // Check each template alone first, so every syntax error is reported.
-        for t in theme.templates.values() {
-            origins.insert(t.name.clone(), t.origin.clone());
-            let mut single = Tera::new();
-            if let Err(e) = single.add_raw_template(&t.name, &t.text)
-                && matches!(e.kind(), tera::ErrorKind::SyntaxError(_))
-            {
-                ds.push(template_error(&e, &origins, ""));
-            }
-        }
-        if ds.has_errors() {
-            return Err(ds);
-        }
+        let origins: HashMap<String, Origin> = theme
+            .templates
+            .values()
+            .map(|t| (t.name.clone(), t.origin.clone()))
+            .collect();
         let all = theme
             .templates
             .values()
             .map(|t| (t.name.as_str(), t.text.as_str()));
+        // The templates are compiled once; only when that fails is each one
+        // compiled alone, so that every syntax error is reported (not just
+        // the first), else the error of the whole set.
         if let Err(e) = tera.add_raw_templates(all) {
-            ds.push(template_error(&e, &origins, ""));
+            let mut ds = Diagnostics::new();
+            for t in theme.templates.values() {
+                let mut single = Tera::new();
+                if let Err(e) = single.add_raw_template(&t.name, &t.text)
+                    && matches!(e.kind(), tera::ErrorKind::SyntaxError(_))
+                {
+                    ds.push(template_error(&e, &origins, ""));
+                }
+            }
+            if !ds.has_errors() {
+                ds.push(template_error(&e, &origins, ""));
+            }
             return Err(ds);
         }
 
