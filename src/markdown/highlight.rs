@@ -146,9 +146,9 @@ thread_local! {
 /// How many lines a thread's [`LineMemo`] holds before it starts afresh
 /// (each entry is the line, its scope operations and two parse states:
 /// about a kilobyte for a line of code)...
-const MEMO_LINES: usize = 1024;
+const MEMO_LINES: usize = 512;
 /// ...and about how many bytes (a long line gives many operations).
-const MEMO_BYTES: usize = 1 << 20;
+const MEMO_BYTES: usize = 1 << 19;
 /// What an entry costs besides its line and operations (two parse states,
 /// the map's slot), for [`MEMO_BYTES`].
 const ENTRY_BYTES: usize = 256;
