@@ -121,7 +121,17 @@ fn cell_separators(row: &str) -> Vec<usize> {
 
 impl Scanner {
     /// Looks at one event; `range` is in `body`, which starts at `base` in the file.
+    ///
+    /// Only start tags and the end of a list can be traps, so every other
+    /// event (most of them: text, ends) returns here without a call.
+    #[inline]
     pub fn event(&mut self, event: &Event<'_>, range: &Range<usize>, body: &str, base: usize) {
+        if matches!(event, Event::Start(_) | Event::End(TagEnd::List(_))) {
+            self.tag(event, range, body, base);
+        }
+    }
+
+    fn tag(&mut self, event: &Event<'_>, range: &Range<usize>, body: &str, base: usize) {
         let src = body.get(range.clone()).unwrap_or("");
         match event {
             Event::Start(Tag::BlockQuote(_)) => {

@@ -587,6 +587,37 @@ mod tests {
     }
 
     #[test]
+    fn long_lines_keep_every_construct_and_offset() {
+        // Special characters far into long lines (the parser scans for
+        // them in 16-byte chunks) and every construct the checks read.
+        let pad = "Plain words without any markup at all, long enough to span chunks ";
+        let text = format!(
+            "{pad}[link](../b/) {pad}![alt {pad}](p.png) {pad}<span>x</span>.\n\n\
+             >7.0 {pad}\n\n\
+             {pad}~10 mg~ {pad}\n\n\
+             - + 2 {pad}\n\n\
+             | a | b |\n|---|---|\n| 1 | 2 | 3 |\n\n\
+             ## {pad}\n"
+        );
+        let d = doc(&text);
+        assert_eq!(d.links[0].url, "../b/");
+        assert_eq!(&text[d.links[0].offset..d.links[0].offset + 5], "../b/");
+        assert_eq!(d.images[0].alt, format!("alt {pad}"));
+        assert_eq!(&text[d.images[0].dest.offset..][..5], "p.png");
+        assert_eq!(d.tags.len(), 1);
+        assert_eq!(&text[d.tags[0].offset..][..5], "<span");
+        assert_eq!(d.headings.len(), 1);
+        assert_eq!(&text[d.headings[0].1..][..3], "## ");
+        let kinds: Vec<_> = d.traps.iter().map(|t| format!("{:?}", t.kind)).collect();
+        assert_eq!(
+            kinds,
+            ["Quote", "Tilde", "Sign", "Table { cells: 3, header: 2 }"]
+        );
+        let first_para = &d.prose[d.paragraphs[0].0.clone()];
+        assert!(first_para.starts_with(pad) && first_para.ends_with("x."));
+    }
+
+    #[test]
     fn remote_means_another_origin() {
         assert_eq!(origin_of("https://a.example/x"), "a.example");
         assert!(same_origin("https://a.example/x", "https://a.example/"));
