@@ -1142,8 +1142,10 @@ impl<'m> Renderer<'m> {
         };
         let per_page = per_page(s);
         let pagers = pagination(&s.url, &s.output, s.pages.len(), per_page);
+        // A section of 1,250 pages is 125 pagers: rendered in parallel, its
+        // job no longer holds one core while the other has nothing left.
         pagers
-            .iter()
+            .par_iter()
             .map(|pager| {
                 let permalink = site.config.permalink(&pager.url);
                 let mut ctx = self.context(&s.lang, &pager.url, permalink, &translations);
