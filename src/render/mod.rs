@@ -10,6 +10,7 @@ mod filters;
 pub mod guard;
 pub mod language_names;
 pub mod shared_values;
+mod text_sink;
 pub mod views;
 
 use std::collections::{BTreeMap, HashMap};
@@ -744,6 +745,23 @@ impl<'a> Ctx<'a> {
     }
 }
 
+/// The long strings of a render's context that a template prints as they are
+/// (a page's HTML, references and JSON-LD; a section's HTML): their writes
+/// need no second UTF-8 check (see [`text_sink`]).
+fn known_text(ctx: &Context) -> Vec<&str> {
+    let page = ctx.get("page");
+    let section = ctx.get("section");
+    [
+        (page, "content"),
+        (page, "references"),
+        (page, "jsonld"),
+        (section, "content"),
+    ]
+    .into_iter()
+    .filter_map(|(v, field)| v?.get_from_path(field)?.as_str())
+    .collect()
+}
+
 /// A rendered template as output: moved as it is (no copy) in a build
 /// without a memo; with one, shared with the memo under `key`.
 fn kept(memo: Option<(&crate::incremental::Memo, u64)>, html: String) -> Content {
@@ -1018,10 +1036,10 @@ impl<'m> Renderer<'m> {
         let ctx = ctx.into_context();
         let html = match capacity {
             Some(n) => {
-                let mut out = Vec::with_capacity(n);
+                let mut out = text_sink::TextSink::new(n, known_text(&ctx));
                 self.tera
                     .render_to(template, &ctx, &mut out)
-                    .and_then(|()| Ok(String::from_utf8(out)?))
+                    .and_then(|()| Ok(out.finish()?))
             }
             None => self.tera.render(template, &ctx),
         }
