@@ -701,8 +701,22 @@ pub struct Renderer<'m> {
     /// (head, navigation, JSON-LD…): the next page's output buffer is made
     /// that big at once instead of growing (and copying) while it renders.
     page_overhead: std::sync::atomic::AtomicUsize,
+    /// Bytes per listed page of the last listing (section pager, tag or
+    /// author page): the next listing's buffer is made for its number of
+    /// pages at once (see [`Renderer::render_listing`]).
+    listing_bytes: std::sync::atomic::AtomicUsize,
     /// See [`Renderer::summary_word_count`].
     summary_word_count: bool,
+}
+
+/// The output buffer of a render whose size is known beforehand.
+#[derive(Debug, Clone, Copy)]
+enum Buffer {
+    /// A page: most of its bytes are strings of its context, written through
+    /// a [`text_sink::TextSink`] of this many bytes.
+    Text(usize),
+    /// A listing: this many bytes, checked as UTF-8 at the end.
+    Bytes(usize),
 }
 
 /// Puts one value into a context.
@@ -964,6 +978,7 @@ impl<'m> Renderer<'m> {
             base,
             memo,
             page_overhead: Default::default(),
+            listing_bytes: Default::default(),
             summary_word_count: views::summaries_show_word_count(
                 theme.templates.values().map(|t| t.text.as_str()),
             ),
@@ -1016,13 +1031,37 @@ impl<'m> Renderer<'m> {
         self.render_sized(template, ctx, what, None)
     }
 
-    /// [`Renderer::render`] into a buffer of `capacity` bytes, when known.
+    /// [`Renderer::render`] of a page listing `listed` pages, into a buffer
+    /// sized from the bytes per listed page of the last listing (a listing
+    /// of hundreds of pages otherwise grows and copies its text many times).
+    fn render_listing(
+        &self,
+        template: &str,
+        ctx: Ctx<'_>,
+        what: &str,
+        listed: usize,
+    ) -> Result<Content, Diagnostic> {
+        use std::sync::atomic::Ordering::Relaxed;
+        let shares = listed + 1;
+        let per_page = self.listing_bytes.load(Relaxed);
+        // An eighth more than the estimate: a listing a little longer than
+        // the last does not double its buffer.
+        let estimate = shares.saturating_mul(per_page);
+        let capacity = (per_page > 0).then(|| estimate.saturating_add(estimate / 8));
+        let html = self.render_sized(template, ctx, what, capacity.map(Buffer::Bytes))?;
+        if let Content::Text(html) = &html {
+            self.listing_bytes.store(html.len() / shares, Relaxed);
+        }
+        Ok(html)
+    }
+
+    /// [`Renderer::render`] into a buffer made as big as `buffer` says, when known.
     fn render_sized(
         &self,
         template: &str,
         ctx: Ctx<'_>,
         what: &str,
-        capacity: Option<usize>,
+        buffer: Option<Buffer>,
     ) -> Result<Content, Diagnostic> {
         let memo = match (&self.memo, &ctx.key) {
             (Some((memo, _)), Some(h)) => Some((*memo, h.clone().str(template).finish())),
@@ -1034,12 +1073,19 @@ impl<'m> Renderer<'m> {
             return Ok(Content::Shared(html));
         }
         let ctx = ctx.into_context();
-        let html = match capacity {
-            Some(n) => {
+        let html = match buffer {
+            Some(Buffer::Text(n)) => {
                 let mut out = text_sink::TextSink::new(n, known_text(&ctx));
                 self.tera
                     .render_to(template, &ctx, &mut out)
                     .and_then(|()| Ok(out.finish()?))
+            }
+            // Checked as UTF-8 once at the end, as Tera's own render does.
+            Some(Buffer::Bytes(n)) => {
+                let mut out = Vec::with_capacity(n);
+                self.tera
+                    .render_to(template, &ctx, &mut out)
+                    .and_then(|()| Ok(String::from_utf8(out)?))
             }
             None => self.tera.render(template, &ctx),
         }
@@ -1104,8 +1150,11 @@ impl<'m> Renderer<'m> {
         ctx.key = None;
         ctx.insert_keyed("page", 0, move |c: &mut Context| {
             let view = views::page_view_with(site, md, id, true, own);
-            c.insert("card", &view.card);
-            c.insert("page", &view);
+            // `card` is `page.card`: the same value, made once.
+            let page = tera::Value::from_serializable(&view);
+            let card = page.get_from_path("card").cloned();
+            c.insert_value("card", card.unwrap_or_else(tera::Value::none));
+            c.insert_value("page", page);
         });
         let own = {
             let r = own.unwrap_or_else(|| &md.pages[id.0 as usize]);
@@ -1114,7 +1163,7 @@ impl<'m> Renderer<'m> {
         let overhead = &self.page_overhead;
         let capacity = own + overhead.load(std::sync::atomic::Ordering::Relaxed) + 2048;
         let what = format!(" (rendering {})", p.file.display());
-        let html = self.render_sized(template, ctx, &what, Some(capacity))?;
+        let html = self.render_sized(template, ctx, &what, Some(Buffer::Text(capacity)))?;
         if let Content::Text(html) = &html {
             overhead.store(
                 html.len().saturating_sub(own),
@@ -1172,14 +1221,17 @@ impl<'m> Renderer<'m> {
                 if let Some(r) = &recent {
                     ctx.insert("recent_pages", r);
                 }
+                // `section.pages` lists them all, the paginator its share.
+                let mut listed = s.pages.len() + recent.as_ref().map_or(0, Vec::len);
                 match &per_page {
                     Some(_) => {
                         let pages = views::listed(site, md, &s.pages[pager.range.clone()]);
+                        listed += pages.len();
                         ctx.insert("paginator", pager.view(&pagers, pages));
                     }
                     None => ctx.insert("paginator", ()),
                 }
-                self.render(template, ctx, &what)
+                self.render_listing(template, ctx, &what, listed)
                     .map(|html| (pager.output.clone(), html))
             })
             .collect()
@@ -1245,7 +1297,8 @@ impl<'m> Renderer<'m> {
         );
         ctx.insert("tag", views::tag_view(site, md, tag, true));
         ctx.insert("paginator", ());
-        let html = self.render("tag.html", ctx, &format!(" (rendering {})", tag.url))?;
+        let what = format!(" (rendering {})", tag.url);
+        let html = self.render_listing("tag.html", ctx, &what, tag.pages.len())?;
         Ok((
             crate::content::output_for(&tag.url, &site.config.root_path),
             html,
@@ -1275,7 +1328,9 @@ impl<'m> Renderer<'m> {
         if let Some(view) = views::author_page_view(site, md, a) {
             ctx.insert("author", view);
         }
-        let html = self.render("author.html", ctx, &format!(" (rendering {})", a.url))?;
+        let what = format!(" (rendering {})", a.url);
+        let listed = a.written.len() + a.reviewed.len();
+        let html = self.render_listing("author.html", ctx, &what, listed)?;
         Ok((
             crate::content::output_for(&a.url, &site.config.root_path),
             html,
