@@ -207,10 +207,11 @@ impl CiteSetup {
         let style_key = cache
             .map(|_| citations::cache::style_key(&site.config.citation_style, &site.config.root));
         let shared = citations::can_share_entries(style).then(|| {
+            // Each language's cache file is read and parsed on its own core.
             let slots = site
                 .config
                 .languages
-                .iter()
+                .par_iter()
                 .map(|l| {
                     let mut slots = LangSlots {
                         entries: (0..bibliography.len())
