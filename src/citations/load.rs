@@ -802,4 +802,37 @@ mod tests {
         assert_eq!(lines.get("x-1"), Some(&8));
         assert_eq!(bib_key_line(text, "smith2020"), 2);
     }
+
+    #[test]
+    fn many_entries_keep_their_order_lines_and_error_order() {
+        // More entries than one parallel chunk holds.
+        let mut text = String::new();
+        for i in 0..100 {
+            text.push_str(&format!(
+                "@article{{k{i},\n  title = {{Title {i}}},\n  author = {{Doe, J.}},\n  journal = {{J}},\n  date = {{2020}}\n}}\n"
+            ));
+        }
+        let loaded = load(&text, Path::new("refs.bib")).unwrap_or_else(|_| panic!("loads"));
+        let keys: Vec<String> = loaded
+            .entries
+            .iter()
+            .map(|(e, _)| e.key().to_owned())
+            .collect();
+        let want: Vec<String> = (0..100).map(|i| format!("k{i}")).collect();
+        assert_eq!(keys, want);
+        let lines: Vec<usize> = loaded.entries.iter().map(|(_, l)| *l).collect();
+        assert_eq!(lines, (0..100).map(|i| 1 + 6 * i).collect::<Vec<_>>());
+        let english: Vec<&str> = loaded.english.iter().map(|(k, _)| k.as_str()).collect();
+        assert_eq!(english, want.iter().map(String::as_str).collect::<Vec<_>>());
+
+        // Unusable values in entries 30 and 70: both reported, in file order.
+        let broken = text
+            .replace("@article{k30,\n  title = {Title 30},\n  author = {Doe, J.},\n  journal = {J},\n  date = {2020}", "@article{k30,\n  title = {Title 30},\n  author = {Doe, J.},\n  journal = {J},\n  year = {x}")
+            .replace("@article{k70,\n  title = {Title 70},\n  author = {Doe, J.},\n  journal = {J},\n  date = {2020}", "@article{k70,\n  title = {Title 70},\n  author = {Doe, J.},\n  journal = {J},\n  year = {x}");
+        let Err(errors) = load(&broken, Path::new("refs.bib")) else {
+            panic!("the dates are unusable");
+        };
+        let lines: Vec<usize> = errors.iter().map(|d| d.line).collect();
+        assert_eq!(lines, vec![1 + 6 * 30 + 4, 1 + 6 * 70 + 4], "{errors:?}");
+    }
 }

@@ -497,8 +497,11 @@ impl Citer<'_> {
         // Each cited entry's key with the group that first cites it, in
         // that order (a page cites a handful: a list beats a map).
         let mut order: Vec<(&str, usize)> = Vec::new();
+        // The key of the first entry each group cites (its link's target).
+        let mut targets: Vec<Option<&str>> = Vec::with_capacity(groups.len());
         for (gi, g) in groups.iter().enumerate() {
             let mut items = Vec::new();
+            let mut target = None;
             let mut author = None;
             let mut shown = Vec::new();
             for it in &g.items {
@@ -512,6 +515,7 @@ impl Citer<'_> {
                             }
                         };
                         shown.push((number, it.locator.clone()));
+                        target.get_or_insert(e.key());
                         if g.in_text {
                             author = Some(author_phrase(e, &self.locale.0));
                         }
@@ -529,6 +533,7 @@ impl Citer<'_> {
                 }
             }
             plan.push((author, items, shown, g));
+            targets.push(target);
         }
         let shared = self.shared.filter(|_| self.page.is_none());
         let (markers, rendered) = self.markers(&mut plan, shared);
@@ -549,11 +554,11 @@ impl Citer<'_> {
                 html.push(' ');
             }
             if let Some(m) = markers.get(gi).and_then(Option::as_ref) {
-                let target = g
-                    .items
-                    .iter()
-                    .find_map(|i| self.resolve(&i.key))
-                    .map(|e| anchor(e.key()))
+                let target = targets
+                    .get(gi)
+                    .copied()
+                    .flatten()
+                    .map(anchor)
                     .unwrap_or_default();
                 html.push_str("<a class=\"citation\" id=\"cite-");
                 push_number(&mut html, gi + 1);
@@ -660,7 +665,7 @@ fn push_number(s: &mut String, n: usize) {
             break;
         }
     }
-    s.extend(digits[i..].iter().map(|&d| char::from(d)));
+    s.push_str(std::str::from_utf8(&digits[i..]).unwrap_or("0"));
 }
 
 /// The number column of a rendered reference-list item, as HTML.
