@@ -82,7 +82,6 @@ fn bib_key_lines(text: &str) -> std::collections::HashMap<&str, usize> {
 }
 
 fn bibtex(text: &str, file: &Path) -> Result<Loaded, Vec<Diagnostic>> {
-    use biblatex::ChunksExt;
     let raw = biblatex::Bibliography::parse(text).map_err(|p| {
         let hint = match &p.kind {
             k if k.to_string().contains("duplicate") => "each entry needs its own key",
@@ -100,78 +99,111 @@ fn bibtex(text: &str, file: &Path) -> Result<Loaded, Vec<Diagnostic>> {
             "write a key after the brace, e.g. @article{smith2020, …",
         )]);
     }
-    let lib = hayagriva::io::from_biblatex(&raw).map_err(|errors| {
-        errors
-            .into_iter()
-            .map(|t| {
-                at(
-                    file,
-                    text,
-                    t.span.start,
-                    format!("a BibTeX field has an unusable value: {}", t.kind),
-                    "dates are YYYY or YYYY-MM-DD; page ranges like 12--19",
-                )
-            })
-            .collect::<Vec<_>>()
-    })?;
-    let mut english = Vec::new();
     let key_lines = bib_key_lines(text);
-    let entries = lib
+    // Each entry is converted and tidied on its own, so the entries are
+    // spread over the cores (in their order: the results and any errors come
+    // back as a sequential pass gives them).
+    use rayon::prelude::*;
+    let raw_entries: Vec<&biblatex::Entry> = raw.iter().collect();
+    let converted: Vec<Result<Finished, biblatex::TypeError>> = raw_entries
+        .par_iter()
+        .with_min_len(16)
+        .map(|r| {
+            let e = Entry::try_from(*r)?;
+            Ok(finish_bibtex_entry(e, r, text, &key_lines))
+        })
+        .collect();
+    let errors: Vec<Diagnostic> = converted
+        .iter()
+        .filter_map(|c| c.as_ref().err())
+        .map(|t| {
+            at(
+                file,
+                text,
+                t.span.start,
+                format!("a BibTeX field has an unusable value: {}", t.kind),
+                "dates are YYYY or YYYY-MM-DD; page ranges like 12--19",
+            )
+        })
+        .collect();
+    if !errors.is_empty() {
+        return Err(errors);
+    }
+    let mut english = Vec::new();
+    let entries = converted
         .into_iter()
-        .map(|mut e| {
-            mark_truncated_authors(&mut e);
-            smarten_names(&mut e);
-            // PubMed and Zotero exports write `pmid` and `pmcid` fields, which
-            // the BibLaTeX data model has no place for: keep them.
-            if let Some(r) = raw.get(e.key()) {
-                for field in ["pmid", "pmcid"] {
-                    if let Some(v) = r.fields.get(field) {
-                        e.set_keyed_serial_number(field, v.format_verbatim().trim().to_owned());
-                    }
-                }
-                // Report and issue numbers are identifiers, not arithmetic:
-                // keep "053-002" (an AWMF register number) and issue "5-6"
-                // as written.
-                if let Some(num) = r.fields.get("number").map(|v| v.format_verbatim()) {
-                    let num = num.trim().to_owned();
-                    if e.keyed_serial_number("serial").is_some() {
-                        // The engine reads "053-002" as the range 53–2 even
-                        // from a string; a non-breaking hyphen (U+2011) keeps
-                        // it an identifier, and the formatted text gets the
-                        // hyphen back (see `tidy`).
-                        e.set_keyed_serial_number(
-                            "serial",
-                            num.replace('-', super::tidy::NUMBER_HYPHEN),
-                        );
-                    } else if !num.chars().all(|c| c.is_ascii_digit()) {
-                        set_issue_text(&mut e, &num);
-                    }
-                    if let Some((kind, id)) = super::guideline_id(&num) {
-                        e.set_keyed_serial_number(kind, id);
-                    }
-                }
-                // `shortjournal` is the abbreviation medical styles print (N Engl J Med).
-                if let Some(short) = r.fields.get("shortjournal") {
-                    set_short_container(&mut e, short.format_verbatim().trim());
-                }
-                publisher_from_organization(&mut e);
-                let parts = TitleParts::of(&e, r);
-                parts.apply(&mut e, false);
-                if is_english(&e) {
-                    let mut en = e.clone();
-                    parts.apply(&mut en, true);
-                    localise_genre_en(&mut en);
-                    english.push((en.key().to_owned(), en));
-                }
+        .flatten()
+        .map(|(e, en, line)| {
+            if let Some(en) = en {
+                english.push((en.key().to_owned(), en));
             }
-            let line = key_lines
-                .get(e.key())
-                .copied()
-                .unwrap_or_else(|| bib_key_line(text, e.key()));
             (e, line)
         })
         .collect();
     Ok(Loaded { entries, english })
+}
+
+/// An entry as [`finish_bibtex_entry`] gives it: the entry, its English form
+/// and the line of its key.
+type Finished = (Entry, Option<Entry>, usize);
+
+/// Tidies one entry hayagriva converted from the BibTeX entry `r`; gives it,
+/// its English form (if it has one) and the line its key is defined on.
+fn finish_bibtex_entry(
+    mut e: Entry,
+    r: &biblatex::Entry,
+    text: &str,
+    key_lines: &std::collections::HashMap<&str, usize>,
+) -> Finished {
+    use biblatex::ChunksExt;
+    let mut english = None;
+    mark_truncated_authors(&mut e);
+    smarten_names(&mut e);
+    // PubMed and Zotero exports write `pmid` and `pmcid` fields, which
+    // the BibLaTeX data model has no place for: keep them.
+    {
+        for field in ["pmid", "pmcid"] {
+            if let Some(v) = r.fields.get(field) {
+                e.set_keyed_serial_number(field, v.format_verbatim().trim().to_owned());
+            }
+        }
+        // Report and issue numbers are identifiers, not arithmetic:
+        // keep "053-002" (an AWMF register number) and issue "5-6"
+        // as written.
+        if let Some(num) = r.fields.get("number").map(|v| v.format_verbatim()) {
+            let num = num.trim().to_owned();
+            if e.keyed_serial_number("serial").is_some() {
+                // The engine reads "053-002" as the range 53–2 even
+                // from a string; a non-breaking hyphen (U+2011) keeps
+                // it an identifier, and the formatted text gets the
+                // hyphen back (see `tidy`).
+                e.set_keyed_serial_number("serial", num.replace('-', super::tidy::NUMBER_HYPHEN));
+            } else if !num.chars().all(|c| c.is_ascii_digit()) {
+                set_issue_text(&mut e, &num);
+            }
+            if let Some((kind, id)) = super::guideline_id(&num) {
+                e.set_keyed_serial_number(kind, id);
+            }
+        }
+        // `shortjournal` is the abbreviation medical styles print (N Engl J Med).
+        if let Some(short) = r.fields.get("shortjournal") {
+            set_short_container(&mut e, short.format_verbatim().trim());
+        }
+        publisher_from_organization(&mut e);
+        let parts = TitleParts::of(&e, r);
+        parts.apply(&mut e, false);
+        if is_english(&e) {
+            let mut en = e.clone();
+            parts.apply(&mut en, true);
+            localise_genre_en(&mut en);
+            english = Some(en);
+        }
+    }
+    let line = key_lines
+        .get(e.key())
+        .copied()
+        .unwrap_or_else(|| bib_key_line(text, e.key()));
+    (e, english, line)
 }
 
 /// An issue like "5-6" as text: on the journal for articles, else on the entry.
@@ -769,5 +801,38 @@ mod tests {
         assert_eq!(lines.get("doe:2019"), Some(&6));
         assert_eq!(lines.get("x-1"), Some(&8));
         assert_eq!(bib_key_line(text, "smith2020"), 2);
+    }
+
+    #[test]
+    fn many_entries_keep_their_order_lines_and_error_order() {
+        // More entries than one parallel chunk holds.
+        let mut text = String::new();
+        for i in 0..100 {
+            text.push_str(&format!(
+                "@article{{k{i},\n  title = {{Title {i}}},\n  author = {{Doe, J.}},\n  journal = {{J}},\n  date = {{2020}}\n}}\n"
+            ));
+        }
+        let loaded = load(&text, Path::new("refs.bib")).unwrap_or_else(|_| panic!("loads"));
+        let keys: Vec<String> = loaded
+            .entries
+            .iter()
+            .map(|(e, _)| e.key().to_owned())
+            .collect();
+        let want: Vec<String> = (0..100).map(|i| format!("k{i}")).collect();
+        assert_eq!(keys, want);
+        let lines: Vec<usize> = loaded.entries.iter().map(|(_, l)| *l).collect();
+        assert_eq!(lines, (0..100).map(|i| 1 + 6 * i).collect::<Vec<_>>());
+        let english: Vec<&str> = loaded.english.iter().map(|(k, _)| k.as_str()).collect();
+        assert_eq!(english, want.iter().map(String::as_str).collect::<Vec<_>>());
+
+        // Unusable values in entries 30 and 70: both reported, in file order.
+        let broken = text
+            .replace("@article{k30,\n  title = {Title 30},\n  author = {Doe, J.},\n  journal = {J},\n  date = {2020}", "@article{k30,\n  title = {Title 30},\n  author = {Doe, J.},\n  journal = {J},\n  year = {x}")
+            .replace("@article{k70,\n  title = {Title 70},\n  author = {Doe, J.},\n  journal = {J},\n  date = {2020}", "@article{k70,\n  title = {Title 70},\n  author = {Doe, J.},\n  journal = {J},\n  year = {x}");
+        let Err(errors) = load(&broken, Path::new("refs.bib")) else {
+            panic!("the dates are unusable");
+        };
+        let lines: Vec<usize> = errors.iter().map(|d| d.line).collect();
+        assert_eq!(lines, vec![1 + 6 * 30 + 4, 1 + 6 * 70 + 4], "{errors:?}");
     }
 }

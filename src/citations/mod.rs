@@ -17,7 +17,6 @@ pub mod tidy;
 
 use std::borrow::Cow;
 use std::collections::HashMap;
-use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
 use hayagriva::citationberg::taxonomy::Locator;
@@ -495,21 +494,28 @@ impl Citer<'_> {
         // Per group: the author part, the items for the engine, and what the
         // marker shows (numbers and locators, for the marker cache).
         let mut plan: Vec<PlanRow<'_, '_>> = Vec::new();
-        let mut first_cite: HashMap<String, usize> = HashMap::new();
-        let mut order: Vec<String> = Vec::new();
+        // Each cited entry's key with the group that first cites it, in
+        // that order (a page cites a handful: a list beats a map).
+        let mut order: Vec<(&str, usize)> = Vec::new();
+        // The key of the first entry each group cites (its link's target).
+        let mut targets: Vec<Option<&str>> = Vec::with_capacity(groups.len());
         for (gi, g) in groups.iter().enumerate() {
             let mut items = Vec::new();
+            let mut target = None;
             let mut author = None;
             let mut shown = Vec::new();
             for it in &g.items {
                 match self.resolve(&it.key) {
                     Some(e) => {
-                        if !first_cite.contains_key(e.key()) {
-                            first_cite.insert(e.key().to_owned(), gi);
-                            order.push(e.key().to_owned());
-                        }
-                        let number = order.iter().position(|k| k == e.key()).unwrap_or(0) + 1;
+                        let number = match order.iter().position(|(k, _)| *k == e.key()) {
+                            Some(n) => n + 1,
+                            None => {
+                                order.push((e.key(), gi));
+                                order.len()
+                            }
+                        };
                         shown.push((number, it.locator.clone()));
+                        target.get_or_insert(e.key());
                         if g.in_text {
                             author = Some(author_phrase(e, &self.locale.0));
                         }
@@ -527,6 +533,7 @@ impl Citer<'_> {
                 }
             }
             plan.push((author, items, shown, g));
+            targets.push(target);
         }
         let shared = self.shared.filter(|_| self.page.is_none());
         let (markers, rendered) = self.markers(&mut plan, shared);
@@ -547,18 +554,19 @@ impl Citer<'_> {
                 html.push(' ');
             }
             if let Some(m) = markers.get(gi).and_then(Option::as_ref) {
-                let target = g
-                    .items
-                    .iter()
-                    .find_map(|i| self.resolve(&i.key))
-                    .map(|e| anchor(e.key()))
+                let target = targets
+                    .get(gi)
+                    .copied()
+                    .flatten()
+                    .map(anchor)
                     .unwrap_or_default();
-                let _ = write!(
-                    html,
-                    "<a class=\"citation\" id=\"cite-{}\" href=\"#{target}\">{}</a>",
-                    gi + 1,
-                    m
-                );
+                html.push_str("<a class=\"citation\" id=\"cite-");
+                push_number(&mut html, gi + 1);
+                html.push_str("\" href=\"#");
+                html.push_str(&target);
+                html.push_str("\">");
+                html.push_str(m);
+                html.push_str("</a>");
             }
             out.citations.push(html);
         }
@@ -568,13 +576,13 @@ impl Citer<'_> {
             Some(sh) => order
                 .iter()
                 .enumerate()
-                .filter_map(|(n, key)| {
+                .filter_map(|(n, &(key, _))| {
                     let i = self.site.index_of(key)?;
                     let e = sh.cache.get(i)?.get_or_init(|| {
                         let e = self.site.entry_for(i, self.is_english());
                         e.map_or_else(FormattedEntry::empty, |e| self.format_alone(e))
                     });
-                    Some((key.clone(), Cow::Borrowed(e), Some(n + 1)))
+                    Some((key.to_owned(), Cow::Borrowed(e), Some(n + 1)))
                 })
                 .collect(),
             None => rendered
@@ -595,28 +603,42 @@ impl Citer<'_> {
                 .unwrap_or_default(),
         };
         if !items.is_empty() {
-            let mut list = String::from("<ol class=\"references-list\">\n");
+            let size: usize = items
+                .iter()
+                .map(|(k, e, _)| 160 + 2 * k.len() + e.html.len() + e.links.len())
+                .sum();
+            let mut list = String::with_capacity(32 + size);
+            list.push_str("<ol class=\"references-list\">\n");
             for (key, item, number) in &items {
-                let _ = write!(list, "<li id=\"{}\">", anchor(key));
-                match (&item.label_html, number) {
-                    (Some(label), Some(n)) => {
-                        let label = label.replacen('1', &n.to_string(), 1);
-                        let _ = write!(list, "<span class=\"ref-label\">{label}</span> ");
+                list.push_str("<li id=\"");
+                list.push_str(&anchor(key));
+                list.push_str("\">");
+                if let Some(label) = &item.label_html {
+                    list.push_str("<span class=\"ref-label\">");
+                    match number {
+                        // The shared entry was formatted as number 1.
+                        Some(n) => match label.split_once('1') {
+                            Some((before, after)) => {
+                                list.push_str(before);
+                                push_number(&mut list, *n);
+                                list.push_str(after);
+                            }
+                            None => list.push_str(label),
+                        },
+                        None => list.push_str(label),
                     }
-                    (Some(label), None) => {
-                        let _ = write!(list, "<span class=\"ref-label\">{label}</span> ");
-                    }
-                    (None, _) => {}
+                    list.push_str("</span> ");
                 }
-                let _ = write!(list, "<span class=\"ref-text\">{}</span>", item.html);
+                list.push_str("<span class=\"ref-text\">");
+                list.push_str(&item.html);
+                list.push_str("</span>");
                 list.push_str(&item.links);
-                if let Some(gi) = first_cite.get(key) {
-                    let _ = write!(
-                        list,
-                        " <a class=\"backlink\" href=\"#cite-{}\" aria-label=\"↩ {}\">↩</a>",
-                        gi + 1,
-                        gi + 1
-                    );
+                if let Some(&(_, gi)) = order.iter().find(|(k, _)| k == key) {
+                    list.push_str(" <a class=\"backlink\" href=\"#cite-");
+                    push_number(&mut list, gi + 1);
+                    list.push_str("\" aria-label=\"↩ ");
+                    push_number(&mut list, gi + 1);
+                    list.push_str("\">↩</a>");
                 }
                 list.push_str("</li>\n");
                 out.cited.push(item.plain.trim().to_owned());
@@ -627,6 +649,23 @@ impl Citer<'_> {
         }
         out
     }
+}
+
+/// Appends `n` in decimal (without the formatting machinery: the
+/// reference lists of every page write a few numbers each).
+fn push_number(s: &mut String, n: usize) {
+    let mut digits = [0u8; 20];
+    let mut i = digits.len();
+    let mut n = n;
+    loop {
+        i -= 1;
+        digits[i] = b'0' + (n % 10) as u8;
+        n /= 10;
+        if n == 0 {
+            break;
+        }
+    }
+    s.push_str(std::str::from_utf8(&digits[i..]).unwrap_or("0"));
 }
 
 /// The number column of a rendered reference-list item, as HTML.

@@ -118,16 +118,19 @@ pub(crate) struct CiteInputs {
 
 impl CiteInputs {
     fn read(site: &Site) -> CiteInputs {
-        let mut ds = Diagnostics::new();
-        let bibliography = Arc::new(Bibliography::load(
-            &site.config.root,
-            &site.config.bibliography,
-            &mut ds,
-        ));
+        // The style is parsed while the bibliography is read.
+        let ((bibliography, ds), style) = rayon::join(
+            || {
+                let mut ds = Diagnostics::new();
+                let bib = Bibliography::load(&site.config.root, &site.config.bibliography, &mut ds);
+                (Arc::new(bib), ds)
+            },
+            || citations::style::load(&site.config.citation_style, &site.config.root),
+        );
         CiteInputs {
             bibliography,
             warnings: ds.into_iter().collect(),
-            style: citations::style::load(&site.config.citation_style, &site.config.root),
+            style,
             locales: citations::style::Locales::new(&site.config.languages),
         }
     }
@@ -195,7 +198,26 @@ impl CiteSetup {
         if site.config.bibliography.is_empty() && !any_page_bib {
             return None;
         }
-        let inputs = CiteInputs::read_with(site, memo);
+        let style_key = cache
+            .map(|_| citations::cache::style_key(&site.config.citation_style, &site.config.root));
+        // The last build's formatted entries (one file per language) do not
+        // depend on the bibliography: they are read and parsed while it is.
+        // (They are read even for a style that turns out not to share
+        // entries; then they are dropped unused.)
+        let (inputs, persisted) = rayon::join(
+            || CiteInputs::read_with(site, memo),
+            || -> Vec<Option<citations::cache::Persisted>> {
+                match cache.zip(style_key) {
+                    Some((dir, style)) => site
+                        .config
+                        .languages
+                        .par_iter()
+                        .map(|l| Some(citations::cache::Persisted::load(dir, l, style)))
+                        .collect(),
+                    None => site.config.languages.iter().map(|_| None).collect(),
+                }
+            },
+        );
         ds.extend(inputs.warnings.iter().cloned());
         let style = match &inputs.style {
             Ok(s) => s,
@@ -205,22 +227,20 @@ impl CiteSetup {
             }
         };
         let bibliography = &inputs.bibliography;
-        let style_key = cache
-            .map(|_| citations::cache::style_key(&site.config.citation_style, &site.config.root));
         let shared = citations::can_share_entries(style).then(|| {
+            // Each language's slots are filled on its own core.
             let slots = site
                 .config
                 .languages
-                .iter()
-                .map(|l| {
+                .par_iter()
+                .zip(persisted)
+                .map(|(l, persisted)| {
                     let mut slots = LangSlots {
                         entries: (0..bibliography.len())
                             .map(|_| std::sync::OnceLock::new())
                             .collect(),
                         markers: citations::MarkerCache::default(),
-                        persisted: cache
-                            .zip(style_key)
-                            .map(|(dir, style)| citations::cache::Persisted::load(dir, l, style)),
+                        persisted,
                     };
                     if let Some(p) = &mut slots.persisted {
                         p.fill(bibliography, &slots.entries, &slots.markers);
