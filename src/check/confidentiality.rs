@@ -1222,13 +1222,20 @@ fn capitals_and_wide(x: u64) -> u64 {
 /// [`names`] accepts ends before (continuation bytes of a character are
 /// passed over).
 fn capital_before_honorific(line: &str, i: usize) -> bool {
-    let x = line.as_bytes()[i];
+    let b = line.as_bytes();
+    let x = b[i];
     let upper = x.is_ascii_uppercase()
-        || (x >= 0xC0
-            && line
+        || match x {
+            // U+00C0–U+00FF: the capitals are U+00C0–U+00DE but for `×`.
+            0xC3 => b
+                .get(i + 1)
+                .is_some_and(|&y| (0x80..=0x9E).contains(&y) && y != 0x97),
+            0xC4.. => line
                 .get(i..)
                 .and_then(|r| r.chars().next())
-                .is_some_and(char::is_uppercase));
+                .is_some_and(char::is_uppercase),
+            _ => false,
+        };
     upper && honorific_ends_before(line, i)
 }
 
@@ -1273,7 +1280,8 @@ fn honorific_ends_before_ascii(b: &[u8], at: usize) -> Option<bool> {
     {
         return None;
     }
-    let mut lengths = HONORIFIC_LAST_LENGTHS[lower as usize];
+    let before_last = end.checked_sub(2).map_or(0, |i| b[i]);
+    let mut lengths = HONORIFIC_TAIL_LENGTHS[tail_index(before_last, last)];
     while lengths != 0 {
         let len = lengths.trailing_zeros() as usize;
         lengths &= lengths - 1;
@@ -1295,18 +1303,35 @@ fn honorific_ends_before_ascii(b: &[u8], at: usize) -> Option<bool> {
     Some(false)
 }
 
-/// For each lower-case ASCII last byte, the byte lengths of the ASCII forms
-/// of address ending with it, as bits.
-const HONORIFIC_LAST_LENGTHS: [u32; 128] = {
-    let mut t = [0u32; 128];
+/// Where the last two bytes of a word go in [`HONORIFIC_TAIL_LENGTHS`]:
+/// their low five bits (the same for both cases of a letter; other bytes
+/// share places with letters, which only lets more words through).
+const fn tail_index(before_last: u8, last: u8) -> usize {
+    ((before_last & 31) as usize) << 5 | (last & 31) as usize
+}
+
+/// For the last two bytes of a word ([`tail_index`]), the byte lengths of
+/// the ASCII forms of address that can end with them, as bits: most words
+/// before a capital end in two letters no form of address ends in.
+const HONORIFIC_TAIL_LENGTHS: [u32; 1024] = {
+    let mut t = [0u32; 1024];
     let mut i = 0;
     while i < HONORIFICS.len() {
         let h = HONORIFICS[i].as_bytes();
-        let last = h[h.len() - 1];
+        let n = h.len();
         // Each ends with a lower-case ASCII letter, the last byte tried.
-        assert!(last.is_ascii_lowercase());
+        assert!(h[n - 1].is_ascii_lowercase());
         if h.is_ascii() {
-            t[last as usize] |= 1 << h.len();
+            if n >= 2 {
+                t[tail_index(h[n - 2], h[n - 1])] |= 1 << n;
+            } else {
+                // A one-letter form of address (`m`): any byte before it.
+                let mut a = 0;
+                while a < 32 {
+                    t[tail_index(a, h[0])] |= 1 << n;
+                    a += 1;
+                }
+            }
         }
         i += 1;
     }
@@ -1339,6 +1364,18 @@ fn honorific_ends_before(line: &str, at: usize) -> bool {
         .map_or(head.len(), |(i, _)| i);
     let w = &head[start..];
     is_honorific(w) && (w.starts_with(char::is_uppercase) || w.len() > 3)
+}
+
+/// Whether `line` holds how every IBAN starts: two capitals and two
+/// digits (found from the digits, which are rarer than capitals in prose).
+fn may_hold_iban(line: &str) -> bool {
+    let b = line.as_bytes();
+    ascii_digits(line).any(|i| {
+        i >= 2
+            && b[i - 2].is_ascii_uppercase()
+            && b[i - 1].is_ascii_uppercase()
+            && b.get(i + 1).is_some_and(u8::is_ascii_digit)
+    })
 }
 
 /// The endings [`age_before`] knows, after the digits of an age.
@@ -1495,7 +1532,7 @@ fn scan_line_with(line: &str, own: &Own, skim: bool, may_hold_at: bool) -> Vec<F
         if count >= 9 {
             kvnrs(line, &mut out);
         }
-        if count.saturating_add(capitals) >= 15 {
+        if count.saturating_add(capitals) >= 15 && (!skim || may_hold_iban(line)) {
             ibans(line, &mut out);
         }
     }
@@ -2436,6 +2473,18 @@ mod differential {
             "ab 50 bis 70",
         ] {
             assert!(!may_hold_age(line) || !may_hold_address(line), "{line:?}");
+        }
+    }
+
+    #[test]
+    fn capitals_of_other_characters_are_their_upper_case_ones() {
+        for c in (0x80..=0x10FFFF).filter_map(char::from_u32) {
+            let line = format!("Frau {c}x");
+            assert_eq!(
+                capital_before_honorific(&line, 5),
+                c.is_uppercase(),
+                "{c:?}"
+            );
         }
     }
 
