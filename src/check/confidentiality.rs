@@ -25,7 +25,8 @@ use std::path::Path;
 use rayon::prelude::*;
 
 use super::text_scan::{
-    ascii_ci_occurrences, find_from, has_ascii_digit, has_digit_run, is_word_char, word_spans,
+    ascii_ci_occurrences, ascii_digits, count_digits_and_capitals, find_from, has_ascii_digit,
+    has_digit_run, is_word_char, word_spans,
 };
 use crate::config::Config;
 use crate::content::Site;
@@ -767,18 +768,7 @@ fn age_before(before: &str) -> bool {
         .nth(AGE_BEFORE_CHARS - 1)
         .map_or(before, |(i, _)| &before[i..]);
     let lower = tail.to_lowercase();
-    [
-        "-jährige",
-        "-jähriger",
-        "-jährigen",
-        "-year-old",
-        "-jarige",
-        " jarige",
-        "-jährig",
-        " ans",
-    ]
-    .iter()
-    .any(|suffix| {
+    AGE_BEFORE_ENDINGS.iter().any(|suffix| {
         lower.ends_with(suffix)
             && lower[..lower.len() - suffix.len()]
                 .chars()
@@ -1232,13 +1222,20 @@ fn capitals_and_wide(x: u64) -> u64 {
 /// [`names`] accepts ends before (continuation bytes of a character are
 /// passed over).
 fn capital_before_honorific(line: &str, i: usize) -> bool {
-    let x = line.as_bytes()[i];
+    let b = line.as_bytes();
+    let x = b[i];
     let upper = x.is_ascii_uppercase()
-        || (x >= 0xC0
-            && line
+        || match x {
+            // U+00C0–U+00FF: the capitals are U+00C0–U+00DE but for `×`.
+            0xC3 => b
+                .get(i + 1)
+                .is_some_and(|&y| (0x80..=0x9E).contains(&y) && y != 0x97),
+            0xC4.. => line
                 .get(i..)
                 .and_then(|r| r.chars().next())
-                .is_some_and(char::is_uppercase));
+                .is_some_and(char::is_uppercase),
+            _ => false,
+        };
     upper && honorific_ends_before(line, i)
 }
 
@@ -1265,40 +1262,76 @@ fn honorific_ends_before_ascii(b: &[u8], at: usize) -> Option<bool> {
             j -= 1;
         }
     }
-    // The word before: its last byte and at most HONORIFIC_MAX bytes matter.
+    // The word before ends at `end`. Rather than walk back to its start,
+    // each length a form of address ending in its last letter can have is
+    // tried: the word of that length must start after a byte that is no
+    // word's, and be that form of address.
     let end = j;
     let last = *b.get(end.checked_sub(1)?)?;
-    if last.is_ascii() && !HONORIFIC_LAST[last as usize] {
-        return Some(false);
+    if !last.is_ascii() {
+        return None;
     }
-    while j > 0 && end - j <= HONORIFIC_MAX {
-        let x = b[j - 1];
-        if !x.is_ascii() {
-            return None;
-        }
-        if !is_word_byte(x) {
+    let before_last = end.checked_sub(2).map_or(0, |i| b[i]);
+    // `patiënt`, `patiënte`: the forms of address that are not ASCII, and
+    // the only words with other characters that lower-case into one (see
+    // the tests); such a word, ending in `nt` or `te`, is read character by
+    // character.
+    let pair = [before_last.to_ascii_lowercase(), last.to_ascii_lowercase()];
+    if matches!(&pair, b"nt" | b"te") && b[end.saturating_sub(9)..end].contains(&0xC3) {
+        return None;
+    }
+    let mut lengths = HONORIFIC_TAIL_LENGTHS[tail_index(before_last, last)];
+    while lengths != 0 {
+        let len = lengths.trailing_zeros() as usize;
+        lengths &= lengths - 1;
+        let Some(start) = end.checked_sub(len) else {
             break;
+        };
+        let w = &b[start..end];
+        if !is_ascii_honorific(w) {
+            continue;
         }
-        j -= 1;
+        // The word is longer than the form of address unless the byte
+        // before is no word's (a character that is not ASCII: read whole).
+        match start.checked_sub(1).map(|i| b[i]) {
+            Some(x) if !x.is_ascii() => return None,
+            Some(x) if is_word_byte(x) => continue,
+            _ => return Some(w[0].is_ascii_uppercase() || w.len() > 3),
+        }
     }
-    if end - j > HONORIFIC_MAX {
-        return Some(false);
-    }
-    let w = &b[j..end];
-    Some(is_ascii_honorific(w) && (w[0].is_ascii_uppercase() || w.len() > 3))
+    Some(false)
 }
 
-/// The ASCII bytes a form of address can end with, in either case (each
-/// ends with an ASCII letter).
-const HONORIFIC_LAST: [bool; 128] = {
-    let mut t = [false; 128];
+/// Where the last two bytes of a word go in [`HONORIFIC_TAIL_LENGTHS`]:
+/// their low five bits (the same for both cases of a letter; other bytes
+/// share places with letters, which only lets more words through).
+const fn tail_index(before_last: u8, last: u8) -> usize {
+    ((before_last & 31) as usize) << 5 | (last & 31) as usize
+}
+
+/// For the last two bytes of a word ([`tail_index`]), the byte lengths of
+/// the ASCII forms of address that can end with them, as bits: most words
+/// before a capital end in two letters no form of address ends in.
+const HONORIFIC_TAIL_LENGTHS: [u32; 1024] = {
+    let mut t = [0u32; 1024];
     let mut i = 0;
     while i < HONORIFICS.len() {
         let h = HONORIFICS[i].as_bytes();
-        let last = h[h.len() - 1];
-        assert!(last.is_ascii_lowercase());
-        t[last as usize] = true;
-        t[last.to_ascii_uppercase() as usize] = true;
+        let n = h.len();
+        // Each ends with a lower-case ASCII letter, the last byte tried.
+        assert!(h[n - 1].is_ascii_lowercase());
+        if h.is_ascii() {
+            if n >= 2 {
+                t[tail_index(h[n - 2], h[n - 1])] |= 1 << n;
+            } else {
+                // A one-letter form of address (`m`): any byte before it.
+                let mut a = 0;
+                while a < 32 {
+                    t[tail_index(a, h[0])] |= 1 << n;
+                    a += 1;
+                }
+            }
+        }
         i += 1;
     }
     t
@@ -1332,13 +1365,144 @@ fn honorific_ends_before(line: &str, at: usize) -> bool {
     is_honorific(w) && (w.starts_with(char::is_uppercase) || w.len() > 3)
 }
 
-/// The ASCII digits and the ASCII capitals in `line`, counted.
-fn digits_and_capitals(line: &str) -> (usize, usize) {
+/// Whether `line` holds how every IBAN starts: two capitals and two
+/// digits (found from the digits, which are rarer than capitals in prose).
+fn may_hold_iban(line: &str) -> bool {
     let b = line.as_bytes();
-    (
-        b.iter().filter(|x| x.is_ascii_digit()).count(),
-        b.iter().filter(|x| x.is_ascii_uppercase()).count(),
-    )
+    ascii_digits(line).any(|i| {
+        i >= 2
+            && b[i - 2].is_ascii_uppercase()
+            && b[i - 1].is_ascii_uppercase()
+            && b.get(i + 1).is_some_and(u8::is_ascii_digit)
+    })
+}
+
+/// The endings [`age_before`] knows, after the digits of an age.
+const AGE_BEFORE_ENDINGS: &[&str] = &[
+    "-jährige",
+    "-jähriger",
+    "-jährigen",
+    "-year-old",
+    "-jarige",
+    " jarige",
+    "-jährig",
+    " ans",
+];
+
+/// Whether `line` holds what [`names`] needs to take a name without a form
+/// of address: an age after it (`,` or `(`, white space, a digit; see
+/// [`age_after`]) or before it (a digit, an ending of [`AGE_BEFORE_ENDINGS`]
+/// in any case, white space and a character that can start a name; see
+/// [`age_before`]).
+fn may_hold_age(line: &str) -> bool {
+    let b = line.as_bytes();
+    let after = memchr::memchr2_iter(b',', b'(', b).any(|i| {
+        // After an ASCII byte is always a character boundary.
+        line[i + 1..]
+            .trim_start()
+            .as_bytes()
+            .first()
+            .is_some_and(u8::is_ascii_digit)
+    });
+    after
+        || ascii_digits(line).any(|i| {
+            // The ending's first two bytes, `-` or a space and a letter no
+            // other character lower-cases into (see the tests), rule out
+            // most digits.
+            matches!(b.get(i + 1), Some(b'-' | b' '))
+                && matches!(b.get(i + 2), Some(b'j' | b'J' | b'y' | b'Y' | b'a' | b'A'))
+                && age_ending_before_name(&line[i + 1..])
+        })
+}
+
+/// Whether `rest` starts with an ending of [`AGE_BEFORE_ENDINGS`] (any case),
+/// then white space and an upper-case ASCII letter or a character that is
+/// not ASCII.
+fn age_ending_before_name(rest: &str) -> bool {
+    let longest = AGE_BEFORE_ENDINGS
+        .iter()
+        .map(|e| e.chars().count())
+        .max()
+        .unwrap_or(0);
+    let lower: Vec<char> = rest
+        .chars()
+        .take(longest)
+        .flat_map(char::to_lowercase)
+        .collect();
+    AGE_BEFORE_ENDINGS.iter().any(|ending| {
+        let n = ending.chars().count();
+        // The ending's characters each come from one character of `rest`
+        // (see the tests), so the rest of the line follows its `n`th.
+        lower.len() >= n
+            && lower[..n].iter().copied().eq(ending.chars())
+            && rest[rest.char_indices().nth(n).map_or(rest.len(), |(i, _)| i)..]
+                .trim_start()
+                .chars()
+                .next()
+                .is_some_and(|c| c.is_ascii_uppercase() || !c.is_ascii())
+    })
+}
+
+/// Whether `line` holds what [`addresses`] needs: a house number (a space
+/// and a digit) after a word that can end in a street suffix (`Lindenstraße
+/// 23`, `Str. 5`), or a number of one to four digits and at most one letter
+/// starting a word, then spaces or commas and a word that can start a street
+/// (a capital, a character that is not ASCII, or the first letter of a
+/// French street type: `221B Baker Street`, `12 rue de la Paix`).
+fn may_hold_address(line: &str) -> bool {
+    let b = line.as_bytes();
+    ascii_digits(line).any(|i| {
+        // A house number after a street.
+        if i >= 2 && b[i - 1] == b' ' {
+            let e = if b[i - 2] == b'.' { i - 2 } else { i - 1 };
+            let tail = &b[e.saturating_sub(8)..e];
+            if !tail.is_ascii() || may_end_in_street_suffix_bytes(tail, e < i - 1) {
+                return true;
+            }
+        }
+        // A number starting a street (a word of its own).
+        let starts = i == 0 || {
+            let x = b[i - 1];
+            !x.is_ascii() || !is_word_byte(x)
+        };
+        if !starts {
+            return false;
+        }
+        let mut j = i;
+        while j < b.len() && b[j].is_ascii_digit() {
+            j += 1;
+        }
+        if j - i > 4 {
+            return false;
+        }
+        if j < b.len() && b[j].is_ascii_alphabetic() {
+            j += 1;
+        }
+        if !matches!(b.get(j), Some(b' ' | b',')) {
+            return false;
+        }
+        while j < b.len() && matches!(b[j], b' ' | b',') {
+            j += 1;
+        }
+        b.get(j).is_some_and(|&x| {
+            !x.is_ascii()
+                || x.is_ascii_uppercase()
+                || STREET_TYPES_FR.iter().any(|t| t.as_bytes()[0] == x)
+        })
+    })
+}
+
+/// [`may_end_in_street_suffix`] for the last bytes of an ASCII word (at
+/// least as many as the longest suffix, or the whole word): whether they end
+/// in a street suffix, ignoring ASCII case.
+fn may_end_in_street_suffix_bytes(tail: &[u8], dot: bool) -> bool {
+    let ends = |suffix: &str| {
+        tail.len() >= suffix.len()
+            && tail[tail.len() - suffix.len()..].eq_ignore_ascii_case(suffix.as_bytes())
+    };
+    STREET_SUFFIXES
+        .iter()
+        .any(|suffix| ends(suffix) || (dot && suffix.strip_suffix('.').is_some_and(&ends)))
 }
 
 /// [`scan_line`]; without `skim`, every rule runs on every line (for tests:
@@ -1357,7 +1521,7 @@ fn scan_line_with(line: &str, own: &Own, skim: bool, may_hold_at: bool) -> Vec<F
         // A phone number has 7 digits or more, a KVNR 9, an IBAN 15 capitals
         // and digits or more: most lines with a digit have too few.
         let (count, capitals) = if skim {
-            digits_and_capitals(line)
+            count_digits_and_capitals(line)
         } else {
             (usize::MAX, usize::MAX)
         };
@@ -1367,21 +1531,28 @@ fn scan_line_with(line: &str, own: &Own, skim: bool, may_hold_at: bool) -> Vec<F
         if count >= 9 {
             kvnrs(line, &mut out);
         }
-        if count.saturating_add(capitals) >= 15 {
+        if count.saturating_add(capitals) >= 15 && (!skim || may_hold_iban(line)) {
             ibans(line, &mut out);
         }
     }
-    // Without a digit only a name after a form of address can be found.
-    if skim && !digits && !honorific_before_name(line) {
+    // Every full date has a year of four digits in a row.
+    let dated = digits && (!skim || has_digit_run(line, 4));
+    // Most lines with a digit hold no number a street address could end in
+    // and no age next to where a name could be; without a digit only a
+    // name after a form of address can be found.
+    let addressed = digits && (!skim || may_hold_address(line));
+    let named = !skim || (digits && may_hold_age(line)) || honorific_before_name(line);
+    if !(dated || addressed || named) {
         return out;
     }
     let ws = words(line);
-    // Every full date has a year of four digits in a row.
-    if digits && (!skim || has_digit_run(line, 4)) {
+    if dated {
         birth_dates(line, &ws, &mut out);
     }
-    names(line, &ws, &mut out);
-    if digits {
+    if named {
+        names(line, &ws, &mut out);
+    }
+    if addressed {
         addresses(line, &ws, own, &mut out);
     }
     // A phone number inside an IBAN or a KVNR is the same finding.
@@ -2079,6 +2250,33 @@ mod differential {
         "]",
         "mmHg",
         "mg",
+        "Dhr",
+        "xmrs",
+        "éhr",
+        "ëpatient",
+        "Herrn",
+        "Mevr.",
+        "MADEMOISELLE",
+        "PATIËNTE",
+        "54-Jährige",
+        "70 jaar",
+        "12 Jarige",
+        "5 Ans",
+        "(  7",
+        ",\u{a0}61",
+        "Str",
+        "Weg",
+        "STRAẞE",
+        "Chaussee",
+        "avenue",
+        "quai",
+        "12345",
+        "5a",
+        "1234b",
+        "54-JÄHRIGER",
+        "61-YEAR-OLD",
+        "47 ANS",
+        "3 jarige",
     ];
 
     /// A small deterministic generator (no dependency, same lines every run).
@@ -2185,6 +2383,111 @@ mod differential {
         let w = &head[start..];
         HONORIFICS.contains(&w.to_lowercase().as_str())
             && (w.starts_with(char::is_uppercase) || w.len() > 3)
+    }
+
+    /// The shortcuts rely on how characters lower-case: no character but
+    /// the ASCII letters, `K` (Kelvin) and `İ` lower-cases into ASCII, and
+    /// of those only `k` and `i`; of the others, only `ë` and `Ë` lower-case
+    /// into the letters of the forms of address alone, and those letters
+    /// are in forms of address that end in `nt` or `te`, within nine bytes
+    /// of their end.
+    #[test]
+    fn lower_casing_gives_ascii_only_from_ascii_letters() {
+        let letters: String = HONORIFICS.concat();
+        for c in (0..=0x10FFFF)
+            .filter_map(char::from_u32)
+            .filter(|c| !c.is_ascii())
+        {
+            let lower: String = c.to_lowercase().collect();
+            for l in lower.chars().filter(char::is_ascii) {
+                assert!(matches!(l, 'i' | 'k'), "{c:?} -> {lower:?}");
+            }
+            if lower.chars().all(|l| letters.contains(l)) {
+                assert!(matches!(c, 'ë' | 'Ë'), "{c:?} -> {lower:?}");
+            }
+        }
+        for h in HONORIFICS.iter().filter(|h| !h.is_ascii()) {
+            assert!(
+                (h.ends_with("nt") || h.ends_with("te")) && h.len() <= 9,
+                "{h}"
+            );
+            assert!(h.chars().all(|c| c.is_ascii() || c == 'ë'), "{h}");
+        }
+        assert_eq!("ë".as_bytes()[0], 0xC3);
+        assert_eq!("Ë".as_bytes()[0], 0xC3);
+    }
+
+    #[test]
+    fn lines_the_gates_pass_over_have_no_word_findings() {
+        let own = own();
+        let mut skipped = 0;
+        for line in lines() {
+            let line = mask(&line);
+            let full = scan_line_with(&line, &own, false, true);
+            if !has_ascii_digit(&line) {
+                continue;
+            }
+            if !may_hold_age(&line) && !honorific_before_name(&line) {
+                skipped += 1;
+                assert!(!full.iter().any(|f| f.rule == "name-age"), "{line:?}");
+            }
+            if !may_hold_address(&line) {
+                assert!(!full.iter().any(|f| f.rule == "address"), "{line:?}");
+            }
+        }
+        assert!(skipped > 100, "{skipped}");
+        // What each gate lets through.
+        for line in [
+            "Frau Anna Schmidt, 54",
+            "Anna Schmidt (\u{a0}54)",
+            "die 54-JÄHRIGE Anna Schmidt",
+            "the 61-Year-old Anna Smith",
+            "la patiente de 47 ans Élise Dupont",
+        ] {
+            assert!(may_hold_age(line), "{line:?}");
+        }
+        for line in [
+            "Lindenstraße 23",
+            "LINDENSTRASSE 23",
+            "Hauptstr. 5",
+            "Kalverstraat 92",
+            "221B Baker Street",
+            "12 rue de la Paix",
+            "12, Élysée",
+            "STRAẞE 5",
+        ] {
+            assert!(may_hold_address(line), "{line:?}");
+        }
+        for line in [
+            "zwischen 50 und 70 Jahren",
+            "tussen 50 en 70 jaar. Bij ouderen",
+            "die 54-jährige anna",
+            "5 Antibiotika Anna",
+        ] {
+            assert!(!may_hold_age(line), "{line:?}");
+        }
+        assert!(may_hold_age("die 54-JÄHRIGER Élise"));
+        assert!(may_hold_age("die 54-jährigen\u{a0} Anna"));
+        for line in [
+            "5 mg twice a day",
+            "12345 Baker",
+            "Tabelle 3",
+            "ab 50 bis 70",
+        ] {
+            assert!(!may_hold_age(line) || !may_hold_address(line), "{line:?}");
+        }
+    }
+
+    #[test]
+    fn capitals_of_other_characters_are_their_upper_case_ones() {
+        for c in (0x80..=0x10FFFF).filter_map(char::from_u32) {
+            let line = format!("Frau {c}x");
+            assert_eq!(
+                capital_before_honorific(&line, 5),
+                c.is_uppercase(),
+                "{c:?}"
+            );
+        }
     }
 
     #[test]

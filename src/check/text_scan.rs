@@ -136,6 +136,80 @@ pub fn has_ascii_digit(line: &str) -> bool {
     whole || chunks.remainder().iter().any(u8::is_ascii_digit)
 }
 
+/// For eight bytes read as one little-endian integer, the top bit of each
+/// byte that is an ASCII digit.
+pub fn digit_bits(x: u64) -> u64 {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    // The low seven bits of each byte: adding cannot carry into the next.
+    let low = x & !HIGH;
+    let from_0 = low + ONES * (0x80 - u64::from(b'0'));
+    let past_9 = low + ONES * (0x80 - u64::from(b'9') - 1);
+    from_0 & !past_9 & !x & HIGH
+}
+
+/// For eight bytes read as one little-endian integer, the top bit of each
+/// byte that is an ASCII capital.
+pub fn capital_bits(x: u64) -> u64 {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    let low = x & !HIGH;
+    let from_a = low + ONES * (0x80 - u64::from(b'A'));
+    let past_z = low + ONES * (0x80 - u64::from(b'Z') - 1);
+    from_a & !past_z & !x & HIGH
+}
+
+/// `bytes` read eight at a time as little-endian integers, each with the
+/// place of its first byte, then the bytes left over one by one.
+fn eights(bytes: &[u8]) -> (impl Iterator<Item = (usize, u64)> + '_, usize) {
+    let whole = bytes.len() / 8 * 8;
+    let words = bytes[..whole]
+        .chunks_exact(8)
+        .enumerate()
+        .map(|(k, chunk)| {
+            let mut word = [0u8; 8];
+            word.copy_from_slice(chunk);
+            (8 * k, u64::from_le_bytes(word))
+        });
+    (words, whole)
+}
+
+/// The places of the ASCII digits in `line`, in order, found eight bytes at
+/// a time.
+pub fn ascii_digits(line: &str) -> impl Iterator<Item = usize> + '_ {
+    let b = line.as_bytes();
+    let (words, whole) = eights(b);
+    words
+        .flat_map(|(at, x)| {
+            let mut bits = digit_bits(x);
+            std::iter::from_fn(move || {
+                (bits != 0).then(|| {
+                    let i = at + (bits.trailing_zeros() / 8) as usize;
+                    bits &= bits - 1;
+                    i
+                })
+            })
+        })
+        .chain((whole..b.len()).filter(move |&i| b[i].is_ascii_digit()))
+}
+
+/// The ASCII digits and the ASCII capitals in `line`, counted eight bytes at
+/// a time.
+pub fn count_digits_and_capitals(line: &str) -> (usize, usize) {
+    let b = line.as_bytes();
+    let (words, whole) = eights(b);
+    let (mut digits, mut capitals) = (0, 0);
+    for (_, x) in words {
+        digits += digit_bits(x).count_ones() as usize;
+        capitals += capital_bits(x).count_ones() as usize;
+    }
+    for x in &b[whole..] {
+        digits += usize::from(x.is_ascii_digit());
+        capitals += usize::from(x.is_ascii_uppercase());
+    }
+    (digits, capitals)
+}
+
 /// Whether `line` holds `n` ASCII digits in a row (`n` at least 1).
 pub fn has_digit_run(line: &str, n: usize) -> bool {
     let mut run = 0;
@@ -339,6 +413,33 @@ mod tests {
                 }
             }
         }
+    }
+
+    #[test]
+    fn digits_and_capitals_found_eight_bytes_at_a_time() {
+        for x in 0..=255u8 {
+            for len in 1..=17 {
+                for k in 0..len {
+                    let mut bytes = vec![b'a'; len];
+                    bytes[k] = x;
+                    bytes[len / 2] = if k == len / 2 { x } else { b'7' };
+                    let Ok(line) = std::str::from_utf8(&bytes) else {
+                        continue;
+                    };
+                    let digits: Vec<usize> =
+                        (0..len).filter(|&i| bytes[i].is_ascii_digit()).collect();
+                    assert_eq!(ascii_digits(line).collect::<Vec<_>>(), digits, "{line:?}");
+                    let capitals = bytes.iter().filter(|b| b.is_ascii_uppercase()).count();
+                    assert_eq!(
+                        count_digits_and_capitals(line),
+                        (digits.len(), capitals),
+                        "{line:?}"
+                    );
+                }
+            }
+        }
+        let line = "Ü 0171 2345678, DE89 3704 0044 0532 0130 00 — ½ ٣ Straße 5";
+        assert_eq!(count_digits_and_capitals(line), (32, 3));
     }
 
     #[test]
