@@ -45,7 +45,7 @@ pub enum Content {
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Written {
     /// The values `#fragment` links can name (`id="…"`, `name="…"`), sorted.
-    pub anchors: Box<[Box<str>]>,
+    pub anchors: crate::check::anchor_set::AnchorSet,
     /// For HTML: the URLs on other servers it loads, each with its tag.
     pub remote: Box<[(String, String)]>,
 }

@@ -1,6 +1,8 @@
 //! A small, forgiving scanner for start tags in raw HTML: enough to find
 //! `src`, `href`, `alt` and `on…` attributes, not a full HTML parser.
 
+use std::borrow::Cow;
+
 /// One start tag, with lower-cased names and raw attribute values.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct StartTag {
@@ -24,6 +26,72 @@ impl StartTag {
     }
 }
 
+/// A start tag read in place, for a site's worth of built pages: its name
+/// and attribute values borrowed from the scanned text, copied only where
+/// they differ from it (an upper-case tag name, a value with an entity).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TagRef<'a> {
+    /// The name in lower case.
+    pub name: Cow<'a, str>,
+    /// Attribute names as written; values with entities decoded.
+    attrs: Vec<(&'a str, Option<Cow<'a, str>>)>,
+    /// Byte offset of the `<` in the scanned text.
+    pub offset: usize,
+}
+
+impl TagRef<'_> {
+    /// The value of an attribute named `name` (in lower case) in any case
+    /// (`Some("")` for a bare attribute).
+    pub fn attr(&self, name: &str) -> Option<&str> {
+        self.attrs
+            .iter()
+            .find(|(n, _)| n.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.as_deref().unwrap_or(""))
+    }
+
+    /// The same tag with its names in lower case, all copied.
+    pub fn to_start_tag(&self) -> StartTag {
+        StartTag {
+            name: self.name.clone().into_owned(),
+            attrs: self
+                .attrs
+                .iter()
+                .map(|(n, v)| (n.to_ascii_lowercase(), v.clone().map(Cow::into_owned)))
+                .collect(),
+            offset: self.offset,
+        }
+    }
+}
+
+/// What the checks read of a start tag, copied ([`StartTag`]) or read in
+/// place ([`TagRef`]).
+pub trait Tag {
+    /// The name in lower case.
+    fn name(&self) -> &str;
+    /// The value of an attribute named `name` (in lower case).
+    fn attr(&self, name: &str) -> Option<&str>;
+}
+
+impl Tag for StartTag {
+    fn name(&self) -> &str {
+        &self.name
+    }
+
+    fn attr(&self, name: &str) -> Option<&str> {
+        StartTag::attr(self, name)
+    }
+}
+
+impl Tag for TagRef<'_> {
+    fn name(&self) -> &str {
+        &self.name
+    }
+
+    fn attr(&self, name: &str) -> Option<&str> {
+        TagRef::attr(self, name)
+    }
+}
+
 /// Every start tag in `html`, skipping comments, end tags and the contents of
 /// `<script>` and `<style>` elements.
 pub fn start_tags(html: &str) -> Vec<StartTag> {
@@ -39,6 +107,9 @@ pub fn start_tags_where(html: &str, keep: impl Fn(&str) -> bool) -> Vec<StartTag
         keep(&name) || name == "script" || name == "style"
     });
     scan_to(html, last, keep)
+        .iter()
+        .map(TagRef::to_start_tag)
+        .collect()
 }
 
 /// [`start_tags_where`] keeping the tags named in `names` (in lower case),
@@ -46,8 +117,8 @@ pub fn start_tags_where(html: &str, keep: impl Fn(&str) -> bool) -> Vec<StartTag
 /// one of them, a script, a style or a comment ([`last_that_matters`]),
 /// nothing more can be kept, so the scan stops there: in a built page that
 /// is the end of `<head>`. The rest is looked at only where a `<` is, and
-/// at most two letters after it.
-pub fn start_tags_named(html: &str, names: &[&str]) -> Vec<StartTag> {
+/// at most three letters after it. The tags are read in place.
+pub fn start_tags_named<'a>(html: &'a str, names: &[&str]) -> Vec<TagRef<'a>> {
     let prefixes = Prefixes::of(names.iter().chain(&["script", "style"]));
     let last = last_that_matters(html, |at| {
         prefixes.may_start(html.as_bytes(), at) && {
@@ -58,44 +129,58 @@ pub fn start_tags_named(html: &str, names: &[&str]) -> Vec<StartTag> {
     scan_to(html, last, |name| names.contains(&name))
 }
 
-/// The first two letters of a set of tag names, as a table: whether a
-/// name of the set can start at a `<` is two lookups.
-struct Prefixes([u32; 26]);
+/// The first three letters of a set of tag names, as a table: whether a
+/// name of the set can start at a `<` is three lookups. (Two letters let
+/// through `<li>` for `link`, `<em>` for `embed`, `<strong>` for `style`.)
+struct Prefixes([[u32; 27]; 27]);
+
+/// The class of a name's byte: a letter's place in the alphabet (any
+/// case), else 26.
+static CLASS: [u8; 256] = {
+    let mut t = [26u8; 256];
+    let mut b = 0;
+    while b < 256 {
+        let c = b as u8;
+        if c.is_ascii_alphabetic() {
+            t[b] = c.to_ascii_lowercase() - b'a';
+        }
+        b += 1;
+    }
+    t
+};
 
 impl Prefixes {
-    /// The class of a name's first or second byte: a letter's place in the
-    /// alphabet (any case), else 26.
     fn class(b: Option<&u8>) -> usize {
-        match b {
-            Some(c) if c.is_ascii_alphabetic() => usize::from(c.to_ascii_lowercase() - b'a'),
-            _ => 26,
-        }
+        b.map_or(26, |&c| usize::from(CLASS[usize::from(c)]))
     }
 
     fn of<'a>(names: impl Iterator<Item = &'a &'a str>) -> Prefixes {
-        let mut table = [0u32; 26];
+        let mut table = [[0u32; 27]; 27];
         for name in names {
             let b = name.as_bytes();
-            if let Some(row) = table.get_mut(Prefixes::class(b.first())) {
-                *row |= 1 << Prefixes::class(b.get(1));
-            }
+            // A name of fewer than three letters may be followed by anything.
+            let third = if b.len() < 3 {
+                (1 << 27) - 1
+            } else {
+                1 << Prefixes::class(b.get(2))
+            };
+            table[Prefixes::class(b.first())][Prefixes::class(b.get(1))] |= third;
         }
         Prefixes(table)
     }
 
     /// Whether the tag whose `<` is at `at` in `bytes` may have a name of
-    /// the set: false for certain when its first two letters are no
+    /// the set: false for certain when its first three letters are no
     /// name's, whatever their case.
     fn may_start(&self, bytes: &[u8], at: usize) -> bool {
-        self.0
-            .get(Prefixes::class(bytes.get(at + 1)))
-            .is_some_and(|row| row & 1 << Prefixes::class(bytes.get(at + 2)) != 0)
+        let row = self.0[Prefixes::class(bytes.get(at + 1))][Prefixes::class(bytes.get(at + 2))];
+        row & 1 << Prefixes::class(bytes.get(at + 3)) != 0
     }
 }
 
 /// The scan behind [`start_tags_where`], up to the `<` at `last`
 /// (`None`: nothing to scan).
-fn scan_to(html: &str, last: Option<usize>, keep: impl Fn(&str) -> bool) -> Vec<StartTag> {
+fn scan_to<'a>(html: &'a str, last: Option<usize>, keep: impl Fn(&str) -> bool) -> Vec<TagRef<'a>> {
     let Some(last) = last else {
         return Vec::new();
     };
@@ -125,18 +210,23 @@ fn scan_to(html: &str, last: Option<usize>, keep: impl Fn(&str) -> bool) -> Vec<
         }
         let (name, name_end) = tag_name(html, start);
         if keep(&name) {
-            let (attrs, end) = attributes(html, name_end);
-            out.push(StartTag {
-                name: name.to_string(),
+            let mut attrs = Vec::new();
+            i = scan_attributes(html, name_end, |name, value| {
+                attrs.push((name, value.map(decode_entities)));
+            });
+            if name == "script" || name == "style" {
+                i = closing_tag(html, i, &name);
+            }
+            out.push(TagRef {
+                name,
                 attrs,
                 offset: start,
             });
-            i = end;
         } else {
             i = tag_end(html, name_end);
-        }
-        if name == "script" || name == "style" {
-            i = closing_tag(html, i, &name);
+            if name == "script" || name == "style" {
+                i = closing_tag(html, i, &name);
+            }
         }
     }
     out
@@ -149,7 +239,7 @@ fn is_comment(bytes: &[u8], at: usize) -> bool {
 
 /// The lower-cased name of the tag whose `<` (followed by a letter) is at
 /// `start`, and where the name ends.
-fn tag_name(html: &str, start: usize) -> (std::borrow::Cow<'_, str>, usize) {
+fn tag_name(html: &str, start: usize) -> (Cow<'_, str>, usize) {
     let bytes = html.as_bytes();
     // One pass for both the end and whether any letter is upper case: this
     // runs for every start tag of every built page.
@@ -191,7 +281,8 @@ static NAME_BYTES: [bool; 256] = {
 fn last_that_matters(html: &str, tag_matters: impl Fn(usize) -> bool) -> Option<usize> {
     let bytes = html.as_bytes();
     let mut end = bytes.len();
-    while let Some(at) = memchr::memrchr(b'<', &bytes[..end]) {
+    let back = BackSearch::new();
+    while let Some(at) = back.rfind(&bytes[..end]) {
         let matters = match bytes.get(at + 1) {
             Some(c) if c.is_ascii_alphabetic() => tag_matters(at),
             _ => is_comment(bytes, at),
@@ -202,6 +293,32 @@ fn last_that_matters(html: &str, tag_matters: impl Fn(usize) -> bool) -> Option<
         end = at;
     }
     None
+}
+
+/// The search for the last `<` before a point. A page's body has one every
+/// few dozen bytes and each is a new search, so the cost is in starting
+/// one: on x86-64 with AVX2, memchr's searcher for it is called directly,
+/// not through the choice `memrchr` makes on every call.
+struct BackSearch {
+    #[cfg(target_arch = "x86_64")]
+    avx2: Option<memchr::arch::x86_64::avx2::memchr::One>,
+}
+
+impl BackSearch {
+    fn new() -> BackSearch {
+        BackSearch {
+            #[cfg(target_arch = "x86_64")]
+            avx2: memchr::arch::x86_64::avx2::memchr::One::new(b'<'),
+        }
+    }
+
+    fn rfind(&self, hay: &[u8]) -> Option<usize> {
+        #[cfg(target_arch = "x86_64")]
+        if let Some(one) = &self.avx2 {
+            return one.rfind(hay);
+        }
+        memchr::memrchr(b'<', hay)
+    }
 }
 
 /// Where `</name` (any case) starts at or after `from`, else the end.
@@ -286,17 +403,25 @@ fn find2(hay: &[u8], x: u8, y: u8) -> Option<usize> {
 }
 
 /// Parses attributes from `at` to the closing `>`; returns them and the offset after it.
+#[cfg(test)]
 fn attributes(html: &str, at: usize) -> (Vec<(String, Option<String>)>, usize) {
     let mut attrs = Vec::new();
     let end = scan_attributes(html, at, |name, value| {
-        attrs.push((name.to_ascii_lowercase(), value.map(decode_entities)));
+        attrs.push((
+            name.to_ascii_lowercase(),
+            value.map(|v| decode_entities(v).into_owned()),
+        ));
     });
     (attrs, end)
 }
 
 /// Reads attributes from `at` to the closing `>`, handing each name and raw
 /// value to `on`; returns the offset after the `>`.
-fn scan_attributes(html: &str, mut at: usize, mut on: impl FnMut(&str, Option<&str>)) -> usize {
+fn scan_attributes<'a>(
+    html: &'a str,
+    mut at: usize,
+    mut on: impl FnMut(&'a str, Option<&'a str>),
+) -> usize {
     let b = html.as_bytes();
     loop {
         while at < b.len() && (b[at].is_ascii_whitespace() || b[at] == b'/') {
@@ -345,17 +470,20 @@ fn scan_attributes(html: &str, mut at: usize, mut on: impl FnMut(&str, Option<&s
     }
 }
 
-/// Decodes the few entities that matter in URLs.
-fn decode_entities(s: &str) -> String {
+/// Decodes the few entities that matter in URLs; a value without `&` is
+/// borrowed as it is.
+fn decode_entities(s: &str) -> Cow<'_, str> {
     if !s.contains('&') {
-        return s.to_owned();
+        return Cow::Borrowed(s);
     }
-    s.replace("&amp;", "&")
-        .replace("&quot;", "\"")
-        .replace("&#39;", "'")
-        .replace("&#x27;", "'")
-        .replace("&lt;", "<")
-        .replace("&gt;", ">")
+    Cow::Owned(
+        s.replace("&amp;", "&")
+            .replace("&quot;", "\"")
+            .replace("&#39;", "'")
+            .replace("&#x27;", "'")
+            .replace("&lt;", "<")
+            .replace("&gt;", ">"),
+    )
 }
 
 #[cfg(test)]
@@ -463,7 +591,11 @@ mod tests {
         ];
         for names in sets {
             let want = reference::start_tags_where(html, |n| names.contains(&n));
-            assert_eq!(start_tags_named(html, names), want, "{html:?} {names:?}");
+            let named: Vec<StartTag> = start_tags_named(html, names)
+                .iter()
+                .map(TagRef::to_start_tag)
+                .collect();
+            assert_eq!(named, want, "{html:?} {names:?}");
             assert_eq!(
                 start_tags_where(html, |n| names.contains(&n)),
                 want,

@@ -4,6 +4,7 @@
 use std::collections::HashMap;
 use std::path::Path;
 
+use super::anchor_set::{self, AnchorSet};
 use super::{Dest, Doc, Image, StartTag};
 use crate::content::Site;
 use crate::diagnostics::Diagnostic;
@@ -20,7 +21,7 @@ pub struct OutputIndex<'a> {
 /// when it was written as it was rendered.
 enum Anchors<'a> {
     Text(&'a str),
-    Listed(&'a [Box<str>]),
+    Listed(&'a AnchorSet),
 }
 
 impl<'a> OutputIndex<'a> {
@@ -80,41 +81,16 @@ impl<'a> OutputIndex<'a> {
     /// Whether the HTML file at `path` has an element with this id.
     fn has_id(&self, path: &str, id: &str) -> Option<bool> {
         Some(match (*self.files.get(Path::new(path))?).as_ref()? {
-            Anchors::Text(html) => anchor_values(html).any(|v| v == id),
-            Anchors::Listed(list) => list.binary_search_by(|v| (**v).cmp(id)).is_ok(),
+            Anchors::Text(html) => anchor_set::values(html).any(|v| v == id),
+            Anchors::Listed(set) => set.contains(id),
         })
     }
 }
 
-/// Every value a `#fragment` may name in `html`, sorted, each once: what
-/// follows `id="`, `id='` or `name="` up to the closing quote, and what
-/// follows an unquoted `id=` up to the `>`.
-pub fn anchors(html: &str) -> Box<[Box<str>]> {
-    let mut v: Vec<&str> = anchor_values(html).collect();
-    v.sort_unstable();
-    v.dedup();
-    v.into_iter().map(Box::from).collect()
-}
-
-/// The values of [`anchors`], in document order, repeats included. Like a
-/// text search, it also reads `data-id="…"` and attributes in scripts.
-fn anchor_values(html: &str) -> impl Iterator<Item = &str> {
-    let value_after = move |start: usize| -> Option<&str> {
-        let rest = &html[start..];
-        match rest.as_bytes().first()? {
-            &q @ (b'"' | b'\'') => {
-                let v = &rest[1..];
-                v.find(char::from(q)).map(|end| &v[..end])
-            }
-            _ => rest.find('>').map(|end| &rest[..end]),
-        }
-    };
-    // Every built page is read: memchr's vector search, not `str::find`.
-    let ids =
-        memchr::memmem::find_iter(html.as_bytes(), b"id=").filter_map(move |i| value_after(i + 3));
-    let names = memchr::memmem::find_iter(html.as_bytes(), b"name=\"")
-        .filter_map(move |i| value_after(i + 5));
-    ids.chain(names)
+/// Every value a `#fragment` may name in `html`, sorted, each once: see
+/// [`AnchorSet::of`].
+pub fn anchors(html: &str) -> AnchorSet {
+    AnchorSet::of(html)
 }
 
 fn slashed(p: &std::path::Path) -> String {
@@ -337,19 +313,6 @@ mod tests {
         for u in ["../a/", "a.png", "/x/", "#top", "a/b:c", ":x"] {
             assert!(!has_scheme(u), "{u}");
         }
-    }
-
-    #[test]
-    fn anchors_are_the_values_a_text_search_would_find() {
-        let html = "<h2 id=\"side-effects\">x</h2><a name=\"top\"></a><p id='q'><i id=raw>\
-                    <div data-id=\"d\"><meta name=\"viewport\"><h3 id=\"side-effects\">";
-        let list = anchors(html);
-        let names: Vec<&str> = list.iter().map(|v| &**v).collect();
-        assert_eq!(names, ["d", "q", "raw", "side-effects", "top", "viewport"]);
-        assert!(
-            anchors("<p id=\"open").is_empty(),
-            "an unclosed value names nothing"
-        );
     }
 
     #[test]

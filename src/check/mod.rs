@@ -13,6 +13,7 @@
 //! `[@key]` citations into links, which the checks read as text.)
 
 pub mod alt_text;
+pub mod anchor_set;
 pub mod confidentiality;
 pub mod description;
 pub mod external;

@@ -8,7 +8,7 @@ use rayon::prelude::*;
 
 #[cfg(test)]
 use super::html::start_tags;
-use super::html::{StartTag, start_tags_named};
+use super::html::{StartTag, Tag, start_tags_named};
 use super::{Doc, is_remote};
 use crate::content::Site;
 use crate::diagnostics::{Diagnostic, Diagnostics};
@@ -30,8 +30,13 @@ fn may_load(name: &str) -> bool {
 }
 
 /// The URLs a tag loads without a click.
-pub(crate) fn loaded_urls(t: &StartTag) -> Vec<&str> {
-    let attrs: &[&str] = match t.name.as_str() {
+pub(crate) fn loaded_urls<T: Tag>(t: &T) -> Vec<&str> {
+    urls_loaded_by(t).collect()
+}
+
+/// The attributes whose URLs a tag loads without a click.
+fn loading_attrs<T: Tag>(t: &T) -> &'static [&'static str] {
+    match t.name() {
         "script" | "iframe" | "frame" | "embed" | "track" => &["src"],
         "img" => &["src", "srcset"],
         "source" => &["src", "srcset"],
@@ -39,30 +44,33 @@ pub(crate) fn loaded_urls(t: &StartTag) -> Vec<&str> {
         "audio" => &["src"],
         "object" => &["data"],
         "link" => {
-            let rel = t.attr("rel").unwrap_or("").to_ascii_lowercase();
-            let loads = rel.split_whitespace().any(|r| {
-                matches!(
-                    r,
-                    "stylesheet"
-                        | "icon"
-                        | "preload"
-                        | "modulepreload"
-                        | "prefetch"
-                        | "apple-touch-icon"
-                )
+            let loads = t.attr("rel").unwrap_or("").split_whitespace().any(|r| {
+                [
+                    "stylesheet",
+                    "icon",
+                    "preload",
+                    "modulepreload",
+                    "prefetch",
+                    "apple-touch-icon",
+                ]
+                .iter()
+                .any(|k| r.eq_ignore_ascii_case(k))
             });
             if loads { &["href"] } else { &[] }
         }
         _ => &[],
-    };
-    attrs
+    }
+}
+
+/// [`loaded_urls`] one after another, collected nowhere.
+fn urls_loaded_by<T: Tag>(t: &T) -> impl Iterator<Item = &str> {
+    loading_attrs(t)
         .iter()
         .filter_map(|a| t.attr(a))
         .flat_map(|v| {
             // srcset: "a.png 1x, https://b/c.png 2x"
             v.split(',').filter_map(|c| c.split_whitespace().next())
         })
-        .collect()
 }
 
 fn remote_in(t: &StartTag, site: &Site) -> Option<String> {
@@ -108,13 +116,16 @@ pub struct ScannedPage {
 }
 
 /// The remote URLs one built page loads, each once, with its tag, in order.
+/// Every built page is read: the tags are read in place, and only the
+/// remote URLs are copied.
 pub fn remote_loads(html: &str, site: &Site) -> Vec<(String, String)> {
-    let mut seen_here = HashSet::new();
+    let mut seen_here: HashSet<&str> = HashSet::new();
     let mut urls = Vec::new();
-    for t in start_tags_named(html, &MAY_LOAD) {
-        for url in loaded_urls(&t) {
-            if is_remote(url, site) && seen_here.insert(url.to_owned()) {
-                urls.push((url.to_owned(), t.name.clone()));
+    let tags = start_tags_named(html, &MAY_LOAD);
+    for t in &tags {
+        for url in urls_loaded_by(t) {
+            if is_remote(url, site) && seen_here.insert(url) {
+                urls.push((url.to_owned(), t.name.clone().into_owned()));
             }
         }
     }
@@ -245,6 +256,180 @@ pub fn check_output(
 mod tests {
     use super::*;
 
+    /// The scan of built pages as it was before tags were read in place:
+    /// every kept tag copied with lower-cased names, each URL copied into a
+    /// set. The reference for the tests below.
+    mod reference {
+        use std::collections::HashSet;
+
+        use super::super::super::html::{StartTag, start_tags_where};
+        use super::super::{MAY_LOAD, is_remote};
+        use crate::content::Site;
+
+        fn loaded_urls(t: &StartTag) -> Vec<&str> {
+            let attrs: &[&str] = match t.name.as_str() {
+                "script" | "iframe" | "frame" | "embed" | "track" => &["src"],
+                "img" => &["src", "srcset"],
+                "source" => &["src", "srcset"],
+                "video" => &["src", "poster"],
+                "audio" => &["src"],
+                "object" => &["data"],
+                "link" => {
+                    let rel = t.attr("rel").unwrap_or("").to_ascii_lowercase();
+                    let loads = rel.split_whitespace().any(|r| {
+                        matches!(
+                            r,
+                            "stylesheet"
+                                | "icon"
+                                | "preload"
+                                | "modulepreload"
+                                | "prefetch"
+                                | "apple-touch-icon"
+                        )
+                    });
+                    if loads { &["href"] } else { &[] }
+                }
+                _ => &[],
+            };
+            attrs
+                .iter()
+                .filter_map(|a| t.attr(a))
+                .flat_map(|v| v.split(',').filter_map(|c| c.split_whitespace().next()))
+                .collect()
+        }
+
+        pub fn remote_loads(html: &str, site: &Site) -> Vec<(String, String)> {
+            let mut seen_here = HashSet::new();
+            let mut urls = Vec::new();
+            for t in start_tags_where(html, |n| MAY_LOAD.contains(&n)) {
+                for url in loaded_urls(&t) {
+                    if is_remote(url, site) && seen_here.insert(url.to_owned()) {
+                        urls.push((url.to_owned(), t.name.clone()));
+                    }
+                }
+            }
+            urls
+        }
+    }
+
+    /// The example site, loaded, and its pages built in memory (no cards,
+    /// no caches): the path and text of every text file.
+    fn example_site() -> (Site, Vec<(String, String)>) {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("example-site");
+        let mut opts = crate::build::BuildOptions::new(&root);
+        opts.card_cache = None;
+        opts.citation_cache = None;
+        opts.draw_cards = false;
+        let built = crate::build::build(&opts).expect("the example site builds");
+        let pages = built
+            .output
+            .entries()
+            .filter_map(|(p, c)| match c {
+                Content::Text(t) => Some((p.display().to_string(), t.clone())),
+                Content::Shared(t) => Some((p.display().to_string(), t.to_string())),
+                _ => None,
+            })
+            .collect();
+        let config = crate::config::Config::load(&root).expect("the example config loads");
+        let (site, _) = crate::content::load(
+            config,
+            crate::content::LoadOptions {
+                drafts: false,
+                today: crate::date::Date::today(),
+            },
+        )
+        .expect("the example site loads");
+        (site, pages)
+    }
+
+    #[test]
+    fn built_page_scans_match_the_references_on_the_example_site() {
+        let (site, pages) = example_site();
+        assert!(pages.len() > 20, "{} pages", pages.len());
+        for (path, text) in &pages {
+            assert_eq!(
+                remote_loads(text, &site),
+                reference::remote_loads(text, &site),
+                "{path}"
+            );
+            crate::check::anchor_set::tests::assert_same_as_reference(text);
+        }
+    }
+
+    #[test]
+    fn remote_loads_match_the_reference_on_generated_html() {
+        let (site, _) = example_site();
+        let parts = [
+            "<",
+            ">",
+            "=",
+            "\"",
+            "'",
+            " ",
+            "/",
+            "\n",
+            ",",
+            "<img",
+            "<IMG",
+            "<Link",
+            "<link",
+            "<script",
+            "</script>",
+            "<style>",
+            "</STYLE>",
+            "<source",
+            "<video",
+            "<audio",
+            "<object",
+            "<iframe",
+            "<li",
+            "<em>",
+            "<strong>",
+            "<!--",
+            "-->",
+            " src=",
+            " SRC=",
+            " srcset=",
+            " poster=",
+            " data=",
+            " href=",
+            " rel=",
+            "Stylesheet",
+            "icon preload",
+            "https://cdn.example/a.css",
+            "HTTPS://CDN.example/b",
+            "//x.example/c",
+            "https://praxis-meier.example/own.png",
+            "/local.png",
+            " 2x",
+            "&amp;",
+            "a&quot;b",
+        ];
+        let mut state = 0x853c_49e6_748f_ea9b_u64;
+        let mut next = move || {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            state
+        };
+        for _ in 0..20_000 {
+            let len = next() % 40;
+            let html: String = (0..len)
+                .map(|_| parts[(next() % parts.len() as u64) as usize])
+                .collect();
+            assert_eq!(
+                remote_loads(&html, &site),
+                reference::remote_loads(&html, &site),
+                "{html:?}"
+            );
+        }
+        // A page the generator would rarely make: everything that loads.
+        let page = "<!DOCTYPE html><html><head><LINK REL=\"Icon\" HREF=\"https://a.example/i.png\"><link rel=\"canonical\" href=\"https://b.example/\"><script src='https://c.example/s.js'></script><style>@import url(https://d.example/x.css)</style></head><body><img src=\"https://e.example/a.png?x=1&amp;y=2\" srcset=\"https://e.example/a.png 1x, https://f.example/b.png 2x\"><Video Poster=https://g.example/p.jpg></video><object data=\"https://h.example/o\"></object><iframe src=\"https://i.example/v\"></iframe><!-- <img src=\"https://j.example/\"> --><a href=\"https://k.example/\">k</a></body></html>";
+        let urls = remote_loads(page, &site);
+        assert_eq!(urls, reference::remote_loads(page, &site));
+        assert_eq!(urls.len(), 8, "{urls:?}");
+    }
+
     #[test]
     fn only_loading_tags_count() {
         let tags = start_tags(
@@ -253,7 +438,7 @@ mod tests {
         let urls: Vec<Vec<&str>> = tags.iter().map(loaded_urls).collect();
         assert!(
             tags.iter()
-                .filter(|t| !loaded_urls(t).is_empty())
+                .filter(|t| !loaded_urls(*t).is_empty())
                 .all(|t| may_load(&t.name))
         );
         assert!(urls[0].is_empty() && urls[1].is_empty());
