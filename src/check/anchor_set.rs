@@ -322,18 +322,8 @@ pub(crate) mod tests {
             "top",
             "abcdefghij",
         ];
-        let mut state = 0x2545_f491_4f6c_dd1d_u64;
-        let mut next = move || {
-            state ^= state << 13;
-            state ^= state >> 7;
-            state ^= state << 17;
-            state
-        };
-        for _ in 0..20_000 {
-            let len = next() % 48;
-            let html: String = (0..len)
-                .map(|_| parts[(next() % parts.len() as u64) as usize])
-                .collect();
+        for html in crate::check::random_text::joined(&parts, 0x2545_f491_4f6c_dd1d_u64, 20_000, 48)
+        {
             assert_same_as_reference(&html);
         }
     }

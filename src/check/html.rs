@@ -645,18 +645,9 @@ mod tests {
             "\n",
             "bcdefghijk",
         ];
-        let mut state = 0x9e37_79b9_7f4a_7c15_u64;
-        let mut next = move || {
-            state ^= state << 13;
-            state ^= state >> 7;
-            state ^= state << 17;
-            state
-        };
-        for _ in 0..20_000 {
-            let len = next() % 40;
-            let html: String = (0..len)
-                .map(|_| alphabet[(next() % alphabet.len() as u64) as usize])
-                .collect();
+        for html in
+            crate::check::random_text::joined(&alphabet, 0x9e37_79b9_7f4a_7c15_u64, 20_000, 40)
+        {
             assert_same_as_reference(&html);
         }
     }

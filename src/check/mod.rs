@@ -22,6 +22,8 @@ pub mod html;
 pub mod links;
 pub mod meaning_traps;
 pub mod origin;
+#[cfg(test)]
+pub(crate) mod random_text;
 pub mod readability;
 pub(crate) mod reuse;
 pub mod text_scan;

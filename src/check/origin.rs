@@ -405,18 +405,8 @@ mod tests {
             "&amp;",
             "a&quot;b",
         ];
-        let mut state = 0x853c_49e6_748f_ea9b_u64;
-        let mut next = move || {
-            state ^= state << 13;
-            state ^= state >> 7;
-            state ^= state << 17;
-            state
-        };
-        for _ in 0..20_000 {
-            let len = next() % 40;
-            let html: String = (0..len)
-                .map(|_| parts[(next() % parts.len() as u64) as usize])
-                .collect();
+        for html in crate::check::random_text::joined(&parts, 0x853c_49e6_748f_ea9b_u64, 20_000, 40)
+        {
             assert_eq!(
                 remote_loads(&html, &site),
                 reference::remote_loads(&html, &site),
