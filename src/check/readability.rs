@@ -345,21 +345,26 @@ pub fn counts(text: &str, lang: &str) -> Counts {
     let (lang, slot) = cache_slot(lang);
     CACHE.with(|cache| {
         let Caches { words, tokens } = &mut cache.borrow_mut()[slot];
-        let mut c = Counts::default();
-        let mut open_sentence = false;
         let mut word = String::new();
         let count = |token: &str| count_token(words, &mut word, token, lang);
-        tokens.each(text, count, |t| {
-            if t.syllables > 0 {
-                c.words += 1;
-                c.syllables += t.syllables;
-                open_sentence = true;
-            }
-            if open_sentence && t.ends_sentence {
-                c.sentences += 1;
-                open_sentence = false;
-            }
-        });
+        // The counts so far, and whether a sentence is open.
+        let (mut c, open_sentence) = tokens.fold(
+            text,
+            count,
+            (Counts::default(), false),
+            |(mut c, mut open_sentence), t| {
+                if t.syllables > 0 {
+                    c.words += 1;
+                    c.syllables += t.syllables;
+                    open_sentence = true;
+                }
+                if open_sentence && t.ends_sentence {
+                    c.sentences += 1;
+                    open_sentence = false;
+                }
+                (c, open_sentence)
+            },
+        );
         if open_sentence {
             c.sentences += 1;
         }
@@ -867,9 +872,13 @@ mod tests {
             text.push_str(&words[(seed >> 33) as usize % words.len()]);
             text.push_str(match i % 17 {
                 0 => "\n",
+                3 => "\r",
                 5 => "  ",
+                7 => "\u{b}",
                 9 => "\u{a0}",
+                11 => "\u{c}",
                 13 => "\t",
+                15 => "\u{2009}",
                 _ => " ",
             });
         }

@@ -204,11 +204,6 @@ fn chunk(bytes: &[u8], at: usize, n: usize) -> u64 {
     }
 }
 
-#[inline]
-fn mix(h: u64, w: u64) -> u64 {
-    (h ^ w).wrapping_mul(K).rotate_left(31)
-}
-
 /// A token of `len` bytes: its first eight and the eight after them (the
 /// bytes past its end zero).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -235,19 +230,23 @@ impl Key {
 
     /// A hash of the token, whose bytes after the first sixteen are `rest`
     /// bytes from `at` in `bytes` (the same for the same token wherever its
-    /// bytes are).
+    /// bytes are). One multiplication for a token of at most sixteen bytes
+    /// (its length is left out: those bytes, zero past its end, tell tokens
+    /// apart but for zero bytes, which [`Key::matches`] compares anyway). A
+    /// product's high bits depend on all of the factor's bits, its low bits
+    /// only on the low ones: the input's high half is folded in first, and
+    /// the high bits of the product come out lowest, where the table's mask
+    /// takes them.
     #[inline]
     fn hash(self, bytes: &[u8], mut at: usize) -> u64 {
-        let mut h = mix((self.len as u64).wrapping_mul(K), self.head);
-        if self.len > 8 {
-            h = mix(h, self.next);
-        }
+        let x = self.head ^ self.next.rotate_left(23);
+        let mut h = (x ^ (x >> 29)).wrapping_mul(K);
         let end = at + self.len.saturating_sub(16);
         while at < end {
-            h = mix(h, chunk(bytes, at, end - at));
+            h = (h ^ chunk(bytes, at, end - at)).wrapping_mul(K);
             at += 8;
         }
-        h ^ (h >> 29)
+        h.rotate_left(20)
     }
 
     fn matches(self, s: Slot) -> bool {
@@ -256,14 +255,16 @@ impl Key {
 }
 
 impl TokenCache {
-    /// Calls `each` with what each token of `text` counts, in order;
-    /// `count` counts the tokens not yet in the table.
-    pub fn each(
+    /// Folds what each token of `text` counts, in order, into `state` with
+    /// `add`; `count` counts the tokens not yet in the table. (The state is
+    /// passed by value so that it stays in registers through the walk.)
+    pub fn fold<S>(
         &mut self,
         text: &str,
         mut count: impl FnMut(&str) -> Token,
-        mut each: impl FnMut(Token),
-    ) {
+        mut state: S,
+        mut add: impl FnMut(S, Token) -> S,
+    ) -> S {
         let bytes = text.as_bytes();
         let mut at = 0;
         while at < bytes.len() {
@@ -272,7 +273,7 @@ impl TokenCache {
             if let Some(key) = short_key(bytes, at)
                 && let Some(t) = self.find_short(key)
             {
-                each(t);
+                state = add(state, t);
                 at += key.len + 1;
                 continue;
             }
@@ -280,9 +281,10 @@ impl TokenCache {
             let Some(range) = tokens.next() else {
                 break;
             };
-            each(self.get_or(text, range, &mut count));
+            state = add(state, self.get_or(text, range, &mut count));
             at = tokens.at;
         }
+        state
     }
 
     /// What a token of at most sixteen bytes counts, if it is in the table.
@@ -405,26 +407,35 @@ impl TokenCache {
 #[inline]
 fn short_key(bytes: &[u8], at: usize) -> Option<Key> {
     let head = load(bytes, at)?;
-    let key = match ends(head) {
+    let (key, after) = match ends(head) {
         0 => {
             let next = load(bytes, at + 8)?;
             let len = (ends(next).trailing_zeros() / 8) as usize;
-            (len < 8).then(|| Key {
+            if len >= 8 {
+                return None;
+            }
+            let key = Key {
                 head,
                 next: low(next, len),
                 len: 8 + len,
-            })?
+            };
+            (key, next >> (8 * len))
         }
         m => {
             let len = (m.trailing_zeros() / 8) as usize;
-            (len > 0).then(|| Key {
+            if len == 0 {
+                return None;
+            }
+            let key = Key {
                 head: low(head, len),
                 next: 0,
                 len,
-            })?
+            };
+            (key, head >> (8 * len))
         }
     };
-    (CLASS[usize::from(*bytes.get(at + key.len)?)] == SPACE).then_some(key)
+    // The byte after the token is already loaded.
+    (CLASS[(after & 0xff) as usize] == SPACE).then_some(key)
 }
 
 #[cfg(test)]
@@ -529,14 +540,64 @@ mod tests {
             }
             assert!(!counted, "{token} counted again");
             // The whole-text walk finds it too.
-            let mut seen = Vec::new();
-            cache.each(
+            let seen = cache.fold(
                 &format!("{token} {token}\n"),
                 |_| unreachable!(),
-                |t| seen.push(t),
+                Vec::new(),
+                |mut seen, t| {
+                    seen.push(t);
+                    seen
+                },
             );
             assert_eq!(seen, [t, t], "{token}");
         }
+    }
+
+    /// Tokens that differ in one byte only (the last of an eight-byte load,
+    /// the sixteenth, one past it) are told apart, and the hash spreads them:
+    /// looking each up again takes few probes.
+    #[test]
+    fn tokens_differing_in_one_byte_are_told_apart_and_spread() {
+        let mut cache = TokenCache::default();
+        let stems = ["patient", "medicines-and-th", "bloodpressuremeasurement"];
+        let mut tokens = Vec::new();
+        for stem in stems {
+            for b in b'!'..=b'~' {
+                for at in [6, 7, 15, 16] {
+                    let mut t = stem.repeat(3).into_bytes();
+                    t.truncate(stem.len().max(at + 1));
+                    t[at] = b;
+                    tokens.push(String::from_utf8(t).expect("ASCII"));
+                }
+            }
+        }
+        tokens.sort();
+        tokens.dedup();
+        for (i, token) in tokens.iter().enumerate() {
+            let want = Token {
+                syllables: i % 1000 + 1,
+                ends_sentence: i % 2 == 0,
+            };
+            assert_eq!(cache.get_or(token, 0..token.len(), |_| want), want);
+        }
+        let mask = cache.slots.len() - 1;
+        let mut probes = 0;
+        for (i, token) in tokens.iter().enumerate() {
+            let text = format!("{token} ");
+            let got = cache.fold(&text, |_| unreachable!(), None, |_, t| Some(t));
+            assert_eq!(got.map(|t| t.syllables), Some(i % 1000 + 1), "{token}");
+            let key = Key::of(text.as_bytes(), 0, token.len());
+            let mut at = key.hash(text.as_bytes(), 16) as usize & mask;
+            while !key.matches(cache.slots[at]) {
+                at = (at + 1) & mask;
+                probes += 1;
+            }
+        }
+        assert!(
+            probes <= tokens.len(),
+            "{probes} extra probes for {} tokens",
+            tokens.len()
+        );
     }
 
     #[test]
