@@ -7,6 +7,8 @@
 //! short as `60d`, `6m`, `2y`. This module parses both, does the calendar
 //! arithmetic, and formats dates for the four languages the theme speaks.
 
+use crate::decimal::push_decimal;
+
 use std::fmt;
 use std::str::FromStr;
 
@@ -36,11 +38,11 @@ impl Date {
             // chrono's formatter costs more than the rest of a date view.
             Ok(y) if y <= 9999 => {
                 let mut s = String::with_capacity(10);
-                push_decimal(&mut s, y, 4);
+                push_decimal(&mut s, u64::from(y), 4);
                 s.push('-');
-                push_decimal(&mut s, month, 2);
+                push_decimal(&mut s, u64::from(month), 2);
                 s.push('-');
-                push_decimal(&mut s, day, 2);
+                push_decimal(&mut s, u64::from(day), 2);
                 s
             }
             // chrono writes a sign before years beyond four digits.
@@ -60,7 +62,7 @@ impl Date {
             _ => ("", MONTHS_EN[month]),
         };
         let mut s = String::with_capacity(24);
-        push_decimal(&mut s, day, 1);
+        push_decimal(&mut s, u64::from(day), 1);
         s.push_str(day_suffix);
         s.push(' ');
         s.push_str(name);
@@ -68,7 +70,7 @@ impl Date {
         if year < 0 {
             s.push('-');
         }
-        push_decimal(&mut s, year.unsigned_abs(), 1);
+        push_decimal(&mut s, u64::from(year.unsigned_abs()), 1);
         s
     }
 
@@ -88,23 +90,6 @@ impl Date {
     pub fn days_until(&self, other: Date) -> i64 {
         (other.0 - self.0).num_days()
     }
-}
-
-/// Appends `n` in decimal with at least `width` digits (zeros in front).
-fn push_decimal(s: &mut String, n: u32, width: usize) {
-    let mut digits = [b'0'; 10];
-    let mut i = digits.len();
-    let mut n = n;
-    loop {
-        i -= 1;
-        digits[i] = b'0' + (n % 10) as u8;
-        n /= 10;
-        if n == 0 {
-            break;
-        }
-    }
-    let start = i.min(digits.len().saturating_sub(width));
-    s.extend(digits[start..].iter().map(|&b| char::from(b)));
 }
 
 fn primary_subtag(lang: &str) -> &str {

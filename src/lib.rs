@@ -36,6 +36,7 @@ pub mod cli;
 pub mod config;
 pub mod content;
 pub mod date;
+pub mod decimal;
 pub mod diagnostics;
 #[doc(hidden)]
 pub mod fuzzing;

@@ -561,7 +561,7 @@ impl Citer<'_> {
                     .map(anchor)
                     .unwrap_or_default();
                 html.push_str("<a class=\"citation\" id=\"cite-");
-                push_number(&mut html, gi + 1);
+                crate::decimal::push_decimal(&mut html, (gi + 1) as u64, 1);
                 html.push_str("\" href=\"#");
                 html.push_str(&target);
                 html.push_str("\">");
@@ -620,7 +620,7 @@ impl Citer<'_> {
                         Some(n) => match label.split_once('1') {
                             Some((before, after)) => {
                                 list.push_str(before);
-                                push_number(&mut list, *n);
+                                crate::decimal::push_decimal(&mut list, (*n) as u64, 1);
                                 list.push_str(after);
                             }
                             None => list.push_str(label),
@@ -635,9 +635,9 @@ impl Citer<'_> {
                 list.push_str(&item.links);
                 if let Some(&(_, gi)) = order.iter().find(|(k, _)| k == key) {
                     list.push_str(" <a class=\"backlink\" href=\"#cite-");
-                    push_number(&mut list, gi + 1);
+                    crate::decimal::push_decimal(&mut list, (gi + 1) as u64, 1);
                     list.push_str("\" aria-label=\"↩ ");
-                    push_number(&mut list, gi + 1);
+                    crate::decimal::push_decimal(&mut list, (gi + 1) as u64, 1);
                     list.push_str("\">↩</a>");
                 }
                 list.push_str("</li>\n");
@@ -649,23 +649,6 @@ impl Citer<'_> {
         }
         out
     }
-}
-
-/// Appends `n` in decimal (without the formatting machinery: the
-/// reference lists of every page write a few numbers each).
-fn push_number(s: &mut String, n: usize) {
-    let mut digits = [0u8; 20];
-    let mut i = digits.len();
-    let mut n = n;
-    loop {
-        i -= 1;
-        digits[i] = b'0' + (n % 10) as u8;
-        n /= 10;
-        if n == 0 {
-            break;
-        }
-    }
-    s.push_str(std::str::from_utf8(&digits[i..]).unwrap_or("0"));
 }
 
 /// The number column of a rendered reference-list item, as HTML.
