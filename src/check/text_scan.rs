@@ -139,24 +139,26 @@ pub fn has_ascii_digit(line: &str) -> bool {
 /// For eight bytes read as one little-endian integer, the top bit of each
 /// byte that is an ASCII digit.
 pub fn digit_bits(x: u64) -> u64 {
-    const ONES: u64 = 0x0101_0101_0101_0101;
-    const HIGH: u64 = 0x8080_8080_8080_8080;
-    // The low seven bits of each byte: adding cannot carry into the next.
-    let low = x & !HIGH;
-    let from_0 = low + ONES * (0x80 - u64::from(b'0'));
-    let past_9 = low + ONES * (0x80 - u64::from(b'9') - 1);
-    from_0 & !past_9 & !x & HIGH
+    range_bits(x, b'0', b'9')
 }
 
 /// For eight bytes read as one little-endian integer, the top bit of each
 /// byte that is an ASCII capital.
 pub fn capital_bits(x: u64) -> u64 {
+    range_bits(x, b'A', b'Z')
+}
+
+/// For eight bytes read as one little-endian integer, the top bit of each
+/// byte from `lo` to `hi` (both ASCII, `lo` at least 1).
+#[inline(always)]
+fn range_bits(x: u64, lo: u8, hi: u8) -> u64 {
     const ONES: u64 = 0x0101_0101_0101_0101;
     const HIGH: u64 = 0x8080_8080_8080_8080;
+    // The low seven bits of each byte: adding cannot carry into the next.
     let low = x & !HIGH;
-    let from_a = low + ONES * (0x80 - u64::from(b'A'));
-    let past_z = low + ONES * (0x80 - u64::from(b'Z') - 1);
-    from_a & !past_z & !x & HIGH
+    let from_lo = low + ONES * (0x80 - u64::from(lo));
+    let past_hi = low + ONES * (0x80 - u64::from(hi) - 1);
+    from_lo & !past_hi & !x & HIGH
 }
 
 /// `bytes` read eight at a time as little-endian integers, each with the
