@@ -26,7 +26,7 @@ use rayon::prelude::*;
 
 use super::text_scan::{
     ascii_ci_occurrences, ascii_digits, count_digits_and_capitals, find_from, has_ascii_digit,
-    has_digit_run, is_word_char, word_spans,
+    has_digit_run, is_word_char, lines_inclusive, word_spans,
 };
 use crate::config::Config;
 use crate::content::Site;
@@ -1579,7 +1579,7 @@ pub fn scan(text: &str, body_offset: usize, own: &Own) -> Vec<(usize, Finding)> 
     let mut offset = 0;
     let mut prev_allows = false;
     let any_allows = find_from(body, 0, ALLOW_COMMENT).is_some();
-    for raw in body.split_inclusive('\n') {
+    for raw in lines_inclusive(body) {
         // The masked text keeps every byte's place and every line break.
         let line = masked.get(offset..offset + raw.len()).unwrap_or_default();
         let allows = any_allows && find_from(raw, 0, ALLOW_COMMENT).is_some();
