@@ -327,6 +327,7 @@ mod tests {
         let kept = Kept::open(&cache, &public);
         for (rel, text) in [
             ("same.html", "same"),
+            ("also.html", "also"),
             ("edited.html", "e"),
             ("new.html", "n"),
         ] {
@@ -347,6 +348,7 @@ mod tests {
         let kept = Kept::open(&cache, &public);
         for (rel, text) in [
             ("same.html", "same"),
+            ("also.html", "also"),
             ("edited.html", "e"),
             ("new.html", "N"),
         ] {
