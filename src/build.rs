@@ -46,6 +46,11 @@ pub struct BuildOptions {
     /// ([`crate::citations::cache`]); `None` formats them anew and writes
     /// nothing. Defaults to `.praxis-cache/citations/` in the site root.
     pub citation_cache: Option<PathBuf>,
+    /// Where what a build wrote into each output folder is remembered, so
+    /// the next build keeps unchanged files (with their modification times)
+    /// instead of writing them again ([`crate::output::kept`]); `None` writes
+    /// every file. Defaults to `.praxis-cache/outputs/` in the site root.
+    pub output_cache: Option<PathBuf>,
     /// Draw share cards at all (`praxis check` does not: it writes nothing and
     /// needs no images).
     pub draw_cards: bool,
@@ -57,6 +62,7 @@ impl BuildOptions {
         BuildOptions {
             card_cache: Some(root.join(crate::cards::CACHE_DIR)),
             citation_cache: Some(root.join(crate::citations::cache::CACHE_DIR)),
+            output_cache: Some(root.join(crate::output::kept::CACHE_DIR)),
             draw_cards: true,
             root,
             output_dir: None,
@@ -181,7 +187,8 @@ impl Staged {
 /// Builds the site, writing each page into a temporary folder beside the
 /// output folder as soon as it is rendered (processed as `write` says).
 pub fn build_staged(opts: &BuildOptions, write: WriteOptions) -> Result<Staged, BuildError> {
-    let staging = Staging::new(&opts.output_dir(), write)?;
+    let staging =
+        Staging::new(&opts.output_dir(), write)?.keeping_unchanged(opts.output_cache.as_deref());
     let (built, _) = build_stages(opts, None, &Sink::Folder(&staging))?;
     Ok(Staged { built, staging })
 }

@@ -13,8 +13,13 @@
 //! as soon as it is rendered ([`Staging::write_text`]) and only what the checks
 //! need of it is kept ([`Content::Written`]); [`Staging::finish`] writes the
 //! rest and swaps the folder in. Dropping an unfinished `Staging` removes it.
+//!
+//! Given the site's cache ([`Staging::keeping_unchanged`]), a file with the
+//! same bytes as in the previous output is hard-linked from there instead of
+//! written ([`kept`]), so it keeps its modification time.
 
 mod fault;
+pub mod kept;
 
 use std::collections::{BTreeSet, HashSet};
 use std::io;
@@ -201,6 +206,10 @@ pub struct Staging {
     name: String,
     opts: WriteOptions,
     done: bool,
+    /// Where the manifests of unchanged files are kept (`.praxis-cache/outputs`).
+    cache: Option<PathBuf>,
+    /// With default options and a cache: what can be kept, what was written.
+    kept: Option<kept::Kept>,
 }
 
 impl Staging {
@@ -229,10 +238,26 @@ impl Staging {
             name,
             opts,
             done: false,
+            cache: None,
+            kept: None,
         };
         std::fs::create_dir_all(&staging.tmp)
             .map_err(|e| staging.named(err("cannot create", &staging.tmp)(e)))?;
         Ok(staging)
+    }
+
+    /// Keeps files unchanged since the previous build (links them from the
+    /// previous output, see [`kept`]), remembering what was written in
+    /// `cache`; `None` writes every file.
+    pub fn keeping_unchanged(mut self, cache: Option<&Path>) -> Staging {
+        self.cache = cache.map(Path::to_path_buf);
+        self.kept = match cache {
+            Some(c) if cfg!(unix) && self.opts == WriteOptions::default() => {
+                Some(kept::Kept::open(c, &self.dir))
+            }
+            _ => None,
+        };
+        self
     }
 
     /// The error with the path as the user knows it, not inside the hidden folder.
@@ -251,17 +276,32 @@ impl Staging {
             Some(d) => std::fs::create_dir_all(d).map_err(err("cannot create", d)),
             None => Ok(()),
         };
-        made.and_then(|()| write_one(&path, rel, Bytes::Borrowed(text.as_bytes()), self.opts))
-            .map_err(|e| self.named(e))
+        made.and_then(|()| match &self.kept {
+            Some(k) => k.write(&path, rel, text.as_bytes()),
+            None => write_one(&path, rel, Bytes::Borrowed(text.as_bytes()), self.opts),
+        })
+        .map_err(|e| self.named(e))
     }
 
     /// Writes every file of `output` not written yet, then swaps the folder
     /// in for `dir`.
     pub fn finish(mut self, output: &Output) -> Result<(), WriteError> {
-        write_tree(output, &self.tmp, self.opts).map_err(|e| self.named(e))?;
+        write_tree(output, &self.tmp, self.opts, self.kept.as_ref()).map_err(|e| self.named(e))?;
+        // The manifest describes the folder about to be moved aside: gone
+        // before the swap, written anew only once the new folder is in.
+        match (&self.kept, &self.cache) {
+            (Some(k), _) => k.forget(),
+            (None, Some(c)) => kept::forget_all(c, &self.dir),
+            (None, None) => {}
+        }
         let swapped = swap_in(&self.tmp, &self.dir, &self.parent, &self.name);
         // Swapped in, there is nothing to remove; failed, `Drop` removes it.
         self.done = swapped.is_ok();
+        if swapped.is_ok()
+            && let Some(k) = self.kept.take()
+        {
+            k.save();
+        }
         swapped
     }
 }
@@ -318,7 +358,12 @@ fn remove_leftovers(parent: &Path, name: &str) {
     }
 }
 
-fn write_tree(output: &Output, root: &Path, opts: WriteOptions) -> Result<(), WriteError> {
+fn write_tree(
+    output: &Output,
+    root: &Path,
+    opts: WriteOptions,
+    kept: Option<&kept::Kept>,
+) -> Result<(), WriteError> {
     let files: Vec<_> = output
         .deduplicated()
         .into_iter()
@@ -346,7 +391,14 @@ fn write_tree(output: &Output, root: &Path, opts: WriteOptions) -> Result<(), Wr
             Content::Cached(src) => Bytes::Link(src),
             Content::Written(_) => return Ok(()),
         };
-        write_one(&path, rel, bytes, opts)
+        match (kept, bytes) {
+            (Some(k), Bytes::Borrowed(b)) => k.write(&path, rel, b),
+            (Some(k), bytes) => {
+                k.replace(&path, rel);
+                write_one(&path, rel, bytes, opts)
+            }
+            (None, bytes) => write_one(&path, rel, bytes, opts),
+        }
     })
 }
 

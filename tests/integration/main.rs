@@ -26,4 +26,5 @@ mod streamed_build;
 mod template_values;
 mod theme_browser;
 mod trust;
+mod unchanged_files;
 mod util;
