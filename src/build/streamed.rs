@@ -267,7 +267,13 @@ fn feed_pages(site: &Site, taxonomy: &Taxonomy) -> Vec<bool> {
 /// What later stages read of a page's rendered Markdown once the page is
 /// written (with `whole_html`, all of its HTML, for a feed).
 fn kept_facts(md: Arc<render::RenderedFile>, whole_html: bool) -> Arc<render::RenderedFile> {
-    let r = Arc::try_unwrap(md).unwrap_or_else(|shared| (*shared).clone());
+    let mut r = Arc::try_unwrap(md).unwrap_or_else(|shared| (*shared).clone());
+    // Grown by doubling while rendering, and kept for every page until the
+    // checks: only what they hold.
+    r.heading_ids.shrink_to_fit();
+    r.anchor_refs.shrink_to_fit();
+    r.diagnostics.shrink_to_fit();
+    r.cited_keys.shrink_to_fit();
     let html = if whole_html {
         r.html
     } else {

@@ -514,7 +514,13 @@ pub fn cut_words(text: &str, max: usize) -> String {
     }
     let end = text.char_indices().nth(max).map_or(text.len(), |(i, _)| i);
     let cut = text[..end].rfind(char::is_whitespace).unwrap_or(end);
-    format!("{}…", text[..cut].trim_end())
+    // Exact size: `format!` grew the string to twice its length, and every
+    // page's excerpt is kept until the search index is made.
+    let kept = text[..cut].trim_end();
+    let mut out = String::with_capacity(kept.len() + '…'.len_utf8());
+    out.push_str(kept);
+    out.push('…');
+    out
 }
 
 /// Reading time in minutes at 200 words a minute, at least one.
