@@ -171,7 +171,9 @@ pub fn render<K: Clone>(
     };
     let mut in_cite_link = false;
     let mut prev_char: Option<char> = None;
-    let mut events: Vec<Event<'_>> = Vec::new();
+    // Sized for the usual number of events per byte of Markdown: grown from
+    // empty, the list was copied a dozen times a page.
+    let mut events: Vec<Event<'_>> = Vec::with_capacity(body.len() / 16);
     let mut diagnostics = Vec::new();
     let mut anchor_refs = Vec::new();
     let mut toc_flat = Vec::new();
@@ -335,7 +337,7 @@ pub fn render<K: Clone>(
                 };
                 prev_char = last.or(prev_char);
                 if !found.is_empty() {
-                    word_count += t.split_whitespace().count();
+                    word_count += count_words(&t);
                     let mut pieces = Vec::new();
                     let mut at = 0;
                     let mut g = groups.borrow_mut();
@@ -368,7 +370,7 @@ pub fn render<K: Clone>(
                     }
                     continue;
                 }
-                word_count += t.split_whitespace().count();
+                word_count += count_words(&t);
                 if excerpt.len() < EXCERPT_CHARS * 2 {
                     if !excerpt.is_empty() && !excerpt.ends_with(' ') {
                         excerpt.push(' ');
@@ -504,6 +506,64 @@ fn borrowed<'e>(event: &'e Event<'_>) -> Event<'e> {
         }),
         other => other.clone(),
     }
+}
+
+/// The words of `text`, counted as `text.split_whitespace().count()` counts
+/// them (runs of characters between Unicode white space), over bytes: every
+/// text event of every page is counted, and decoding each character to ask
+/// whether it is white space cost more than the rest of the Markdown pass
+/// outside parsing and highlighting.
+///
+/// Eight ASCII bytes are looked at together (the usual case). Only the lead
+/// bytes 0xC2, 0xE1, 0xE2 and 0xE3 start a white-space character outside
+/// ASCII (U+0085, U+00A0, U+1680, U+2000–U+200A, U+2028, U+2029, U+202F,
+/// U+205F, U+3000): those characters are decoded, any other is a letter.
+fn count_words(text: &str) -> usize {
+    const LOW: u64 = 0x0101_0101_0101_0101;
+    const HIGH: u64 = LOW * 0x80;
+    let bytes = text.as_bytes();
+    let mut words = 0;
+    // Whether the last character was part of a word.
+    let mut in_word = false;
+    let mut i = 0;
+    while let Some(&b) = bytes.get(i) {
+        if b < 0x80
+            && let Some(chunk) = bytes.get(i..).and_then(<[u8]>::first_chunk::<8>)
+            && u64::from_le_bytes(*chunk) & HIGH == 0
+        {
+            // Bit 7 of each byte tells whether it is white space: a space
+            // (the byte XOR 0x20 is zero), or 0x09..=0x0D (at least 9 and
+            // not at least 14). No sum carries into the next byte, as every
+            // byte is below 0x80.
+            let x = u64::from_le_bytes(*chunk);
+            let t = x ^ (LOW * 0x20);
+            let blank = !(((t & !HIGH) + !HIGH) | t) & HIGH;
+            let control = (x + LOW * (0x80 - 0x09)) & !(x + LOW * (0x80 - 0x0E)) & HIGH;
+            let space = blank | control;
+            // A word starts at a byte that is not white space after one that is.
+            let before = (space << 8) | if in_word { 0 } else { 0x80 };
+            // One bit (bit 7) per byte at most: shifted to bit 0 and
+            // multiplied, the top byte is their sum (no popcount instruction
+            // on baseline x86-64).
+            words += ((((!space & before & HIGH) >> 7).wrapping_mul(LOW)) >> 56) as usize;
+            in_word = space >> 63 == 0;
+            i += 8;
+            continue;
+        }
+        let (space, len) = match b {
+            0..0x80 => (matches!(b, b'\t'..=b'\r' | b' '), 1),
+            0xC2 | 0xE1 | 0xE2 | 0xE3 => match text.get(i..).and_then(|s| s.chars().next()) {
+                Some(c) => (c.is_whitespace(), c.len_utf8()),
+                None => (false, 1),
+            },
+            // The lead byte of a character that is not white space: its length.
+            _ => (false, (b.leading_ones() as usize).max(1)),
+        };
+        words += usize::from(!space && !in_word);
+        in_word = !space;
+        i += len;
+    }
+    words
 }
 
 /// At most `max` characters of `text`, cut at a word boundary, with `…` when cut.
@@ -651,6 +711,41 @@ mod tests {
         assert_eq!(r.excerpt, "Title Some emphasised words.");
         assert_eq!(cut_words("one two three", 9), "one two…");
         assert_eq!(cut_words("äöü", 9), "äöü");
+    }
+
+    #[test]
+    fn words_are_counted_as_split_whitespace_counts_them() {
+        let mut samples = vec![
+            String::new(),
+            " ".to_owned(),
+            "Blutdruck  120/80\tmmHg\n".to_owned(),
+            "Ärzte\u{a0}und\u{2009}Ärztinnen\u{3000}– «Überweisung» \u{85}x\u{1680}y".to_owned(),
+            "\u{2028}a\u{2029}b\u{202f}c\u{205f}d\u{200a}e\u{200b}f\u{feff}g\u{1c}h".to_owned(),
+            "∑ € ‰ 😀\u{2000}ẞ\u{e1}\u{1e9e}".to_owned(),
+        ];
+        // Every character up to U+30FF, each between letters.
+        let all: String = (0..0x3100u32)
+            .filter_map(char::from_u32)
+            .flat_map(|c| ['a', c, 'b', c])
+            .collect();
+        samples.push(all);
+        // Short mixes that put white space of each kind at every position
+        // of an eight-byte group, and across groups.
+        let pieces = [
+            "a", " ", "\t", "\u{b}", "\r\n", "\u{1c}", "ä", "\u{a0}", "\u{2003}", "–", "x1",
+        ];
+        let mut seed = 7u32;
+        for _ in 0..3000 {
+            let mut s = String::new();
+            for _ in 0..seed % 23 {
+                seed = seed.wrapping_mul(1_103_515_245).wrapping_add(12345);
+                s.push_str(pieces[(seed >> 16) as usize % pieces.len()]);
+            }
+            samples.push(s);
+        }
+        for s in &samples {
+            assert_eq!(count_words(s), s.split_whitespace().count(), "{s:?}");
+        }
     }
 
     #[test]
