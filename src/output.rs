@@ -300,7 +300,11 @@ impl Staging {
         if swapped.is_ok()
             && let Some(k) = self.kept.take()
         {
-            k.save();
+            let texts = output.deduplicated().into_iter().filter_map(|(p, c)| {
+                let text = !matches!(c, Content::Copy(_) | Content::Cached(_));
+                text.then_some(p.as_path())
+            });
+            k.save(texts);
         }
         swapped
     }

@@ -63,6 +63,24 @@ impl Stat {
         })
     }
 
+    /// The stat as one number, to compare with a remembered one.
+    fn digest(self) -> u64 {
+        let mut b = [0u8; 40];
+        for (i, v) in [
+            self.size,
+            self.mtime as u64,
+            self.mtime_ns as u64,
+            self.ino,
+            self.dev,
+        ]
+        .into_iter()
+        .enumerate()
+        {
+            b[i * 8..i * 8 + 8].copy_from_slice(&v.to_le_bytes());
+        }
+        xxhash_rust::xxh3::xxh3_64(&b)
+    }
+
     /// Without inode numbers a replaced file cannot be told apart: never keep.
     #[cfg(not(unix))]
     fn of(_: &std::fs::Metadata) -> Option<Stat> {
@@ -87,9 +105,19 @@ pub struct Kept {
     file: PathBuf,
     /// Its first line: the format and the output folder's absolute path.
     header: String,
-    previous: HashMap<PathBuf, Entry>,
-    /// What this build put into the staging folder, and whether it is a link.
-    written: Mutex<HashMap<PathBuf, (Entry, bool)>>,
+    /// Keyed by [`key`] of the relative path, with [`Stat::digest`]: no path
+    /// or stat is held per file (10,000 pages, a few MB less at the peak).
+    previous: HashMap<u64, (u128, u64)>,
+    /// What this build put into the staging folder, and whether it is a
+    /// link; the paths come from the output when the manifest is saved.
+    written: Mutex<HashMap<u64, (Entry, bool)>>,
+}
+
+/// A relative path's key in the maps: a hash of its bytes. Two paths with
+/// one key could only swap entries whose content hash and file must match
+/// too, so a clash writes a file anew at worst.
+fn key(rel: &Path) -> u64 {
+    xxhash_rust::xxh3::xxh3_64(rel.as_os_str().as_encoded_bytes())
 }
 
 /// The manifest file for the output folder `dir` under `cache` and its header.
@@ -122,12 +150,13 @@ impl Kept {
             .flatten()
             .and_then(|b| parse(&b, &header))
             .unwrap_or_default();
+        let written = HashMap::with_capacity(previous.len());
         Kept {
             dir: dir.to_path_buf(),
             file,
             header,
             previous,
-            written: Mutex::new(HashMap::new()),
+            written: Mutex::new(written),
         }
     }
 
@@ -135,39 +164,38 @@ impl Kept {
     /// previous output's file when that has these bytes, else a new file.
     pub fn write(&self, path: &Path, rel: &Path, bytes: &[u8]) -> Result<(), WriteError> {
         let hash = xxhash_rust::xxh3::xxh3_128(bytes);
-        if let Some(prev) = self.previous.get(rel)
-            && prev.hash == hash
-            && self.link(rel, path, prev.stat)
+        let k = key(rel);
+        if let Some(&(h, want)) = self.previous.get(&k)
+            && h == hash
+            && let Some(stat) = self.link(rel, path, want)
         {
-            self.record(rel, *prev, true);
+            self.record(k, Entry { hash, stat }, true);
             return Ok(());
         }
         let stat = write_new(path, bytes)?;
         if let Some(stat) = stat {
-            self.record(rel, Entry { hash, stat }, false);
+            self.record(k, Entry { hash, stat }, false);
         }
         Ok(())
     }
 
     /// Links the previous output's `rel` to `path` if it is still the file
-    /// that was written there.
-    fn link(&self, rel: &Path, path: &Path, want: Stat) -> bool {
-        if std::fs::hard_link(self.dir.join(rel), path).is_err() {
-            return false;
-        }
-        let same = std::fs::symlink_metadata(path)
+    /// that was written there (its stat has the digest `want`); its stat.
+    fn link(&self, rel: &Path, path: &Path, want: u64) -> Option<Stat> {
+        std::fs::hard_link(self.dir.join(rel), path).ok()?;
+        let stat = std::fs::symlink_metadata(path)
             .ok()
             .and_then(|m| Stat::of(&m))
-            == Some(want);
-        if !same {
+            .filter(|s| s.digest() == want);
+        if stat.is_none() {
             let _ = std::fs::remove_file(path);
         }
-        same
+        stat
     }
 
-    fn record(&self, rel: &Path, entry: Entry, linked: bool) {
+    fn record(&self, k: u64, entry: Entry, linked: bool) {
         if let Ok(mut w) = self.written.lock() {
-            w.insert(rel.to_path_buf(), (entry, linked));
+            w.insert(k, (entry, linked));
         }
     }
 
@@ -175,7 +203,11 @@ impl Kept {
     /// build recorded for it, and its file if that is a link to the previous
     /// output, which must not be written through.
     pub fn replace(&self, path: &Path, rel: &Path) {
-        let gone = self.written.lock().ok().and_then(|mut w| w.remove(rel));
+        let gone = self
+            .written
+            .lock()
+            .ok()
+            .and_then(|mut w| w.remove(&key(rel)));
         if let Some((_, true)) = gone {
             let _ = std::fs::remove_file(path);
         }
@@ -187,10 +219,12 @@ impl Kept {
     }
 
     /// Writes the manifest of the output now in place (through a file beside
-    /// it and a rename); a failure only costs the next build its links.
-    pub fn save(self) {
+    /// it and a rename), naming each file written by this build as one of
+    /// `paths`; a failure only costs the next build its links.
+    pub fn save<'a>(self, paths: impl Iterator<Item = &'a Path>) {
         let written = self.written.into_inner().unwrap_or_default();
-        let text = render(&self.header, &written);
+        let files = paths.filter_map(|p| written.get(&key(p)).map(|(e, _)| (p, *e)));
+        let text = render(&self.header, files);
         if let Some(dir) = self.file.parent() {
             let _ = std::fs::create_dir_all(dir);
         }
@@ -223,12 +257,12 @@ fn write_new(path: &Path, bytes: &[u8]) -> Result<Option<Stat>, WriteError> {
 /// The manifest's text: the header, a line per file
 /// (`HASH SIZE MTIME MTIME_NS INODE DEVICE PATH`), and a last line with the
 /// number of files and a hash of all before it, so a torn file is refused.
-fn render(header: &str, written: &HashMap<PathBuf, (Entry, bool)>) -> String {
-    let mut s = String::with_capacity(64 + written.len() * 120);
+fn render<'a>(header: &str, files: impl Iterator<Item = (&'a Path, Entry)>) -> String {
+    let mut s = String::with_capacity(64 + files.size_hint().0 * 120);
     s.push_str(header);
     s.push('\n');
     let mut n = 0usize;
-    for (rel, (e, _)) in written {
+    for (rel, e) in files {
         let Some(p) = rel.to_str().filter(|p| !p.contains('\n')) else {
             continue;
         };
@@ -246,7 +280,7 @@ fn render(header: &str, written: &HashMap<PathBuf, (Entry, bool)>) -> String {
 }
 
 /// The entries of a manifest, if it is whole and made for `header`'s folder.
-fn parse(bytes: &[u8], header: &str) -> Option<HashMap<PathBuf, Entry>> {
+fn parse(bytes: &[u8], header: &str) -> Option<HashMap<u64, (u128, u64)>> {
     let text = std::str::from_utf8(bytes).ok()?;
     let body_len = text.strip_suffix('\n')?.rfind('\n')? + 1;
     let (body, last) = text.split_at(body_len);
@@ -274,7 +308,7 @@ fn parse(bytes: &[u8], header: &str) -> Option<HashMap<PathBuf, Entry>> {
             ino: f.next()?.parse().ok()?,
             dev: f.next()?.parse().ok()?,
         };
-        out.insert(PathBuf::from(f.next()?), Entry { hash, stat });
+        out.insert(key(Path::new(f.next()?)), (hash, stat.digest()));
     }
     (out.len() == n).then_some(out)
 }
@@ -298,14 +332,23 @@ mod tests {
 
     #[test]
     fn a_manifest_reads_back_and_a_damaged_one_is_refused() {
-        let mut w = HashMap::new();
-        w.insert(PathBuf::from("index.html"), (entry(1), false));
-        w.insert(PathBuf::from("a b/index.html"), (entry(2), true));
-        let text = render("praxis-outputs 1 /x/public", &w);
+        let w = [
+            (Path::new("index.html"), entry(1)),
+            (Path::new("a b/index.html"), entry(2)),
+        ];
+        let text = render("praxis-outputs 1 /x/public", w.into_iter());
         let back = parse(text.as_bytes(), "praxis-outputs 1 /x/public").expect("parses");
         assert_eq!(back.len(), 2);
-        assert_eq!(back[Path::new("a b/index.html")], entry(2));
-        assert_eq!(back[Path::new("index.html")], entry(1));
+        let e = entry(2);
+        assert_eq!(
+            back[&key(Path::new("a b/index.html"))],
+            (e.hash, e.stat.digest())
+        );
+        let e = entry(1);
+        assert_eq!(
+            back[&key(Path::new("index.html"))],
+            (e.hash, e.stat.digest())
+        );
 
         // Another output folder's, torn, edited, empty or garbage: nothing.
         assert!(parse(text.as_bytes(), "praxis-outputs 1 /y/public").is_none());
@@ -334,7 +377,8 @@ mod tests {
             kept.write(&public.join(rel), Path::new(rel), text.as_bytes())
                 .expect("write");
         }
-        kept.save();
+        let names = ["same.html", "also.html", "edited.html", "new.html"].map(Path::new);
+        kept.save(names.into_iter());
         let ino = |p: &Path| {
             use std::os::unix::fs::MetadataExt;
             std::fs::metadata(p).expect("stat").ino()
@@ -391,7 +435,7 @@ mod tests {
         assert!(kept.previous.is_empty());
         kept.write(&public.join("a.html"), Path::new("a.html"), b"a")
             .expect("a garbage manifest is no error");
-        kept.save();
+        kept.save([Path::new("a.html"), Path::new("not-written.html")].into_iter());
         assert_eq!(Kept::open(&cache, &public).previous.len(), 1);
         forget_all(&cache, &public);
         assert!(!file.exists());
