@@ -241,7 +241,7 @@ fn build_stages(
         today: opts.today,
     };
     let loaded = content::load_with(config, load_opts, memo);
-    let (site, theme, load_ds) = match (loaded, theme) {
+    let (mut site, theme, load_ds) = match (loaded, theme) {
         (Ok((site, load_ds)), Ok(theme)) => {
             ds.extend(load_ds.clone());
             (site, theme, load_ds)
@@ -264,14 +264,14 @@ fn build_stages(
     // (see `streamed`), unless that cannot give the same output.
     let streamed = match sink {
         Sink::Folder(_) if memo.is_none() => {
-            streamed::build(&site, &theme, &mut ds, cite_cache, sink)?
+            streamed::build(&mut site, &theme, &mut ds, cite_cache, sink)?
         }
         _ => None,
     };
-    let (md, renderer, mut output, mut ds) = match streamed {
+    let (md, source_checks, renderer, mut output, mut ds) = match streamed {
         Some(s) => {
             lap("md+render");
-            (s.md, s.renderer, s.output, ds)
+            (s.md, Some(s.checks), s.renderer, s.output, ds)
         }
         None => {
             let mut md = render::render_markdown_with(&site, &mut ds, memo, cite_cache);
@@ -289,7 +289,7 @@ fn build_stages(
             };
             let output = emit(&site, &theme, &renderer, &mut md, &mut ds, memo, sink)?;
             lap("render");
-            (md, renderer, output, ds)
+            (md, None, renderer, output, ds)
         }
     };
     let cards = if opts.draw_cards {
@@ -307,7 +307,10 @@ fn build_stages(
     };
     lap("cards");
     let mut ds = stop_on_errors(ds)?;
-    let checked = crate::check::run_with(&site, &md, &output, &mut ds, memo);
+    let checked = match source_checks {
+        Some(done) => crate::check::run_after(&site, &md, &output, &mut ds, done),
+        None => crate::check::run_with(&site, &md, &output, &mut ds, memo),
+    };
     lap("check");
     let mut ds = stop_on_errors(ds)?;
     ds.sort();

@@ -17,6 +17,12 @@
 //! the build runs the usual way instead, so the output is the same either
 //! way. Listings, feeds and the rest render after the pages, from what was
 //! kept.
+//!
+//! The checks that read a page's Markdown source run right after the page
+//! pass, and of each page's text only what later reports locate in is kept
+//! (mostly the front matter): the sources of 10,000 pages, about 75 MB,
+//! were otherwise held through the listings, feeds and search indexes, the
+//! build's peak of memory, only for the checks at its end.
 
 use std::sync::Arc;
 
@@ -29,6 +35,8 @@ const PAGES_AT_ONCE: usize = 32;
 /// The site rendered and written by [`build`].
 pub(super) struct Streamed<'m> {
     pub md: render::MarkdownOutput,
+    /// The checks of the sources, run before the texts were cut.
+    pub checks: crate::check::SourceChecks,
     pub renderer: Renderer<'m>,
     pub output: Output,
 }
@@ -38,7 +46,7 @@ pub(super) struct Streamed<'m> {
 /// module doc); `ds` is then as it was. Stops with the same diagnostics as
 /// the usual way when the Markdown has errors.
 pub(super) fn build<'m>(
-    site: &Site,
+    site: &mut Site,
     theme: &ThemeFiles,
     ds: &mut Diagnostics,
     cite_cache: Option<&Path>,
@@ -90,6 +98,10 @@ pub(super) fn build<'m>(
         *ds = before;
         return Ok(None);
     }
+    drop(before);
+    let checks = crate::check::SourceChecks::new(site);
+    cut_texts(site, &checks);
+    let site: &Site = site;
 
     // The listings, one language after another (a listing shows pages of
     // its own language), the long ones first, with the feeds, search
@@ -167,9 +179,58 @@ pub(super) fn build<'m>(
     }
     Ok(Some(Streamed {
         md,
+        checks,
         renderer,
         output,
     }))
+}
+
+/// Cuts each page's text after the last line that a report made after the
+/// page pass locates in: the front matter and the body's first line
+/// (descriptions, titles, review dates and the other front-matter
+/// warnings), the first `card` of a page with a card image and the first
+/// occurrence of each alias (their errors point there), and where the links
+/// checked against the built site are.
+fn cut_texts(site: &mut Site, checks: &crate::check::SourceChecks) {
+    site.pages.par_iter_mut().for_each(|p| {
+        let card = match &p.fm.card {
+            Some(crate::content::front_matter::CardSetting::Image(_)) => Some("card"),
+            _ => None,
+        };
+        let found = card
+            .into_iter()
+            .chain(p.fm.aliases.iter().map(String::as_str));
+        let located = checks.located_offsets(p.id.0 as usize);
+        let keep = kept_len(&p.text, p.body_offset, found, located);
+        if keep < p.text.len() {
+            p.text.truncate(keep);
+            p.text.shrink_to_fit();
+        }
+    });
+}
+
+/// How much of `text` holds the whole lines of its start, of `body_offset`,
+/// of the first occurrence of each of `found` and of each of `located`
+/// (offsets), so that each is found and located in it as in `text`.
+fn kept_len<'a>(
+    text: &str,
+    body_offset: usize,
+    found: impl Iterator<Item = &'a str>,
+    located: impl Iterator<Item = usize>,
+) -> usize {
+    let line_end = |at: usize| {
+        text.get(at..)
+            .and_then(|rest| rest.find('\n'))
+            .map_or(text.len(), |i| at + i + 1)
+    };
+    let found = found.filter_map(|what| text.find(what).map(|at| at + what.len()));
+    [0, body_offset]
+        .into_iter()
+        .chain(found)
+        .chain(located)
+        .map(line_end)
+        .max()
+        .unwrap_or(text.len())
 }
 
 /// Writes the feeds, sitemap and search indexes to the sink as soon as they
@@ -319,7 +380,46 @@ fn may_highlight(text: &str) -> bool {
 
 #[cfg(test)]
 mod tests {
-    use super::may_highlight;
+    use super::{kept_len, may_highlight};
+    use crate::diagnostics::Diagnostic;
+
+    /// Where `at_offset` puts a report at `offset` of `text`.
+    fn located(text: &str, offset: usize) -> Diagnostic {
+        Diagnostic::warning("x", "y").at_offset(text, offset)
+    }
+
+    #[test]
+    fn a_cut_text_locates_and_finds_as_the_whole_text() {
+        let text = "+++\ntitle = \"T\"\n+++\nFirst line.\n\nSome [link](../a/) here.\n\nAn alias /old/ in the body.\n\nMore text.\nLast line without end";
+        let body = text.find("First").expect("body");
+        let link = text.find("../a/").expect("link");
+        let cases: [(&[&str], &[usize]); 4] = [
+            (&[], &[]),
+            (&[], &[link]),
+            (&["/old/"], &[]),
+            (&["/old/", "absent"], &[link, text.len() - 3]),
+        ];
+        for (found, offsets) in cases {
+            let keep = kept_len(text, body, found.iter().copied(), offsets.iter().copied());
+            let cut = &text[..keep];
+            assert!(keep >= body && cut.ends_with('\n') || keep == text.len());
+            for &at in [0, 4, body].iter().chain(offsets) {
+                assert_eq!(located(cut, at), located(text, at), "{at} in {cut:?}");
+            }
+            for what in found {
+                assert_eq!(cut.find(what), text.find(what), "{what}");
+            }
+        }
+        assert_eq!(
+            kept_len(text, body, [].into_iter(), [].into_iter()),
+            body + 12
+        );
+        let whole = kept_len(text, body, [].into_iter(), [text.len() - 3].into_iter());
+        assert_eq!(whole, text.len(), "the last line, unended");
+        let none = "No front matter\nat all\n";
+        assert_eq!(kept_len(none, 0, [].into_iter(), [].into_iter()), 16);
+        assert_eq!(kept_len("", 0, [].into_iter(), [].into_iter()), 0);
+    }
 
     #[test]
     fn fences_with_a_known_language_may_highlight() {

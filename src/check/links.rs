@@ -184,30 +184,56 @@ pub fn check(doc: &Doc<'_>, index: &OutputIndex<'_>, out: &mut Vec<Diagnostic>) 
 /// into a `Doc` for every page on every rebuild.
 pub fn check_found(
     doc: &Doc<'_>,
-    (links, images, tags): (&[Dest], &[Image], &[StartTag]),
+    found: (&[Dest], &[Image], &[StartTag]),
     index: &OutputIndex<'_>,
     out: &mut Vec<Diagnostic>,
 ) {
-    for l in links {
-        check_dest(doc, index, l, What::Link, out);
+    for (dest, what) in dests(found) {
+        check_dest(doc, index, &dest, what, out);
     }
-    for i in images {
-        check_dest(doc, index, &i.dest, What::Image, out);
-    }
-    for t in tags {
+}
+
+/// The offsets in the file at which [`check_found`] may report something
+/// about `found`: where its links, images and link tags that resolve within
+/// the site are. (A build keeps of a page's text only what the reports
+/// after its checks locate in.)
+pub fn checked_offsets<'f>(
+    found: (&'f [Dest], &'f [Image], &'f [StartTag]),
+) -> impl Iterator<Item = usize> + 'f {
+    dests(found)
+        .filter(|(d, _)| is_checked(&d.url))
+        .map(|(d, _)| d.offset)
+}
+
+/// What [`check_found`] resolves: each link, image and the URL of each tag
+/// that links or loads, in that order.
+fn dests<'f>(
+    (links, images, tags): (&'f [Dest], &'f [Image], &'f [StartTag]),
+) -> impl Iterator<Item = (std::borrow::Cow<'f, Dest>, What)> {
+    use std::borrow::Cow;
+    let links = links.iter().map(|l| (Cow::Borrowed(l), What::Link));
+    let images = images.iter().map(|i| (Cow::Borrowed(&i.dest), What::Image));
+    let tags = tags.iter().filter_map(|t| {
         let (attr, what) = match t.name.as_str() {
             "a" => ("href", What::Link),
             "img" | "source" | "video" | "audio" | "track" => ("src", What::Image),
-            _ => continue,
+            _ => return None,
         };
-        if let Some(url) = t.attr(attr) {
-            let d = Dest {
-                url: url.to_owned(),
-                offset: t.offset,
-            };
-            check_dest(doc, index, &d, what, out);
-        }
-    }
+        let url = t.attr(attr)?;
+        let d = Dest {
+            url: url.to_owned(),
+            offset: t.offset,
+        };
+        Some((Cow::Owned(d), what))
+    });
+    links.chain(images).chain(tags)
+}
+
+/// Whether [`check_dest`] resolves `url` (it leaves `@/` links, which the
+/// Markdown stage resolves, and URLs with a scheme).
+fn is_checked(url: &str) -> bool {
+    let url = url.trim();
+    !(url.is_empty() || url.starts_with("@/") || has_scheme(url))
 }
 
 fn check_dest(
@@ -217,10 +243,10 @@ fn check_dest(
     what: What,
     out: &mut Vec<Diagnostic>,
 ) {
-    let url = dest.url.trim();
-    if url.is_empty() || url.starts_with("@/") || has_scheme(url) {
+    if !is_checked(&dest.url) {
         return;
     }
+    let url = dest.url.trim();
     let (path, fragment) = match url.split_once('#') {
         Some((p, f)) => (p, Some(percent_decode(f))),
         None => (url, None),
@@ -313,6 +339,15 @@ mod tests {
         for u in ["../a/", "a.png", "/x/", "#top", "a/b:c", ":x"] {
             assert!(!has_scheme(u), "{u}");
         }
+    }
+
+    #[test]
+    fn checked_offsets_are_where_resolved_urls_are() {
+        let text = "[a](../a/) [b](@/b.md) [c](https://c.example/) ![](d.png) <a href=\"/e/\">e</a> <span>f</span> <img alt=\"x\"> [g](#g)";
+        let d = crate::check::test_doc(text);
+        let offsets: Vec<usize> = checked_offsets((&d.links, &d.images, &d.tags)).collect();
+        let at = |s: &str| text.find(s).expect(s);
+        assert_eq!(offsets, [at("../a/"), at("#g"), at("d.png"), at("<a href")]);
     }
 
     #[test]

@@ -339,6 +339,62 @@ pub fn run_with(
     ds: &mut Diagnostics,
     memo: Option<&crate::incremental::Memo>,
 ) -> Findings {
+    run_all(site, md, output, ds, memo, None)
+}
+
+/// The checks of every page and section that read its source (all but
+/// the site-wide ones), run before the site is built: a build then needs of
+/// each page's text only what the later reports locate in (see
+/// [`SourceChecks::located_offsets`]), and can drop the rest early.
+#[derive(Debug, Default)]
+pub struct SourceChecks {
+    /// One per file, pages first, as `sources` lists them.
+    found: Vec<std::sync::Arc<PageFindings>>,
+}
+
+impl SourceChecks {
+    /// Checks the sources of `site`, in parallel.
+    pub fn new(site: &Site) -> SourceChecks {
+        let own = confidentiality::Own::from_config(&site.config);
+        let found = sources(site)
+            .par_iter()
+            .map(|src| std::sync::Arc::new(page_findings(src.parse(), site, &own, src)))
+            .collect();
+        SourceChecks { found }
+    }
+
+    /// The offsets in the file of page `page` (its index in the site) at
+    /// which [`run_after`] may locate a report: where its links, images and
+    /// link tags are.
+    pub fn located_offsets(&self, page: usize) -> impl Iterator<Item = usize> + '_ {
+        self.found
+            .get(page)
+            .into_iter()
+            .flat_map(|f| links::checked_offsets((&f.links, &f.images, &f.tags)))
+    }
+}
+
+/// [`run`] with the checks of the sources done before: `site`'s texts need
+/// only hold what [`SourceChecks::located_offsets`] names, besides the front
+/// matter.
+pub fn run_after(
+    site: &Site,
+    md: &MarkdownOutput,
+    output: &Output,
+    ds: &mut Diagnostics,
+    found: SourceChecks,
+) -> Findings {
+    run_all(site, md, output, ds, None, Some(found))
+}
+
+fn run_all(
+    site: &Site,
+    md: &MarkdownOutput,
+    output: &Output,
+    ds: &mut Diagnostics,
+    memo: Option<&crate::incremental::Memo>,
+    done: Option<SourceChecks>,
+) -> Findings {
     // The index of output paths is made only when some page has a link,
     // image or tag to check against it.
     let index_once = std::sync::OnceLock::new();
@@ -365,6 +421,7 @@ pub fn run_with(
             .filter(|s| s.matches(assembly, shared, sources.len())),
         _ => None,
     };
+    let done = done.map(|d| d.found).unwrap_or_default();
     let mut per_page: Vec<(std::sync::Arc<PageFindings>, Vec<Diagnostic>, Option<u64>)> = sources
         .par_iter()
         .enumerate()
@@ -372,12 +429,13 @@ pub fn run_with(
             let kept = match (&prev, memo, src.text_key) {
                 (Some(prev), Some(m), Some(text_key)) => prev.get(i, text_key).map(|k| {
                     m.checks.keep([k.key]);
-                    (k.findings.clone(), k.key)
+                    (k.findings.clone(), Some(k.key))
                 }),
                 _ => None,
             };
+            let kept = kept.or_else(|| done.get(i).map(|f| (f.clone(), None)));
             let (found, key) = match kept {
-                Some((found, key)) => (found, Some(key)),
+                Some((found, key)) => (found, key),
                 None => {
                     let key = shared_key.map(|shared| page_key(shared, src));
                     let found = match (memo, key) {
@@ -399,6 +457,8 @@ pub fn run_with(
         })
         .collect();
     drop(prev);
+    // The findings are moved out of `per_page` below when no one else holds them.
+    drop(done);
     if let (Some(m), Some(shared)) = (memo, shared_key)
         && assembly != 0
     {

@@ -57,6 +57,9 @@ pub struct Page {
     /// Relative to the site root, e.g. `content/artikel/hba1c.md`.
     pub file: PathBuf,
     /// The whole file (front matter included), for locating diagnostics.
+    /// `praxis build` cuts it after its page pass to what the reports made
+    /// after that locate in (the front matter, mostly; see
+    /// `build::streamed`): read the body before.
     pub text: String,
     pub body_offset: usize,
     pub fm: PageFrontMatter,

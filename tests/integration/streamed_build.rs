@@ -409,3 +409,69 @@ fn listings_made_from_values_kept_per_language_equal_the_in_memory_build_and_fol
         .collect();
     assert!(pagers.contains("Renamed three"), "{pagers}");
 }
+
+/// Builds `site` in memory and streaming, expecting both to fail; returns
+/// the in-memory build's diagnostics after checking the streamed build's
+/// are the same.
+fn same_errors(site: &TestSite) -> String {
+    let in_memory = match build(&site.options()) {
+        Err(BuildError::Content(ds)) => render(&ds),
+        other => panic!("expected errors, got {other:?}"),
+    };
+    match build_staged(&site.options(), WriteOptions::default()) {
+        Err(BuildError::Content(ds)) => assert_eq!(render(&ds), in_memory),
+        Err(e) => panic!("expected the same errors, got {e}"),
+        Ok(_) => panic!("expected the same errors, got a site"),
+    }
+    in_memory
+}
+
+/// A long body, so that what is located far into it is past the front matter.
+fn long_body(line: &str) -> String {
+    (0..200)
+        .map(|i| format!("Paragraph {i} of plain text about nothing in particular.\n\n"))
+        .collect::<String>()
+        + line
+        + "\n\nThe end.\n"
+}
+
+#[test]
+fn reports_located_deep_in_a_page_are_the_same_streamed() {
+    // Broken links and images found by the checks after the page pass,
+    // far into the body, with warnings located in the front matter.
+    let site = TestSite::new(SITE);
+    site.write(
+        "content/articles/deep.md",
+        &format!(
+            "+++\ntitle = \"Inhaler technique\"\ndate = \"2026-05-01\"\n+++\n{}",
+            long_body(
+                "See [gone](../gone/), ![](missing.png), [here](#nowhere) and <a href=\"/nope/\">x</a>."
+            )
+        ),
+    );
+    let errors = same_errors(&site);
+    for expected in [
+        "../gone/",
+        "missing.png",
+        "#nowhere",
+        "/nope/",
+        "deep.md:405:",
+    ] {
+        assert!(errors.contains(expected), "{expected} in {errors}");
+    }
+
+    // An alias and a card image whose errors point at their first
+    // occurrence, which (escaped in the front matter) is in the body.
+    let site = TestSite::new(SITE);
+    site.write(
+        "content/articles/deep.md",
+        &format!(
+            "+++\ntitle = \"Deep\"\ndate = \"2026-05-01\"\naliases = [\"/articles/b\\u0070/\"]\n\"c\\u0061rd\" = \"nothing.png\"\n+++\n{}",
+            long_body("Once at /articles/bp/, now with a card.")
+        ),
+    );
+    let errors = same_errors(&site);
+    for expected in ["alias `/articles/bp/`", "nothing.png", "deep.md:407:"] {
+        assert!(errors.contains(expected), "{expected} in {errors}");
+    }
+}
