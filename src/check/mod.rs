@@ -358,7 +358,7 @@ impl SourceChecks {
         let own = confidentiality::Own::from_config(&site.config);
         let found = sources(site)
             .par_iter()
-            .map(|src| std::sync::Arc::new(page_findings(src.parse(), site, &own, src)))
+            .map(|src| src.findings(site, &own))
             .collect();
         SourceChecks { found }
     }
@@ -439,10 +439,8 @@ fn run_all(
                 None => {
                     let key = shared_key.map(|shared| page_key(shared, src));
                     let found = match (memo, key) {
-                        (Some(m), Some(k)) => m.checks.get_or(k, || {
-                            std::sync::Arc::new(page_findings(src.parse(), site, &own, src))
-                        }),
-                        _ => std::sync::Arc::new(page_findings(src.parse(), site, &own, src)),
+                        (Some(m), Some(k)) => m.checks.get_or(k, || src.findings(site, &own)),
+                        _ => src.findings(site, &own),
                     };
                     (found, key)
                 }
@@ -538,6 +536,11 @@ struct Source<'a> {
 }
 
 impl<'a> Source<'a> {
+    /// The page's own findings: its Markdown parsed and every source check run.
+    fn findings(&self, site: &Site, own: &confidentiality::Own) -> std::sync::Arc<PageFindings> {
+        std::sync::Arc::new(page_findings(self.parse(), site, own, self))
+    }
+
     fn parse(&self) -> Doc<'a> {
         parse(
             self.file,
